@@ -1,0 +1,557 @@
+#ifndef BORN_OPS_TD
+#define BORN_OPS_TD
+
+include "dialects/born/IR/BornDialect.td"
+include "mlir/IR/EnumAttr.td"
+include "mlir/IR/BuiltinAttributeInterfaces.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+//===----------------------------------------------------------------------===//
+// Elementwise operations
+//===----------------------------------------------------------------------===//
+
+// Binary elementwise op with NumPy broadcasting; the result shape is inferred.
+class Born_BinaryOp<string mnemonic, Type operandType, string example,
+                    list<Trait> traits = []>
+    : Born_Op<mnemonic, !listconcat(traits, [Pure, InferTypeOpAdaptor])> {
+  let arguments = (ins operandType:$lhs, operandType:$rhs);
+  let results = (outs operandType:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs)
+  }];
+  let description = [{
+    Elementwise operation on two tensors of the same element type. Shapes
+    broadcast as in NumPy: they align on the right, and a dimension of size 1
+    stretches to match the other operand.
+
+    Example:
+    ```mlir
+  }] # example # [{
+    ```
+  }];
+}
+
+def Born_AddOp : Born_BinaryOp<"add", Born_NumericTensor,
+    "%0 = born.add %x, %bias : tensor<4x8xf32>, tensor<8xf32>", [Commutative]> {
+  let summary = "elementwise addition";
+}
+def Born_SubOp : Born_BinaryOp<"sub", Born_NumericTensor,
+    "%0 = born.sub %x, %y : tensor<4x8xf32>, tensor<4x1xf32>"> {
+  let summary = "elementwise subtraction";
+}
+def Born_MulOp : Born_BinaryOp<"mul", Born_NumericTensor,
+    "%0 = born.mul %x, %scale : tensor<2x3xf16>, tensor<1x3xf16>", [Commutative]> {
+  let summary = "elementwise multiplication";
+}
+def Born_DivOp : Born_BinaryOp<"div", Born_NumericTensor,
+    "%0 = born.div %x, %n : tensor<4x8xf32>, tensor<4x1xf32>"> {
+  let summary = "elementwise division (integer division truncates toward zero)";
+}
+def Born_PowOp : Born_BinaryOp<"pow", Born_FloatTensor,
+    "%0 = born.pow %x, %e : tensor<4x8xf32>, tensor<f32>"> {
+  let summary = "elementwise power lhs ** rhs";
+}
+def Born_MaxOp : Born_BinaryOp<"max", Born_NumericTensor,
+    "%0 = born.max %x, %y : tensor<4xf32>, tensor<4xf32>", [Commutative]> {
+  let summary = "elementwise maximum (NaN propagates)";
+}
+def Born_MinOp : Born_BinaryOp<"min", Born_NumericTensor,
+    "%0 = born.min %x, %y : tensor<4xi32>, tensor<1xi32>", [Commutative]> {
+  let summary = "elementwise minimum (NaN propagates)";
+}
+
+class Born_UnaryOp<string mnemonic, Type operandType, string formula>
+    : Born_Op<mnemonic, [Pure, SameOperandsAndResultType]> {
+  let arguments = (ins operandType:$input);
+  let results = (outs operandType:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let description = [{
+    Elementwise `}] # formula # [{` on every element of `input`; the result
+    has the input's type.
+
+    Example:
+    ```mlir
+    %0 = born.}] # mnemonic # [{ %x : tensor<2x3xf32>
+    ```
+  }];
+}
+
+def Born_NegOp : Born_UnaryOp<"neg", Born_NumericTensor, "y = -x"> {
+  let summary = "elementwise negation";
+}
+def Born_AbsOp : Born_UnaryOp<"abs", Born_NumericTensor, "y = |x|"> {
+  let summary = "elementwise absolute value";
+}
+def Born_ExpOp : Born_UnaryOp<"exp", Born_FloatTensor, "y = e^x"> {
+  let summary = "elementwise exponential";
+}
+def Born_LogOp : Born_UnaryOp<"log", Born_FloatTensor, "y = ln(x)"> {
+  let summary = "elementwise natural logarithm";
+}
+def Born_SqrtOp : Born_UnaryOp<"sqrt", Born_FloatTensor, "y = sqrt(x)"> {
+  let summary = "elementwise square root";
+}
+def Born_RsqrtOp : Born_UnaryOp<"rsqrt", Born_FloatTensor, "y = 1 / sqrt(x)"> {
+  let summary = "elementwise reciprocal square root";
+}
+def Born_TanhOp : Born_UnaryOp<"tanh", Born_FloatTensor, "y = tanh(x)"> {
+  let summary = "elementwise hyperbolic tangent";
+}
+def Born_SigmoidOp : Born_UnaryOp<"sigmoid", Born_FloatTensor,
+                                  "y = 1 / (1 + e^-x)"> {
+  let summary = "elementwise logistic sigmoid";
+}
+def Born_ReluOp : Born_UnaryOp<"relu", Born_NumericTensor, "y = max(x, 0)"> {
+  let summary = "elementwise rectified linear unit";
+}
+def Born_SiluOp : Born_UnaryOp<"silu", Born_FloatTensor, "y = x * sigmoid(x)"> {
+  let summary = "elementwise SiLU (swish)";
+}
+def Born_ErfOp : Born_UnaryOp<"erf", Born_FloatTensor, "y = erf(x)"> {
+  let summary = "elementwise Gauss error function";
+}
+
+def Born_GeluOp : Born_Op<"gelu", [Pure, SameOperandsAndResultType]> {
+  let summary = "elementwise GELU activation";
+  let description = [{
+    `y = 0.5 * x * (1 + erf(x / sqrt(2)))`; with the `approximate` unit
+    attribute, the tanh approximation
+    `y = 0.5 * x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x^3)))`.
+
+    Example:
+    ```mlir
+    %0 = born.gelu %x : tensor<2x3xf32>
+    %1 = born.gelu %x approximate : tensor<2x3xf32>
+    ```
+  }];
+  let arguments = (ins Born_FloatTensor:$input, UnitAttr:$approximate);
+  let results = (outs Born_FloatTensor:$result);
+  let assemblyFormat = "$input (`approximate` $approximate^)? attr-dict `:` type($input)";
+}
+
+def Born_CmpPredicateAttr : I64EnumAttr<"CmpPredicate", "comparison predicate", [
+    I64EnumAttrCase<"eq", 0>, I64EnumAttrCase<"ne", 1>,
+    I64EnumAttrCase<"lt", 2>, I64EnumAttrCase<"le", 3>,
+    I64EnumAttrCase<"gt", 4>, I64EnumAttrCase<"ge", 5>]> {
+  let cppNamespace = "::born";
+}
+
+def Born_CmpOp : Born_Op<"cmp", [Pure, InferTypeOpAdaptor]> {
+  let summary = "elementwise comparison producing an i1 mask";
+  let description = [{
+    Compares `lhs` and `rhs` elementwise with the predicate (`eq`, `ne`,
+    `lt`, `le`, `gt`, `ge`) and broadcasting; floats compare as ordered
+    (any comparison with NaN is false, except `ne`).
+
+    Example:
+    ```mlir
+    %mask = born.cmp gt, %x, %zero : tensor<4x8xf32>, tensor<f32>
+    ```
+  }];
+  let arguments = (ins Born_CmpPredicateAttr:$predicate,
+                       Born_NumericTensor:$lhs, Born_NumericTensor:$rhs);
+  let results = (outs Born_BoolTensor:$result);
+  let assemblyFormat = [{
+    $predicate `,` $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs)
+  }];
+}
+
+def Born_WhereOp : Born_Op<"where", [Pure, InferTypeOpAdaptor]> {
+  let summary = "elementwise selection by a mask";
+  let description = [{
+    `result[i] = condition[i] ? on_true[i] : on_false[i]`, with the three
+    operands broadcast together.
+
+    Example:
+    ```mlir
+    %0 = born.where %mask, %x, %y : tensor<4x1xi1>, tensor<4x8xf32>, tensor<f32>
+    ```
+  }];
+  let arguments = (ins Born_BoolTensor:$condition, Born_Tensor:$on_true,
+                       Born_Tensor:$on_false);
+  let results = (outs Born_Tensor:$result);
+  let assemblyFormat = [{
+    $condition `,` $on_true `,` $on_false attr-dict `:` type($condition) `,`
+    type($on_true) `,` type($on_false)
+  }];
+}
+
+def Born_CastOp : Born_Op<"cast", [Pure, SameOperandsAndResultShape]> {
+  let summary = "elementwise element-type conversion";
+  let description = [{
+    Converts each element to the result's element type: float to float
+    rounds to nearest even, float to integer truncates toward zero, integer
+    to float rounds, integers extend with sign or truncate, and anything to
+    `i1` tests `!= 0`.
+
+    Example:
+    ```mlir
+    %0 = born.cast %x : tensor<2x3xf32> to tensor<2x3xf16>
+    ```
+  }];
+  let arguments = (ins Born_Tensor:$input);
+  let results = (outs Born_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `to` type($result)";
+}
+
+//===----------------------------------------------------------------------===//
+// Contractions, convolution and pooling
+//===----------------------------------------------------------------------===//
+
+def Born_MatmulOp : Born_Op<"matmul", [Pure, InferTypeOpAdaptor]> {
+  let summary = "matrix product with broadcast batch dimensions";
+  let description = [{
+    NumPy `matmul` on operands of rank 2 or more: the last two dimensions
+    multiply as matrices (`[..., M, K] x [..., K, N] -> [..., M, N]`), the
+    leading batch dimensions broadcast.
+
+    Example:
+    ```mlir
+    %0 = born.matmul %q, %kt : tensor<8x128x64xf32>, tensor<8x64x128xf32>
+    %1 = born.matmul %x, %w : tensor<64x784xf32>, tensor<784x512xf32>
+    ```
+  }];
+  let arguments = (ins Born_NumericTensor:$lhs, Born_NumericTensor:$rhs);
+  let results = (outs Born_NumericTensor:$result);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs)";
+}
+
+def Born_Conv2DOp : Born_Op<"conv2d", [Pure, InferTypeOpAdaptor]> {
+  let summary = "2-D convolution, NCHW input and FCHW filter";
+  let description = [{
+    Cross-correlation of `input` (`[N, C, H, W]`) with `filter`
+    (`[F, C / groups, KH, KW]`), producing `[N, F, OH, OW]` with
+    `OH = (H + pad_top + pad_bottom - dilation_h * (KH - 1) - 1) / stride_h + 1`
+    (likewise OW). `padding` is `[top, left, bottom, right]` of zeros. With
+    `groups = g`, input channels and filters split into `g` groups that
+    convolve separately (`groups = C = F` is a depthwise convolution). Bias
+    is a separate `born.add`, which fusion folds into the convolution.
+
+    Example:
+    ```mlir
+    %0 = born.conv2d %x, %w strides = [1, 1] padding = [1, 1, 1, 1]
+           dilations = [1, 1] groups = 1
+           : tensor<1x3x32x32xf32>, tensor<16x3x3x3xf32>
+    ```
+  }];
+  let arguments = (ins Born_FloatTensor:$input, Born_FloatTensor:$filter,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$padding,
+                       DenseI64ArrayAttr:$dilations, I64Attr:$groups);
+  let results = (outs Born_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $filter `strides` `=` $strides `padding` `=` $padding
+    `dilations` `=` $dilations `groups` `=` $groups attr-dict `:`
+    type($input) `,` type($filter)
+  }];
+}
+
+def Born_PoolKindAttr : I64EnumAttr<"PoolKind", "pooling reduction", [
+    I64EnumAttrCase<"max", 0>, I64EnumAttrCase<"avg", 1>]> {
+  let cppNamespace = "::born";
+}
+
+def Born_Pool2DOp : Born_Op<"pool2d", [Pure, InferTypeOpAdaptor]> {
+  let summary = "2-D max or average pooling over NCHW";
+  let description = [{
+    Slides a `kernel` window over the spatial dimensions of `input`
+    (`[N, C, H, W]`) and takes the maximum (`max`) or the mean (`avg`) of
+    each window. `padding` is `[top, left, bottom, right]`; padded elements
+    never win a max; for `avg` they count toward the divisor only with
+    `count_include_pad`. Output size as for `born.conv2d` (floor).
+
+    Example:
+    ```mlir
+    %0 = born.pool2d max %x kernel = [2, 2] strides = [2, 2]
+           padding = [0, 0, 0, 0] : tensor<1x16x32x32xf32>
+    ```
+  }];
+  let arguments = (ins Born_PoolKindAttr:$kind, Born_FloatTensor:$input,
+                       DenseI64ArrayAttr:$kernel, DenseI64ArrayAttr:$strides,
+                       DenseI64ArrayAttr:$padding,
+                       UnitAttr:$count_include_pad);
+  let results = (outs Born_FloatTensor:$result);
+  let assemblyFormat = [{
+    $kind $input `kernel` `=` $kernel `strides` `=` $strides
+    `padding` `=` $padding (`count_include_pad` $count_include_pad^)?
+    attr-dict `:` type($input)
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Reductions and normalizations
+//===----------------------------------------------------------------------===//
+
+def Born_ReduceKindAttr : I64EnumAttr<"ReduceKind", "reduction", [
+    I64EnumAttrCase<"sum", 0>, I64EnumAttrCase<"mean", 1>,
+    I64EnumAttrCase<"max", 2>, I64EnumAttrCase<"min", 3>]> {
+  let cppNamespace = "::born";
+}
+
+def Born_ReduceOp : Born_Op<"reduce", [Pure, InferTypeOpAdaptor]> {
+  let summary = "sum, mean, max or min over a set of axes";
+  let description = [{
+    Reduces `input` over `axes` (distinct, in `[0, rank)`). With `keepdims`
+    the reduced dimensions stay with size 1; otherwise they are removed.
+
+    Example:
+    ```mlir
+    %0 = born.reduce sum %x axes = [1] keepdims : tensor<4x8xf32>
+    %1 = born.reduce max %x axes = [0, 1] : tensor<4x8xf32>
+    ```
+  }];
+  let arguments = (ins Born_ReduceKindAttr:$kind, Born_NumericTensor:$input,
+                       DenseI64ArrayAttr:$axes, UnitAttr:$keepdims);
+  let results = (outs Born_NumericTensor:$result);
+  let assemblyFormat = [{
+    $kind $input `axes` `=` $axes (`keepdims` $keepdims^)? attr-dict `:`
+    type($input)
+  }];
+}
+
+def Born_ArgmaxOp : Born_Op<"argmax", [Pure, InferTypeOpAdaptor]> {
+  let summary = "index of the maximum along one axis";
+  let description = [{
+    The `i64` index of the largest element along `axis` (the first one on
+    ties), with the axis kept as size 1 under `keepdims`, removed otherwise.
+
+    Example:
+    ```mlir
+    %0 = born.argmax %logits axis = 1 : tensor<64x10xf32>
+    ```
+  }];
+  let arguments = (ins Born_NumericTensor:$input, I64Attr:$axis,
+                       UnitAttr:$keepdims);
+  let results = (outs StaticShapeTensorOf<[I64]>:$result);
+  let assemblyFormat = [{
+    $input `axis` `=` $axis (`keepdims` $keepdims^)? attr-dict `:` type($input)
+  }];
+}
+
+class Born_SoftmaxBase<string mnemonic, string formula>
+    : Born_Op<mnemonic, [Pure, SameOperandsAndResultType]> {
+  let arguments = (ins Born_FloatTensor:$input, I64Attr:$axis);
+  let results = (outs Born_FloatTensor:$result);
+  let hasVerifier = 1;
+  let assemblyFormat = "$input `axis` `=` $axis attr-dict `:` type($input)";
+  let description = [{
+    `}] # formula # [{` along `axis`, computed stably (the maximum is
+    subtracted first).
+
+    Example:
+    ```mlir
+    %0 = born.}] # mnemonic # [{ %x axis = 1 : tensor<64x10xf32>
+    ```
+  }];
+}
+def Born_SoftmaxOp : Born_SoftmaxBase<"softmax",
+    "y_i = exp(x_i) / sum_j exp(x_j)"> {
+  let summary = "softmax along one axis";
+}
+def Born_LogSoftmaxOp : Born_SoftmaxBase<"log_softmax",
+    "y_i = x_i - log(sum_j exp(x_j))"> {
+  let summary = "log-softmax along one axis";
+}
+
+def Born_LayerNormOp : Born_Op<"layer_norm", [Pure, AllTypesMatch<["input", "result"]>]> {
+  let summary = "layer normalization over the trailing dimensions";
+  let description = [{
+    Normalizes `input` over the dimensions from `axis` to the last one:
+    `(x - mean) / sqrt(var + epsilon) * scale + bias`, with the biased
+    variance. `scale` and `bias` have the normalized shape
+    (`input.shape[axis:]`).
+
+    Example:
+    ```mlir
+    %0 = born.layer_norm %x, %gamma, %beta axis = 2 epsilon = 1.0e-05
+           : tensor<1x128x256xf32>, tensor<256xf32>, tensor<256xf32>
+    ```
+  }];
+  let arguments = (ins Born_FloatTensor:$input, Born_FloatTensor:$scale,
+                       Born_FloatTensor:$bias, I64Attr:$axis, F64Attr:$epsilon);
+  let results = (outs Born_FloatTensor:$result);
+  let hasVerifier = 1;
+  let assemblyFormat = [{
+    $input `,` $scale `,` $bias `axis` `=` $axis `epsilon` `=` $epsilon
+    attr-dict `:` type($input) `,` type($scale) `,` type($bias)
+  }];
+}
+
+def Born_RmsNormOp : Born_Op<"rms_norm", [Pure, AllTypesMatch<["input", "result"]>]> {
+  let summary = "root-mean-square normalization over the trailing dimensions";
+  let description = [{
+    `x / sqrt(mean(x^2) + epsilon) * scale`, the mean taken over the
+    dimensions from `axis` to the last; `scale` has shape `input.shape[axis:]`.
+
+    Example:
+    ```mlir
+    %0 = born.rms_norm %x, %w axis = 1 epsilon = 1.0e-06
+           : tensor<7x576xf32>, tensor<576xf32>
+    ```
+  }];
+  let arguments = (ins Born_FloatTensor:$input, Born_FloatTensor:$scale,
+                       I64Attr:$axis, F64Attr:$epsilon);
+  let results = (outs Born_FloatTensor:$result);
+  let hasVerifier = 1;
+  let assemblyFormat = [{
+    $input `,` $scale `axis` `=` $axis `epsilon` `=` $epsilon attr-dict `:`
+    type($input) `,` type($scale)
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Shape manipulation
+//===----------------------------------------------------------------------===//
+
+def Born_ReshapeOp : Born_Op<"reshape", [Pure, SameOperandsAndResultElementType]> {
+  let summary = "reinterpret a tensor with another shape of equal size";
+  let description = [{
+    Returns the elements of `input`, in row-major order, with the result's
+    shape; both shapes hold the same number of elements.
+
+    Example:
+    ```mlir
+    %0 = born.reshape %x : tensor<64x1x28x28xf32> to tensor<64x784xf32>
+    ```
+  }];
+  let arguments = (ins Born_Tensor:$input);
+  let results = (outs Born_Tensor:$result);
+  let hasVerifier = 1;
+  let assemblyFormat = "$input attr-dict `:` type($input) `to` type($result)";
+}
+
+def Born_TransposeOp : Born_Op<"transpose", [Pure, InferTypeOpAdaptor]> {
+  let summary = "permute dimensions";
+  let description = [{
+    `result.shape[i] = input.shape[permutation[i]]`; `permutation` is a
+    permutation of `[0, rank)`.
+
+    Example:
+    ```mlir
+    %0 = born.transpose %x permutation = [0, 2, 1] : tensor<8x128x64xf32>
+    ```
+  }];
+  let arguments = (ins Born_Tensor:$input, DenseI64ArrayAttr:$permutation);
+  let results = (outs Born_Tensor:$result);
+  let assemblyFormat = "$input `permutation` `=` $permutation attr-dict `:` type($input)";
+}
+
+def Born_BroadcastOp : Born_Op<"broadcast", [Pure, SameOperandsAndResultElementType]> {
+  let summary = "broadcast to a larger shape, NumPy style";
+  let description = [{
+    Stretches `input` to the result shape under NumPy broadcasting rules
+    (align right, size-1 dimensions stretch, new leading dimensions).
+
+    Example:
+    ```mlir
+    %0 = born.broadcast %b : tensor<10xf32> to tensor<64x10xf32>
+    ```
+  }];
+  let arguments = (ins Born_Tensor:$input);
+  let results = (outs Born_Tensor:$result);
+  let hasVerifier = 1;
+  let assemblyFormat = "$input attr-dict `:` type($input) `to` type($result)";
+}
+
+def Born_ConcatOp : Born_Op<"concat", [Pure, InferTypeOpAdaptor]> {
+  let summary = "join tensors along one axis";
+  let description = [{
+    Concatenates `inputs` (same rank and element type, equal sizes except
+    along `axis`) along `axis`.
+
+    Example:
+    ```mlir
+    %0 = born.concat %a, %b axis = 1 : tensor<2x3xf32>, tensor<2x5xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<Born_Tensor>:$inputs, I64Attr:$axis);
+  let results = (outs Born_Tensor:$result);
+  let assemblyFormat = "$inputs `axis` `=` $axis attr-dict `:` type($inputs)";
+}
+
+def Born_SliceOp : Born_Op<"slice", [Pure, InferTypeOpAdaptor]> {
+  let summary = "strided slice with static bounds";
+  let description = [{
+    For every dimension `d`, takes indices `start[d], start[d] + step[d], ...`
+    below `limit[d]` (Python's `x[start:limit:step]` with
+    `0 <= start <= limit <= size` and `step >= 1`).
+
+    Example:
+    ```mlir
+    %0 = born.slice %x start = [0, 2] limit = [4, 8] step = [1, 2]
+           : tensor<4x8xf32>
+    ```
+  }];
+  let arguments = (ins Born_Tensor:$input, DenseI64ArrayAttr:$start,
+                       DenseI64ArrayAttr:$limit, DenseI64ArrayAttr:$step);
+  let results = (outs Born_Tensor:$result);
+  let assemblyFormat = [{
+    $input `start` `=` $start `limit` `=` $limit `step` `=` $step attr-dict
+    `:` type($input)
+  }];
+}
+
+def Born_GatherOp : Born_Op<"gather", [Pure, InferTypeOpAdaptor]> {
+  let summary = "gather slices along an axis by index (embedding lookup)";
+  let description = [{
+    ONNX `Gather`: `result.shape = data.shape[:axis] + indices.shape +
+    data.shape[axis+1:]`, each index selecting a slice of `data` along
+    `axis`. Negative indices count from the end; indices out of range are
+    clamped into range.
+
+    Example:
+    ```mlir
+    %0 = born.gather %table, %ids axis = 0 : tensor<512x64xf32>, tensor<1x7xi64>
+    ```
+  }];
+  let arguments = (ins Born_Tensor:$data, Born_IndexTensor:$indices,
+                       I64Attr:$axis);
+  let results = (outs Born_Tensor:$result);
+  let assemblyFormat = [{
+    $data `,` $indices `axis` `=` $axis attr-dict `:` type($data) `,`
+    type($indices)
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Values
+//===----------------------------------------------------------------------===//
+
+def Born_ConstantOp : Born_Op<"constant", [Pure, ConstantLike,
+                                           AllTypesMatch<["value", "result"]>]> {
+  let summary = "a small constant tensor held in the IR";
+  let description = [{
+    A constant whose elements live in the IR. Meant for scalars, shapes and
+    small tables; model weights belong in `born.param`.
+
+    Example:
+    ```mlir
+    %0 = born.constant dense<[1.0, 2.0]> : tensor<2xf32>
+    ```
+  }];
+  let arguments = (ins ElementsAttr:$value);
+  let results = (outs Born_Tensor:$result);
+  let assemblyFormat = "attr-dict $value";
+  let hasFolder = 1;
+}
+
+def Born_ParamOp : Born_Op<"param", [Pure]> {
+  let summary = "a named tensor from the model's weights blob";
+  let description = [{
+    Refers by name to a tensor whose bytes live outside the IR, in the
+    weights blob the compiler builds (from a SafeTensors file, an ONNX
+    initializer, a GGUF tensor or the C++ API). The result type fixes the
+    shape and element type the bytes must have.
+
+    Example:
+    ```mlir
+    %w = born.param "fc1.weight" : tensor<512x784xf32>
+    ```
+  }];
+  let arguments = (ins StrAttr:$name);
+  let results = (outs Born_Tensor:$result);
+  let assemblyFormat = "$name attr-dict `:` type($result)";
+  let hasVerifier = 1;
+}
+
+#endif // BORN_OPS_TD

@@ -1,0 +1,175 @@
+// RUN: born-opt %s --split-input-file --verify-diagnostics
+
+func.func @bad_broadcast(%a: tensor<4x8xf32>, %b: tensor<3xf32>) {
+  // expected-error @+1 {{operand shapes [4, 8] and [3] do not broadcast}}
+  %0 = born.add %a, %b : tensor<4x8xf32>, tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @mixed_elements(%a: tensor<4xf32>, %b: tensor<4xf16>) {
+  // expected-error @+1 {{operand element types differ}}
+  %0 = born.mul %a, %b : tensor<4xf32>, tensor<4xf16>
+  return
+}
+
+// -----
+
+func.func @matmul_k(%a: tensor<4x8xf32>, %b: tensor<7x2xf32>) {
+  // expected-error @+1 {{contraction sizes differ: lhs [4, 8] vs rhs [7, 2]}}
+  %0 = born.matmul %a, %b : tensor<4x8xf32>, tensor<7x2xf32>
+  return
+}
+
+// -----
+
+func.func @matmul_rank(%a: tensor<8xf32>, %b: tensor<8x2xf32>) {
+  // expected-error @+1 {{operands must have rank >= 2, got 1 and 2}}
+  %0 = born.matmul %a, %b : tensor<8xf32>, tensor<8x2xf32>
+  return
+}
+
+// -----
+
+func.func @conv_groups(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error @+1 {{groups = 2 must divide the 3 input channels and the 4 filters}}
+  %0 = born.conv2d %x, %w strides = [1, 1] padding = [0, 0, 0, 0] dilations = [1, 1] groups = 2 : tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>
+  return
+}
+
+// -----
+
+func.func @conv_window(%x: tensor<1x3x2x2xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error @+1 {{the filter window does not fit the padded input}}
+  %0 = born.conv2d %x, %w strides = [1, 1] padding = [0, 0, 0, 0] dilations = [1, 1] groups = 1 : tensor<1x3x2x2xf32>, tensor<4x3x3x3xf32>
+  return
+}
+
+// -----
+
+func.func @conv_strides(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error @+1 {{strides and dilations must be >= 1}}
+  %0 = born.conv2d %x, %w strides = [0, 1] padding = [0, 0, 0, 0] dilations = [1, 1] groups = 1 : tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>
+  return
+}
+
+// -----
+
+func.func @pool_padding(%x: tensor<1x3x8x8xf32>) {
+  // expected-error @+1 {{padding must be smaller than the kernel}}
+  %0 = born.pool2d max %x kernel = [2, 2] strides = [2, 2] padding = [2, 0, 0, 0] : tensor<1x3x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_axis(%x: tensor<4x8xf32>) {
+  // expected-error @+1 {{axis 2 is out of range for rank 2}}
+  %0 = born.reduce sum %x axes = [2] : tensor<4x8xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_twice(%x: tensor<4x8xf32>) {
+  // expected-error @+1 {{axis 1 appears twice}}
+  %0 = born.reduce max %x axes = [1, 1] : tensor<4x8xf32>
+  return
+}
+
+// -----
+
+func.func @mean_int(%x: tensor<4x8xi32>) {
+  // expected-error @+1 {{mean needs a floating-point input}}
+  %0 = born.reduce mean %x axes = [1] : tensor<4x8xi32>
+  return
+}
+
+// -----
+
+func.func @softmax_axis(%x: tensor<4x8xf32>) {
+  // expected-error @+1 {{axis -1 is out of range for rank 2}}
+  %0 = born.softmax %x axis = -1 : tensor<4x8xf32>
+  return
+}
+
+// -----
+
+func.func @layer_norm_scale(%x: tensor<4x8xf32>, %g: tensor<4xf32>) {
+  // expected-error @+1 {{expected scale/bias of shape [8] (input dims from axis 1), got [4]}}
+  %0 = born.layer_norm %x, %g, %g axis = 1 epsilon = 1.0e-5 : tensor<4x8xf32>, tensor<4xf32>, tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @reshape_count(%x: tensor<4x8xf32>) {
+  // expected-error @+1 {{input has 32 elements but the result type has 30}}
+  %0 = born.reshape %x : tensor<4x8xf32> to tensor<5x6xf32>
+  return
+}
+
+// -----
+
+func.func @transpose_perm(%x: tensor<4x8xf32>) {
+  // expected-error @+1 {{permutation repeats 0}}
+  %0 = born.transpose %x permutation = [0, 0] : tensor<4x8xf32>
+  return
+}
+
+// -----
+
+func.func @broadcast_shape(%x: tensor<4x8xf32>) {
+  // expected-error @+1 {{cannot broadcast [4, 8] to [4, 7]}}
+  %0 = born.broadcast %x : tensor<4x8xf32> to tensor<4x7xf32>
+  return
+}
+
+// -----
+
+func.func @concat_shape(%a: tensor<2x3xf32>, %b: tensor<3x3xf32>) {
+  // expected-error @+1 {{input 1 has shape [3, 3], input 0 has [2, 3]}}
+  %0 = born.concat %a, %b axis = 1 : tensor<2x3xf32>, tensor<3x3xf32>
+  return
+}
+
+// -----
+
+func.func @slice_bounds(%x: tensor<4x8xf32>) {
+  // expected-error @+1 {{dimension 1: slice 0:9:1 is not within 0 <= start <= limit <= 8 with step >= 1}}
+  %0 = born.slice %x start = [0, 0] limit = [4, 9] step = [1, 1] : tensor<4x8xf32>
+  return
+}
+
+// -----
+
+func.func @gather_axis(%x: tensor<4x8xf32>, %i: tensor<3xi64>) {
+  // expected-error @+1 {{axis 2 is out of range for rank 2}}
+  %0 = born.gather %x, %i axis = 2 : tensor<4x8xf32>, tensor<3xi64>
+  return
+}
+
+// -----
+
+func.func @dynamic_shape(%x: tensor<?x8xf32>) {
+  // expected-error @+1 {{must be statically shaped tensor}}
+  %0 = born.exp %x : tensor<?x8xf32>
+  return
+}
+
+// -----
+
+func.func @param_name() {
+  // expected-error @+1 {{parameter name must not be empty}}
+  %0 = born.param "" : tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @sqrt_int(%x: tensor<4xi32>) {
+  // expected-error @+1 {{must be statically shaped tensor of 16-bit float or bfloat16 type or 32-bit float or 64-bit float values}}
+  %0 = born.sqrt %x : tensor<4xi32>
+  return
+}
