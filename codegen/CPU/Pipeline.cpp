@@ -1,0 +1,33 @@
+#include "codegen/CPU/Pipeline.h"
+
+namespace born {
+std::string cpuDispatchPipeline() {
+  return "func.func(linalg-fuse-elementwise-ops), canonicalize, cse";
+}
+
+std::string cpuKernelsPipeline() {
+  // Identity layouts at function boundaries keep the entry point's ABI a
+  // plain pointer per tensor. Canonicalization must precede
+  // buffer-results-to-out-params, which then writes results straight into the
+  // caller's output buffers.
+  return "one-shot-bufferize{bufferize-function-boundaries "
+         "function-boundary-type-conversion=identity-layout-map}, "
+         "canonicalize, "
+         "buffer-results-to-out-params{hoist-static-allocs "
+         "modify-public-functions}, "
+         "buffer-deallocation-pipeline, "
+         "func.func(convert-linalg-to-loops), canonicalize, cse";
+}
+
+std::string cpuHostPipeline() {
+  return "convert-vector-to-scf{full-unroll=true}, lower-affine, "
+         "convert-scf-to-cf, expand-strided-metadata, "
+         "convert-vector-to-llvm, finalize-memref-to-llvm, "
+         "convert-math-to-llvm, convert-math-to-libm, convert-arith-to-llvm, "
+         "convert-ub-to-llvm, convert-index-to-llvm, convert-cf-to-llvm, "
+         "convert-func-to-llvm{use-bare-ptr-memref-call-conv=true}, "
+         "reconcile-unrealized-casts";
+}
+
+void registerCPUCodegenPasses() {}
+} // namespace born

@@ -1,0 +1,525 @@
+#include "compiler/Driver/Compiler.h"
+
+#include "codegen/CPU/Pipeline.h"
+#include "dialects/born/IR/BornDialect.h"
+#include "passes/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
+#include "mlir/Target/LLVMIR/Export.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/TargetParser/Host.h"
+
+#include "runtime/include/born/runtime.h"
+
+#include <chrono>
+
+using namespace mlir;
+
+namespace born {
+
+void registerCompilerDialects(DialectRegistry &registry) {
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+  registerAllToLLVMIRTranslations(registry);
+  registry.insert<BornDialect>();
+}
+
+static void registerCompilerPasses() {
+  static bool once = [] {
+    registerAllPasses();
+    registerBornTransformsPasses();
+    registerCPUCodegenPasses();
+    return true;
+  }();
+  (void)once;
+}
+
+static LogicalResult runPipeline(ModuleOp module, llvm::StringRef pipeline) {
+  registerCompilerPasses();
+  PassManager pm(module.getContext(), ModuleOp::getOperationName());
+  std::string errors;
+  llvm::raw_string_ostream errorStream(errors);
+  if (failed(parsePassPipeline(pipeline, pm, errorStream)))
+    return module.emitError("internal error: bad pass pipeline: ") << errors;
+  return pm.run(module);
+}
+
+static func::FuncOp findEntry(ModuleOp module, llvm::StringRef name) {
+  if (!name.empty())
+    return module.lookupSymbol<func::FuncOp>(name);
+  func::FuncOp entry;
+  for (auto func : module.getOps<func::FuncOp>()) {
+    if (func.isPrivate() || func.isExternal())
+      continue;
+    if (entry)
+      return nullptr;
+    entry = func;
+  }
+  return entry;
+}
+
+LogicalResult Compiler::runPhase(ModuleOp module, Phase phase) {
+  switch (phase) {
+  case Phase::Import: {
+    if (failed(verify(module)))
+      return failure();
+    func::FuncOp entry = findEntry(module, options.entry);
+    if (!entry)
+      return module.emitError()
+             << (options.entry.empty()
+                     ? "expected exactly one public function as the entry "
+                       "point (or name one with --entry)"
+                     : "no function named '" + options.entry + "'");
+    entryName = entry.getSymName().str();
+    return success();
+  }
+  case Phase::Graph:
+    if (failed(runPipeline(module, "canonicalize, cse, born-lift-params, "
+                                   "canonicalize")))
+      return failure();
+    return captureSignature(module);
+  case Phase::Dispatch:
+    return runPipeline(module, cpuDispatchPipeline());
+  case Phase::Kernels:
+    return runPipeline(module, cpuKernelsPipeline());
+  case Phase::Host: {
+    if (failed(runPipeline(module, cpuHostPipeline())))
+      return failure();
+    // Born's argument annotations mean nothing to LLVM.
+    module.walk([](FunctionOpInterface func) {
+      for (unsigned i = 0; i < func.getNumArguments(); ++i) {
+        func.removeArgAttr(i, kParamAttrName);
+        func.removeArgAttr(i, "born.name");
+      }
+    });
+    return success();
+  }
+  case Phase::Object:
+    return success();
+  }
+  return failure();
+}
+
+LogicalResult Compiler::runPhases(ModuleOp module) {
+  Phase last = std::min(options.compileTo, Phase::Host);
+  for (Phase phase : kAllPhases) {
+    if (phase > last)
+      break;
+    auto start = std::chrono::steady_clock::now();
+    if (failed(runPhase(module, phase)))
+      return failure();
+    double ms = std::chrono::duration<double, std::milli>(
+                    std::chrono::steady_clock::now() - start)
+                    .count();
+    if (!options.quiet)
+      llvm::errs() << llvm::formatv("bornc: {0,-9} {1,8:f1} ms\n",
+                                    phaseName(phase), ms);
+  }
+  return success();
+}
+
+static std::string argName(func::FuncOp func, unsigned i,
+                           llvm::StringRef fallback) {
+  if (auto name = func.getArgAttrOfType<StringAttr>(i, "born.name"))
+    return name.str();
+  return (fallback + llvm::Twine(i)).str();
+}
+
+LogicalResult Compiler::captureSignature(ModuleOp module) {
+  func::FuncOp entry = findEntry(module, entryName);
+  modelSignature = ModelSignature();
+  auto specOf = [&](Type type, Location loc, std::string name,
+                    TensorSpec &spec) -> LogicalResult {
+    auto tensor = dyn_cast<RankedTensorType>(type);
+    if (!tensor || !tensor.hasStaticShape())
+      return emitError(loc) << "entry point '" << entryName
+                            << "': '" << name
+                            << "' must be a statically shaped tensor, got "
+                            << type;
+    spec = {std::move(name), tensor.getElementType(),
+            llvm::SmallVector<int64_t>(tensor.getShape())};
+    return success();
+  };
+  for (unsigned i = 0; i < entry.getNumArguments(); ++i) {
+    BlockArgument arg = entry.getArgument(i);
+    TensorSpec spec;
+    if (auto param = entry.getArgAttrOfType<StringAttr>(i, kParamAttrName)) {
+      if (failed(specOf(arg.getType(), arg.getLoc(), param.str(), spec)))
+        return failure();
+      modelSignature.params.push_back(
+          {spec.name, spec.elementType, spec.shape});
+      continue;
+    }
+    if (failed(specOf(arg.getType(), arg.getLoc(), argName(entry, i, "input_"),
+                      spec)))
+      return failure();
+    modelSignature.inputs.push_back(std::move(spec));
+  }
+  for (unsigned i = 0; i < entry.getNumResults(); ++i) {
+    TensorSpec spec;
+    std::string name = "output_" + std::to_string(i);
+    if (auto attr = entry.getResultAttrOfType<StringAttr>(i, "born.name"))
+      name = attr.str();
+    if (failed(specOf(entry.getResultTypes()[i], entry.getLoc(), name, spec)))
+      return failure();
+    modelSignature.outputs.push_back(std::move(spec));
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// LLVM IR: descriptor, weights, entry wrapper, main
+//===----------------------------------------------------------------------===//
+
+static int32_t dtypeOf(Type t) {
+  if (t.isF32())
+    return BORN_DTYPE_F32;
+  if (t.isF16())
+    return BORN_DTYPE_F16;
+  if (t.isF64())
+    return BORN_DTYPE_F64;
+  if (t.isInteger(32))
+    return BORN_DTYPE_I32;
+  if (t.isInteger(64))
+    return BORN_DTYPE_I64;
+  if (t.isInteger(8))
+    return BORN_DTYPE_I8;
+  if (t.isInteger(1))
+    return BORN_DTYPE_BOOL;
+  return 0;
+}
+
+namespace {
+/// Builds the constant data that the runtime reads through born_model.
+class DescriptorBuilder {
+public:
+  DescriptorBuilder(llvm::Module &m, llvm::StringRef prefix)
+      : m(m), ctx(m.getContext()), prefix(prefix) {
+    ptrTy = llvm::PointerType::getUnqual(ctx);
+    i32 = llvm::Type::getInt32Ty(ctx);
+    i64 = llvm::Type::getInt64Ty(ctx);
+    tensorInfoTy = llvm::StructType::create(ctx, {ptrTy, i32, i32, ptrTy},
+                                            "born_tensor_info");
+    modelTy = llvm::StructType::create(
+        ctx,
+        {i32, ptrTy, i32, i32, ptrTy, ptrTy, ptrTy, i64, ptrTy, ptrTy, ptrTy},
+        "born_model");
+  }
+
+  llvm::Constant *privateConstant(llvm::Constant *init, const llvm::Twine &name,
+                                  uint64_t align = 8) {
+    auto *g = new llvm::GlobalVariable(m, init->getType(), /*isConstant=*/true,
+                                       llvm::GlobalValue::PrivateLinkage, init,
+                                       prefix + "_" + name);
+    g->setAlignment(llvm::Align(align));
+    return g;
+  }
+
+  llvm::Constant *string(llvm::StringRef s, const llvm::Twine &name) {
+    return privateConstant(llvm::ConstantDataArray::getString(ctx, s), name, 1);
+  }
+
+  llvm::Constant *tensorInfos(llvm::ArrayRef<TensorSpec> specs,
+                              llvm::StringRef kind) {
+    if (specs.empty())
+      return llvm::ConstantPointerNull::get(ptrTy);
+    std::vector<llvm::Constant *> infos;
+    for (auto [i, spec] : llvm::enumerate(specs)) {
+      std::vector<uint64_t> dims(spec.shape.begin(), spec.shape.end());
+      llvm::Constant *shape =
+          dims.empty() ? llvm::ConstantPointerNull::get(ptrTy)
+                       : privateConstant(llvm::ConstantDataArray::get(ctx, dims),
+                                         kind + "_shape" + llvm::Twine(i));
+      infos.push_back(llvm::ConstantStruct::get(
+          tensorInfoTy,
+          {string(spec.name, kind + "_name" + llvm::Twine(i)),
+           llvm::ConstantInt::get(i32, dtypeOf(spec.elementType)),
+           llvm::ConstantInt::get(i32, spec.shape.size()), shape}));
+    }
+    return privateConstant(
+        llvm::ConstantArray::get(llvm::ArrayType::get(tensorInfoTy, infos.size()),
+                                 infos),
+        kind);
+  }
+
+  llvm::Module &m;
+  llvm::LLVMContext &ctx;
+  std::string prefix;
+  llvm::PointerType *ptrTy;
+  llvm::IntegerType *i32, *i64;
+  llvm::StructType *tensorInfoTy, *modelTy;
+};
+} // namespace
+
+static llvm::Error internalError(const llvm::Twine &msg) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 "internal error: " + msg);
+}
+
+llvm::Expected<std::unique_ptr<llvm::Module>>
+Compiler::translateToLLVM(ModuleOp module, llvm::LLVMContext &llvmContext,
+                          const WeightsPlacement &weights, bool withMain) {
+  std::unique_ptr<llvm::Module> m =
+      translateModuleToLLVMIR(module, llvmContext, options.prefix);
+  if (!m)
+    return internalError("translation to LLVM IR failed");
+  const std::string &prefix = options.prefix;
+
+  // Only the descriptor (and main) are exported, so that several models link
+  // into one program.
+  for (llvm::Function &f : *m)
+    if (!f.isDeclaration())
+      f.setLinkage(llvm::GlobalValue::InternalLinkage);
+  for (llvm::GlobalVariable &g : m->globals())
+    if (!g.isDeclaration())
+      g.setLinkage(llvm::GlobalValue::InternalLinkage);
+
+  llvm::Function *forward = m->getFunction(entryName);
+  if (!forward)
+    return internalError("entry function '" + entryName + "' not found");
+  forward->setName(prefix + "_forward");
+  const ModelSignature &sig = modelSignature;
+  size_t numArgs =
+      sig.inputs.size() + sig.params.size() + sig.outputs.size();
+  if (forward->arg_size() != numArgs)
+    return internalError("entry takes " + llvm::Twine(forward->arg_size()) +
+                         " arguments, expected " + llvm::Twine(numArgs));
+
+  DescriptorBuilder d(*m, prefix);
+  llvm::IRBuilder<> b(llvmContext);
+
+  // void PREFIX_entry(void *const *args, const uint8_t *weights)
+  auto *entryTy = llvm::FunctionType::get(b.getVoidTy(), {d.ptrTy, d.ptrTy},
+                                          /*isVarArg=*/false);
+  auto *entry = llvm::Function::Create(entryTy, llvm::GlobalValue::InternalLinkage,
+                                       prefix + "_entry", *m);
+  b.SetInsertPoint(llvm::BasicBlock::Create(llvmContext, "", entry));
+  llvm::Value *args = entry->getArg(0), *base = entry->getArg(1);
+  std::vector<llvm::Value *> callArgs;
+  auto loadArg = [&](size_t i) {
+    return b.CreateLoad(d.ptrTy, b.CreateConstGEP1_64(d.ptrTy, args, i));
+  };
+  for (size_t i = 0; i < sig.inputs.size(); ++i)
+    callArgs.push_back(loadArg(i));
+  uint64_t weightsSize = weights.size;
+  for (const ParamSpec &p : sig.params) {
+    uint64_t offset = 0;
+    if (weights.blob) {
+      auto it = weights.blob->offsets.find(p.name);
+      if (it == weights.blob->offsets.end())
+        return internalError("parameter '" + p.name + "' missing from blob");
+      offset = it->second;
+    }
+    callArgs.push_back(b.CreateConstGEP1_64(b.getInt8Ty(), base, offset));
+  }
+  for (size_t i = 0; i < sig.outputs.size(); ++i)
+    callArgs.push_back(loadArg(sig.inputs.size() + i));
+  b.CreateCall(forward, callArgs);
+  b.CreateRetVoid();
+
+  llvm::Constant *blob = llvm::ConstantPointerNull::get(d.ptrTy);
+  if (weights.blob && !weights.blob->bytes.empty()) {
+    auto *g = new llvm::GlobalVariable(
+        *m, llvm::ArrayType::get(b.getInt8Ty(), weights.blob->bytes.size()),
+        true, llvm::GlobalValue::PrivateLinkage,
+        llvm::ConstantDataArray::get(llvmContext,
+                                     llvm::ArrayRef(weights.blob->bytes)),
+        prefix + "_weights");
+    g->setAlignment(llvm::Align(WeightsBlob::kAlignment));
+    blob = g;
+  }
+  llvm::Constant *weightsPath =
+      weights.blob ? static_cast<llvm::Constant *>(
+                         llvm::ConstantPointerNull::get(d.ptrTy))
+                   : d.string(weights.externalPath, "weights_path");
+
+  llvm::Constant *model = llvm::ConstantStruct::get(
+      d.modelTy,
+      {llvm::ConstantInt::get(d.i32, BORN_ABI_VERSION),
+       d.string(prefix, "name"),
+       llvm::ConstantInt::get(d.i32, sig.inputs.size()),
+       llvm::ConstantInt::get(d.i32, sig.outputs.size()),
+       d.tensorInfos(sig.inputs, "inputs"),
+       d.tensorInfos(sig.outputs, "outputs"), blob,
+       llvm::ConstantInt::get(d.i64, weightsSize), weightsPath, entry,
+       llvm::ConstantPointerNull::get(d.ptrTy)});
+  auto *modelVar = new llvm::GlobalVariable(
+      *m, d.modelTy, true, llvm::GlobalValue::ExternalLinkage, model,
+      prefix + "_model");
+  modelVar->setAlignment(llvm::Align(8));
+
+  if (withMain) {
+    // int main(int argc, char **argv) { return born_main(&model, argc, argv); }
+    auto *bornMain = llvm::Function::Create(
+        llvm::FunctionType::get(d.i32, {d.ptrTy, d.i32, d.ptrTy}, false),
+        llvm::GlobalValue::ExternalLinkage, "born_main", *m);
+    auto *mainFn = llvm::Function::Create(
+        llvm::FunctionType::get(d.i32, {d.i32, d.ptrTy}, false),
+        llvm::GlobalValue::ExternalLinkage, "main", *m);
+    b.SetInsertPoint(llvm::BasicBlock::Create(llvmContext, "", mainFn));
+    b.CreateRet(b.CreateCall(bornMain,
+                             {modelVar, mainFn->getArg(0), mainFn->getArg(1)}));
+  }
+  return m;
+}
+
+llvm::Error Compiler::writeObject(llvm::Module &m, llvm::StringRef path) {
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  llvm::Triple triple(llvm::sys::getProcessTriple());
+  std::string error;
+  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target)
+    return internalError("no LLVM target for " + triple.str() + ": " + error);
+  std::string cpu = options.cpuName;
+  std::string features;
+  if (cpu.empty() || cpu == "native") {
+    cpu = llvm::sys::getHostCPUName().str();
+    std::vector<std::string> list;
+    for (auto &f : llvm::sys::getHostCPUFeatures())
+      list.push_back((f.second ? "+" : "-") + f.first().str());
+    features = llvm::join(list, ",");
+  }
+  llvm::TargetOptions targetOptions;
+  std::unique_ptr<llvm::TargetMachine> tm(target->createTargetMachine(
+      triple, cpu, features, targetOptions, llvm::Reloc::PIC_, std::nullopt,
+      llvm::CodeGenOptLevel::Aggressive));
+  if (!tm)
+    return internalError("cannot create a target machine for CPU '" + cpu +
+                         "'");
+  m.setTargetTriple(triple);
+  m.setDataLayout(tm->createDataLayout());
+
+  std::error_code ec;
+  llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_None);
+  if (ec)
+    return llvm::createStringError(ec, "cannot write " + path + ": " +
+                                           ec.message());
+  llvm::legacy::PassManager pm;
+  if (tm->addPassesToEmitFile(pm, os, nullptr,
+                              llvm::CodeGenFileType::ObjectFile))
+    return internalError("the target cannot emit object files");
+  pm.run(m);
+  os.flush();
+  if (os.has_error())
+    return llvm::createStringError(os.error(), "error writing " + path);
+  return llvm::Error::success();
+}
+
+//===----------------------------------------------------------------------===//
+// C header and linking
+//===----------------------------------------------------------------------===//
+
+static std::string cTypeName(Type t) {
+  if (t.isF32())
+    return "float";
+  if (t.isF64())
+    return "double";
+  if (t.isF16() || t.isBF16())
+    return "uint16_t";
+  if (t.isInteger(64))
+    return "int64_t";
+  if (t.isInteger(32))
+    return "int32_t";
+  if (t.isInteger(8))
+    return "int8_t";
+  return "uint8_t";
+}
+
+std::string Compiler::cHeader() const {
+  const std::string &p = options.prefix;
+  std::string guard = llvm::StringRef(p).upper() + "_BORN_MODEL_H";
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << "/* Generated by bornc. Link with the object file and libborn_runtime.a"
+        "\n * (plus -lstdc++ -lm -lpthread -ldl).\n *\n";
+  auto describe = [&](llvm::StringRef what,
+                      llvm::ArrayRef<TensorSpec> specs) {
+    for (auto [i, spec] : llvm::enumerate(specs)) {
+      os << " * " << what << " " << i << " '" << spec.name << "': "
+         << cTypeName(spec.elementType) << "[";
+      llvm::interleave(spec.shape, os, "][");
+      os << "]\n";
+    }
+  };
+  describe("input", modelSignature.inputs);
+  describe("output", modelSignature.outputs);
+  os << " */\n#ifndef " << guard << "\n#define " << guard
+     << "\n\n#include \"born/runtime.h\"\n\n#ifdef __cplusplus\nextern \"C\" "
+        "{\n#endif\n\n";
+  os << "extern const born_model " << p << "_model;\n\n";
+  os << "#define " << llvm::StringRef(p).upper() << "_NUM_INPUTS "
+     << modelSignature.inputs.size() << "\n#define "
+     << llvm::StringRef(p).upper() << "_NUM_OUTPUTS "
+     << modelSignature.outputs.size() << "\n\n";
+  os << "/* Creates a session (opts may be NULL); NULL with a message in err on "
+        "failure. */\nstatic inline born_session *"
+     << p << "_create(const born_options *opts, char *err, size_t errlen) {\n"
+     << "  return born_session_create(&" << p
+     << "_model, opts, err, errlen);\n}\n\n";
+  os << "/* Runs the model: inputs and outputs in graph order. */\n"
+        "static inline int "
+     << p
+     << "_run(born_session *s, const void *const *inputs, void *const "
+        "*outputs, char *err, size_t errlen) {\n"
+     << "  return born_session_run(s, inputs, outputs, err, errlen);\n}\n\n";
+  os << "#ifdef __cplusplus\n}\n#endif\n#endif\n";
+  return s;
+}
+
+std::string runtimeLibraryPath() { return BORN_RUNTIME_LIBRARY; }
+std::string runtimeIncludeDir() { return BORN_RUNTIME_INCLUDE_DIR; }
+
+llvm::Error linkExecutable(llvm::ArrayRef<std::string> objects,
+                           llvm::StringRef output) {
+  std::string driver;
+  if (const char *env = std::getenv("BORN_CXX"))
+    driver = env;
+  for (const char *candidate : {"c++", "clang++", "g++"}) {
+    if (!driver.empty())
+      break;
+    if (auto path = llvm::sys::findProgramByName(candidate))
+      driver = *path;
+  }
+  if (driver.empty())
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        "no C++ compiler driver found to link the executable (install g++ or "
+        "clang, or set BORN_CXX)");
+  std::vector<std::string> argv = {driver, "-o", output.str()};
+  llvm::append_range(argv, objects);
+  argv.push_back(runtimeLibraryPath());
+  argv.insert(argv.end(), {"-lm", "-lpthread", "-ldl"});
+  std::vector<llvm::StringRef> refs(argv.begin(), argv.end());
+  std::string error;
+  int rc = llvm::sys::ExecuteAndWait(driver, refs, std::nullopt, {}, 0, 0,
+                                     &error);
+  if (rc != 0)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "linking " + output + " with " + driver +
+                                       " failed (exit " + llvm::Twine(rc) +
+                                       ")" + (error.empty() ? "" : ": ") +
+                                       error);
+  return llvm::Error::success();
+}
+} // namespace born

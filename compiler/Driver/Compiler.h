@@ -1,0 +1,95 @@
+#ifndef BORN_COMPILER_DRIVER_COMPILER_H
+#define BORN_COMPILER_DRIVER_COMPILER_H
+
+#include "compiler/Driver/Phase.h"
+#include "compiler/Weights/Weights.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/Error.h"
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace born {
+
+struct CompileOptions {
+  Phase compileTo = Phase::Object;
+  bool targetCPU = true;
+  bool targetVulkan = false;
+  std::string cpuName;  // LLVM CPU name; empty = the host CPU and features
+  std::string prefix = "model"; // symbol prefix of everything exported
+  std::string entry;    // entry function; empty = the only public function
+  bool quiet = false;   // no per-phase progress on stderr
+};
+
+/// A graph input or output of the compiled model.
+struct TensorSpec {
+  std::string name;
+  mlir::Type elementType;
+  llvm::SmallVector<int64_t> shape;
+};
+
+/// What the entry point takes and returns, captured after the graph phase.
+struct ModelSignature {
+  std::vector<TensorSpec> inputs;
+  std::vector<TensorSpec> outputs;
+  std::vector<ParamSpec> params;
+};
+
+/// Where the compiled model finds its weights at run time.
+struct WeightsPlacement {
+  const WeightsBlob *blob = nullptr; // embedded in the object when non-null
+  uint64_t size = 0;                 // blob size in bytes
+  std::string externalPath;          // mmapped file when blob is null
+};
+
+/// Registers every dialect and interface the pipeline uses.
+void registerCompilerDialects(mlir::DialectRegistry &registry);
+
+/// Drives one model through the phases.
+class Compiler {
+public:
+  explicit Compiler(CompileOptions options) : options(std::move(options)) {}
+
+  /// Runs the MLIR phases on `module`, stopping after
+  /// min(options.compileTo, Phase::Host). Errors are emitted as diagnostics.
+  mlir::LogicalResult runPhases(mlir::ModuleOp module);
+
+  /// Valid once the graph phase has run.
+  const ModelSignature &signature() const { return modelSignature; }
+
+  /// Translates the host-phase module to LLVM IR and adds the model
+  /// descriptor, its weights and, for executables, `main`.
+  llvm::Expected<std::unique_ptr<llvm::Module>>
+  translateToLLVM(mlir::ModuleOp module, llvm::LLVMContext &llvmContext,
+                  const WeightsPlacement &weights, bool withMain);
+
+  /// Compiles LLVM IR to a relocatable object for the target CPU.
+  llvm::Error writeObject(llvm::Module &module, llvm::StringRef path);
+
+  /// The C header declaring the model's descriptor and typed helpers.
+  std::string cHeader() const;
+
+  const CompileOptions &getOptions() const { return options; }
+
+private:
+  mlir::LogicalResult runPhase(mlir::ModuleOp module, Phase phase);
+  mlir::LogicalResult captureSignature(mlir::ModuleOp module);
+
+  CompileOptions options;
+  ModelSignature modelSignature;
+  std::string entryName;
+};
+
+/// Links objects with the Born runtime into an executable, with the system C++
+/// compiler driver (`$BORN_CXX`, else c++, clang++, g++).
+llvm::Error linkExecutable(llvm::ArrayRef<std::string> objects,
+                           llvm::StringRef output);
+
+/// Directory with the runtime library and headers that outputs link against.
+std::string runtimeLibraryPath();
+std::string runtimeIncludeDir();
+} // namespace born
+
+#endif

@@ -1,0 +1,155 @@
+#include "compiler/Weights/Weights.h"
+
+#include "mlir/IR/BuiltinTypes.h"
+#include "llvm/Support/JSON.h"
+
+using namespace llvm;
+
+namespace born {
+
+void WeightSet::addCopy(StringRef name, StringRef dtype,
+                        ArrayRef<int64_t> shape, ArrayRef<uint8_t> bytes) {
+  ownedBytes.emplace_back(bytes.begin(), bytes.end());
+  tensors[name] = TensorData{dtype.str(), SmallVector<int64_t>(shape),
+                             ArrayRef<uint8_t>(ownedBytes.back())};
+}
+
+static int64_t safeTensorsDTypeSize(StringRef dtype) {
+  return StringSwitch<int64_t>(dtype)
+      .Cases({"F64", "I64", "U64"}, 8)
+      .Cases({"F32", "I32", "U32"}, 4)
+      .Cases({"F16", "BF16", "I16", "U16"}, 2)
+      .Cases({"I8", "U8", "BOOL"}, 1)
+      .Default(0);
+}
+
+std::string safeTensorsDType(mlir::Type t) {
+  if (t.isF32())
+    return "F32";
+  if (t.isF16())
+    return "F16";
+  if (t.isBF16())
+    return "BF16";
+  if (t.isF64())
+    return "F64";
+  if (t.isInteger(64))
+    return "I64";
+  if (t.isInteger(32))
+    return "I32";
+  if (t.isInteger(8))
+    return "I8";
+  if (t.isInteger(1))
+    return "BOOL";
+  return "";
+}
+
+Error loadSafeTensors(StringRef path, WeightSet &set) {
+  auto fail = [&](const Twine &msg) {
+    return createStringError(inconvertibleErrorCode(),
+                             path + ": " + msg);
+  };
+  auto file = MemoryBuffer::getFile(path, /*IsText=*/false,
+                                    /*RequiresNullTerminator=*/false);
+  if (!file)
+    return fail("cannot read SafeTensors file: " + file.getError().message());
+  StringRef data = (*file)->getBuffer();
+  if (data.size() < 8)
+    return fail("not a SafeTensors file: shorter than its 8-byte header size");
+  uint64_t headerSize = 0;
+  for (int i = 7; i >= 0; --i)
+    headerSize = (headerSize << 8) | static_cast<uint8_t>(data[i]);
+  if (headerSize > data.size() - 8)
+    return fail("header size " + Twine(headerSize) + " exceeds the file size " +
+                Twine(data.size()));
+  StringRef header = data.substr(8, headerSize);
+  ArrayRef<uint8_t> payload(
+      reinterpret_cast<const uint8_t *>(data.data()) + 8 + headerSize,
+      data.size() - 8 - headerSize);
+
+  Expected<json::Value> parsed = json::parse(header);
+  if (!parsed)
+    return fail("malformed JSON header: " + toString(parsed.takeError()));
+  json::Object *root = parsed->getAsObject();
+  if (!root)
+    return fail("JSON header is not an object");
+  for (auto &[key, value] : *root) {
+    if (key == "__metadata__")
+      continue;
+    std::string name = key.str();
+    json::Object *info = value.getAsObject();
+    if (!info)
+      return fail("tensor '" + name + "': entry is not an object");
+    std::optional<StringRef> dtype = info->getString("dtype");
+    json::Array *shape = info->getArray("shape");
+    json::Array *offsets = info->getArray("data_offsets");
+    if (!dtype || !shape || !offsets || offsets->size() != 2)
+      return fail("tensor '" + name +
+                  "': expected dtype, shape and two data_offsets");
+    int64_t elementSize = safeTensorsDTypeSize(*dtype);
+    if (!elementSize)
+      return fail("tensor '" + name + "': unsupported dtype " + *dtype);
+    TensorData tensor;
+    tensor.dtype = dtype->str();
+    uint64_t count = 1;
+    for (const json::Value &d : *shape) {
+      std::optional<int64_t> dim = d.getAsInteger();
+      if (!dim || *dim < 0 || (*dim && count > (UINT64_MAX >> 8) / *dim))
+        return fail("tensor '" + name + "': bad shape entry");
+      tensor.shape.push_back(*dim);
+      count *= *dim;
+    }
+    std::optional<int64_t> begin = (*offsets)[0].getAsInteger(),
+                           end = (*offsets)[1].getAsInteger();
+    if (!begin || !end || *begin < 0 || *end < *begin ||
+        static_cast<uint64_t>(*end) > payload.size())
+      return fail("tensor '" + name + "': data_offsets outside the file's " +
+                  Twine(payload.size()) + " data bytes");
+    if (static_cast<uint64_t>(*end - *begin) != count * elementSize)
+      return fail("tensor '" + name + "': data_offsets span " +
+                  Twine(*end - *begin) + " bytes, shape and dtype need " +
+                  Twine(count * elementSize));
+    tensor.bytes = payload.slice(*begin, *end - *begin);
+    set.tensors[name] = std::move(tensor);
+  }
+  set.files.push_back(std::move(*file));
+  return Error::success();
+}
+
+static std::string shapeString(ArrayRef<int64_t> shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i)
+    s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
+Expected<WeightsBlob> buildWeightsBlob(ArrayRef<ParamSpec> params,
+                                       const WeightSet &set,
+                                       StringRef origin) {
+  WeightsBlob blob;
+  for (const ParamSpec &param : params) {
+    auto fail = [&](const Twine &msg) {
+      return createStringError(inconvertibleErrorCode(),
+                               "parameter '" + param.name + "': " + msg);
+    };
+    auto it = set.tensors.find(param.name);
+    if (it == set.tensors.end())
+      return fail(origin.empty()
+                      ? Twine("no weights were given (pass --weights "
+                              "FILE.safetensors)")
+                      : "not found in " + origin);
+    const TensorData &data = it->second;
+    std::string dtype = safeTensorsDType(param.elementType);
+    if (data.dtype != dtype)
+      return fail("the IR expects " + dtype + ", " + origin + " has " +
+                  data.dtype);
+    if (ArrayRef<int64_t>(data.shape) != ArrayRef<int64_t>(param.shape))
+      return fail("the IR expects shape " + shapeString(param.shape) + ", " +
+                  origin + " has " + shapeString(data.shape));
+    uint64_t offset = alignTo(blob.bytes.size(), WeightsBlob::kAlignment);
+    blob.bytes.resize(offset);
+    blob.bytes.insert(blob.bytes.end(), data.bytes.begin(), data.bytes.end());
+    blob.offsets[param.name] = offset;
+  }
+  return blob;
+}
+} // namespace born

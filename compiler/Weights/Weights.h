@@ -1,0 +1,65 @@
+#ifndef BORN_COMPILER_WEIGHTS_WEIGHTS_H
+#define BORN_COMPILER_WEIGHTS_WEIGHTS_H
+
+#include "mlir/IR/Types.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace born {
+
+/// A tensor's bytes (dense, row-major) with its SafeTensors dtype name
+/// ("F32", "F16", "I64", ...). The bytes are borrowed from their owner.
+struct TensorData {
+  std::string dtype;
+  llvm::SmallVector<int64_t> shape;
+  llvm::ArrayRef<uint8_t> bytes;
+};
+
+/// Named tensors that feed `born.param`s, plus whatever owns their bytes.
+struct WeightSet {
+  llvm::StringMap<TensorData> tensors;
+  std::vector<std::unique_ptr<llvm::MemoryBuffer>> files;
+  std::vector<std::vector<uint8_t>> ownedBytes;
+
+  /// Adds a tensor whose bytes the set keeps a copy of.
+  void addCopy(llvm::StringRef name, llvm::StringRef dtype,
+               llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<uint8_t> bytes);
+};
+
+/// Reads a SafeTensors file (8-byte header length, JSON header, data) into
+/// `set`; the file stays mapped while the set lives. Errors name the file and
+/// the offending tensor.
+llvm::Error loadSafeTensors(llvm::StringRef path, WeightSet &set);
+
+/// The SafeTensors dtype name for an MLIR element type ("F32", ...), or "".
+std::string safeTensorsDType(mlir::Type elementType);
+
+/// The weights blob a compiled model reads: each parameter at an offset
+/// aligned to kAlignment.
+struct WeightsBlob {
+  static constexpr uint64_t kAlignment = 64;
+  std::vector<uint8_t> bytes;
+  llvm::StringMap<uint64_t> offsets;
+};
+
+struct ParamSpec {
+  std::string name;
+  mlir::Type elementType;
+  llvm::SmallVector<int64_t> shape;
+};
+
+/// Lays out `params` from `set`, checking that each exists with the dtype and
+/// shape the IR expects. `origin` names where the weights came from, for
+/// errors.
+llvm::Expected<WeightsBlob> buildWeightsBlob(llvm::ArrayRef<ParamSpec> params,
+                                             const WeightSet &set,
+                                             llvm::StringRef origin);
+} // namespace born
+
+#endif

@@ -1,0 +1,248 @@
+// bornc: compiles a model to a standalone executable, an object file with a
+// C header, or any intermediate form.
+#include "compiler/Driver/Compiler.h"
+
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace llvm;
+
+namespace {
+enum class Emit { Exe, Obj, MLIR, LLVM, SPIRV };
+
+cl::OptionCategory category("bornc options");
+cl::opt<std::string> inputPath(cl::Positional, cl::desc("<model.mlir>"),
+                               cl::Required, cl::cat(category));
+cl::opt<std::string> outputPath("o", cl::desc("Output file ('-' = stdout for "
+                                              "text forms)"),
+                                cl::value_desc("path"), cl::cat(category));
+cl::opt<Emit> emit(
+    "emit", cl::desc("What to produce"), cl::init(Emit::Exe),
+    cl::values(clEnumValN(Emit::Exe, "exe", "standalone executable (default)"),
+               clEnumValN(Emit::Obj, "obj", "object file plus a C header"),
+               clEnumValN(Emit::MLIR, "mlir", "MLIR after --compile-to"),
+               clEnumValN(Emit::LLVM, "llvm", "LLVM IR"),
+               clEnumValN(Emit::SPIRV, "spirv", "SPIR-V kernels")),
+    cl::cat(category));
+cl::opt<std::string> targets("target",
+                             cl::desc("Targets: cpu, vulkan or cpu,vulkan"),
+                             cl::init("cpu"), cl::cat(category));
+cl::opt<std::string> compileTo(
+    "compile-to",
+    cl::desc("Stop after a phase and print its IR: import, graph, dispatch, "
+             "kernels, host"),
+    cl::cat(category));
+cl::opt<std::string> prefix("prefix",
+                            cl::desc("Symbol prefix of the model's exports "
+                                     "(default: 'model')"),
+                            cl::init("model"), cl::cat(category));
+cl::opt<std::string> targetCpu("target-cpu",
+                               cl::desc("LLVM CPU name (default: the host CPU "
+                                        "and its features)"),
+                               cl::cat(category));
+cl::opt<std::string> entry("entry", cl::desc("Entry function name"),
+                           cl::cat(category));
+cl::opt<std::string> weightsPath(
+    "weights", cl::desc("SafeTensors file with the born.param tensors"),
+    cl::value_desc("file.safetensors"), cl::cat(category));
+cl::opt<bool> externalWeights(
+    "external-weights",
+    cl::desc("Write weights to OUTPUT.weights (mmapped at run time) instead "
+             "of embedding them"),
+    cl::cat(category));
+cl::opt<bool> quiet("q", cl::desc("No progress on stderr"), cl::cat(category));
+
+int fail(const Twine &msg) {
+  errs() << "bornc: error: " << msg << "\n";
+  return 1;
+}
+
+int fail(Error err) {
+  std::string msg = toString(std::move(err));
+  return fail(msg);
+}
+
+bool samePath(StringRef a, StringRef b) {
+  sys::fs::UniqueID ia, ib;
+  return !sys::fs::getUniqueID(a, ia) && !sys::fs::getUniqueID(b, ib) &&
+         ia == ib;
+}
+} // namespace
+
+int main(int argc, char **argv) {
+  InitLLVM init(argc, argv);
+  cl::HideUnrelatedOptions(category);
+  cl::SetVersionPrinter([](raw_ostream &os) {
+    os << "bornc " BORN_VERSION " (LLVM/MLIR " LLVM_VERSION_STRING ")\n";
+  });
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "bornc: Born's ahead-of-time model compiler\n\n"
+      "  bornc model.mlir --weights w.safetensors -o model   # executable\n"
+      "  bornc model.mlir --emit=obj -o model.o               # + model.h\n");
+
+  born::CompileOptions options;
+  options.prefix = prefix;
+  options.cpuName = targetCpu;
+  options.entry = entry;
+  options.quiet = quiet;
+  SmallVector<StringRef> targetList;
+  StringRef(targets).split(targetList, ',');
+  options.targetCPU = options.targetVulkan = false;
+  for (StringRef t : targetList) {
+    if (t == "cpu")
+      options.targetCPU = true;
+    else if (t == "vulkan")
+      options.targetVulkan = true;
+    else
+      return fail("unknown target '" + t + "' (expected cpu, vulkan or "
+                  "cpu,vulkan)");
+  }
+  if (options.targetVulkan || emit == Emit::SPIRV)
+    return fail("the Vulkan target is not implemented yet; use --target=cpu");
+  if (!StringRef(prefix).empty() &&
+      (!isalpha(prefix[0]) && prefix[0] != '_'))
+    return fail("--prefix must be a C identifier");
+  for (char c : prefix)
+    if (!isalnum(c) && c != '_')
+      return fail("--prefix must be a C identifier, got '" + prefix + "'");
+
+  if (!compileTo.empty()) {
+    std::optional<born::Phase> phase = born::parsePhase(compileTo);
+    if (!phase || *phase == born::Phase::Object)
+      return fail("unknown phase '" + compileTo +
+                  "' for --compile-to (expected import, graph, dispatch, "
+                  "kernels or host)");
+    options.compileTo = *phase;
+    emit = Emit::MLIR;
+  } else if (emit == Emit::MLIR) {
+    options.compileTo = born::Phase::Host;
+  }
+
+  StringRef ext = sys::path::extension(inputPath);
+  if (ext == ".onnx" || ext == ".gguf")
+    return fail(inputPath + ": " + ext.drop_front() +
+                " import is not implemented yet; bornc reads born-dialect "
+                "IR (.mlir)");
+  bool textOutput = emit == Emit::MLIR || emit == Emit::LLVM;
+  if (outputPath.empty()) {
+    if (!textOutput)
+      return fail("-o OUTPUT is required for --emit=exe and --emit=obj");
+    outputPath = "-";
+  }
+  if (outputPath != "-" && samePath(inputPath, outputPath))
+    return fail("output " + outputPath + " would overwrite the input");
+
+  mlir::DialectRegistry registry;
+  born::registerCompilerDialects(registry);
+  mlir::MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+  SourceMgr sourceMgr;
+  mlir::SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+  std::string error;
+  auto file = mlir::openInputFile(inputPath, &error);
+  if (!file)
+    return fail(error);
+  sourceMgr.AddNewSourceBuffer(std::move(file), SMLoc());
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
+  if (!module)
+    return 1;
+
+  born::Compiler compiler(options);
+  if (failed(compiler.runPhases(*module)))
+    return 1;
+
+  auto openOutput = [&](StringRef path) -> std::unique_ptr<ToolOutputFile> {
+    auto out = mlir::openOutputFile(path, &error);
+    if (!out)
+      fail(error);
+    return out;
+  };
+  if (emit == Emit::MLIR) {
+    auto out = openOutput(outputPath);
+    if (!out)
+      return 1;
+    module->print(out->os());
+    out->keep();
+    return 0;
+  }
+
+  // Weights: from a SafeTensors file; checked against the params' types.
+  born::WeightSet weightSet;
+  if (!weightsPath.empty())
+    if (Error err = born::loadSafeTensors(weightsPath, weightSet))
+      return fail(std::move(err));
+  Expected<born::WeightsBlob> blob = born::buildWeightsBlob(
+      compiler.signature().params, weightSet, weightsPath);
+  if (!blob)
+    return fail(blob.takeError());
+  born::WeightsPlacement placement;
+  placement.size = blob->bytes.size();
+  std::string externalFile = outputPath + ".weights";
+  if (externalWeights) {
+    if (outputPath == "-")
+      return fail("--external-weights needs -o");
+    placement.externalPath = sys::path::filename(externalFile).str();
+  } else {
+    placement.blob = &*blob;
+  }
+
+  LLVMContext llvmContext;
+  auto llvmModule = compiler.translateToLLVM(*module, llvmContext, placement,
+                                             /*withMain=*/emit == Emit::Exe);
+  if (!llvmModule)
+    return fail(llvmModule.takeError());
+  if (emit == Emit::LLVM) {
+    auto out = openOutput(outputPath);
+    if (!out)
+      return 1;
+    (*llvmModule)->print(out->os(), nullptr);
+    out->keep();
+    return 0;
+  }
+
+  if (externalWeights) {
+    auto out = openOutput(externalFile);
+    if (!out)
+      return 1;
+    out->os().write(reinterpret_cast<const char *>(blob->bytes.data()),
+                    blob->bytes.size());
+    out->keep();
+  }
+
+  std::string objectPath = outputPath;
+  SmallString<128> tempObject;
+  if (emit == Emit::Exe) {
+    if (std::error_code ec =
+            sys::fs::createTemporaryFile("bornc", "o", tempObject))
+      return fail("cannot create a temporary file: " + ec.message());
+    objectPath = tempObject.str().str();
+  }
+  if (Error err = compiler.writeObject(**llvmModule, objectPath))
+    return fail(std::move(err));
+
+  if (emit == Emit::Obj) {
+    SmallString<128> headerPath(outputPath);
+    sys::path::replace_extension(headerPath, ".h");
+    auto out = openOutput(headerPath);
+    if (!out)
+      return 1;
+    out->os() << compiler.cHeader();
+    out->keep();
+    return 0;
+  }
+  Error linked = born::linkExecutable({objectPath}, outputPath);
+  sys::fs::remove(tempObject);
+  if (linked)
+    return fail(std::move(linked));
+  return 0;
+}
