@@ -1,0 +1,639 @@
+#include "vulkan_executor.h"
+
+#include "internal.h"
+
+#include <vulkan/vulkan.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <vector>
+
+namespace born {
+namespace {
+
+const char *resultName(VkResult result) {
+  switch (result) {
+#define BORN_VK_RESULT(name) case name: return #name;
+    BORN_VK_RESULT(VK_SUCCESS)
+    BORN_VK_RESULT(VK_NOT_READY)
+    BORN_VK_RESULT(VK_TIMEOUT)
+    BORN_VK_RESULT(VK_INCOMPLETE)
+    BORN_VK_RESULT(VK_ERROR_OUT_OF_HOST_MEMORY)
+    BORN_VK_RESULT(VK_ERROR_OUT_OF_DEVICE_MEMORY)
+    BORN_VK_RESULT(VK_ERROR_INITIALIZATION_FAILED)
+    BORN_VK_RESULT(VK_ERROR_DEVICE_LOST)
+    BORN_VK_RESULT(VK_ERROR_MEMORY_MAP_FAILED)
+    BORN_VK_RESULT(VK_ERROR_LAYER_NOT_PRESENT)
+    BORN_VK_RESULT(VK_ERROR_EXTENSION_NOT_PRESENT)
+    BORN_VK_RESULT(VK_ERROR_FEATURE_NOT_PRESENT)
+    BORN_VK_RESULT(VK_ERROR_INCOMPATIBLE_DRIVER)
+    BORN_VK_RESULT(VK_ERROR_TOO_MANY_OBJECTS)
+    BORN_VK_RESULT(VK_ERROR_FORMAT_NOT_SUPPORTED)
+    BORN_VK_RESULT(VK_ERROR_FRAGMENTED_POOL)
+    BORN_VK_RESULT(VK_ERROR_UNKNOWN)
+    BORN_VK_RESULT(VK_ERROR_OUT_OF_POOL_MEMORY)
+    BORN_VK_RESULT(VK_ERROR_INVALID_EXTERNAL_HANDLE)
+    BORN_VK_RESULT(VK_ERROR_FRAGMENTATION)
+    BORN_VK_RESULT(VK_ERROR_INVALID_SHADER_NV)
+#undef BORN_VK_RESULT
+  default: return "unknown VkResult";
+  }
+}
+
+// Evaluates a Vulkan call; on failure names the call and the result in
+// *error and returns false from the enclosing function.
+#define BORN_VK_CHECK(fn, ...)                                                        \
+  do {                                                                                \
+    VkResult bornResult_ = fn(__VA_ARGS__);                                           \
+    if (bornResult_ != VK_SUCCESS) {                                                  \
+      *error = format("%s failed: %s (%d)", #fn, resultName(bornResult_),             \
+                      static_cast<int>(bornResult_));                                 \
+      return false;                                                                   \
+    }                                                                                 \
+  } while (0)
+
+const char *deviceTypeName(VkPhysicalDeviceType type) {
+  switch (type) {
+  case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU: return "discrete GPU";
+  case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU: return "integrated GPU";
+  case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU: return "virtual GPU";
+  case VK_PHYSICAL_DEVICE_TYPE_CPU: return "CPU";
+  default: return "other";
+  }
+}
+
+// Lower is better: discrete, integrated, virtual, CPU (lavapipe), other.
+int deviceTypeRank(VkPhysicalDeviceType type) {
+  switch (type) {
+  case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU: return 0;
+  case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU: return 1;
+  case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU: return 2;
+  case VK_PHYSICAL_DEVICE_TYPE_CPU: return 3;
+  default: return 4;
+  }
+}
+
+const char *kNoDeviceHint =
+    "is a Vulkan driver such as mesa-vulkan-drivers installed?";
+
+struct Kernel {
+  VkShaderModule module = VK_NULL_HANDLE;
+  VkDescriptorSetLayout setLayout = VK_NULL_HANDLE;
+  VkPipelineLayout pipelineLayout = VK_NULL_HANDLE;
+  VkPipeline pipeline = VK_NULL_HANDLE;
+};
+
+struct Buffer {
+  VkBuffer buffer = VK_NULL_HANDLE;
+  VkDeviceMemory memory = VK_NULL_HANDLE;
+  void *mapped = nullptr; // host-visible buffers stay mapped for the session
+};
+
+class VulkanExecutorImpl final : public VulkanExecutor {
+public:
+  VulkanExecutorImpl(const born_model &model) : model_(model), program_(*model.vk_program) {}
+  ~VulkanExecutorImpl() override;
+
+  bool init(const uint8_t *weights, uint64_t weightsSize, int deviceIndex, std::string *error);
+  bool run(const void *const *inputs, void *const *outputs, std::string *error) override;
+
+private:
+  bool validateProgram(uint64_t weightsSize, std::string *error);
+  bool createInstance(std::string *error);
+  bool pickPhysicalDevice(int deviceIndex, std::string *error);
+  bool createDevice(std::string *error);
+  bool createKernels(std::string *error);
+  bool createBuffers(const uint8_t *weights, std::string *error);
+  bool createDescriptorSets(std::string *error);
+  bool recordCommands(std::string *error);
+  int findMemoryType(uint32_t typeBits, VkMemoryPropertyFlags required,
+                     VkMemoryPropertyFlags preferred) const;
+  size_t tensorSize(const born_tensor_info &info) const {
+    return tensorBytes(info.dtype, info.shape, info.rank);
+  }
+
+  const born_model &model_;
+  const born_vk_program &program_;
+  VkInstance instance_ = VK_NULL_HANDLE;
+  VkPhysicalDevice physicalDevice_ = VK_NULL_HANDLE;
+  VkPhysicalDeviceMemoryProperties memoryProperties_{};
+  uint32_t queueFamily_ = 0;
+  VkDevice device_ = VK_NULL_HANDLE;
+  VkQueue queue_ = VK_NULL_HANDLE;
+  VkPipelineCache pipelineCache_ = VK_NULL_HANDLE;
+  std::vector<Kernel> kernels_;
+  std::vector<Buffer> buffers_;
+  VkDescriptorPool descriptorPool_ = VK_NULL_HANDLE;
+  std::vector<VkDescriptorSet> descriptorSets_; // one per dispatch
+  VkCommandPool commandPool_ = VK_NULL_HANDLE;
+  VkCommandBuffer commandBuffer_ = VK_NULL_HANDLE;
+  VkFence fence_ = VK_NULL_HANDLE;
+  std::mutex runMutex_;
+};
+
+VulkanExecutorImpl::~VulkanExecutorImpl() {
+  if (device_ != VK_NULL_HANDLE) {
+    vkDeviceWaitIdle(device_);
+    vkDestroyFence(device_, fence_, nullptr);
+    vkDestroyCommandPool(device_, commandPool_, nullptr); // frees the command buffer
+    vkDestroyDescriptorPool(device_, descriptorPool_, nullptr); // frees the sets
+    for (Buffer &buffer : buffers_) {
+      vkDestroyBuffer(device_, buffer.buffer, nullptr);
+      vkFreeMemory(device_, buffer.memory, nullptr); // unmaps implicitly
+    }
+    for (Kernel &kernel : kernels_) {
+      vkDestroyPipeline(device_, kernel.pipeline, nullptr);
+      vkDestroyPipelineLayout(device_, kernel.pipelineLayout, nullptr);
+      vkDestroyDescriptorSetLayout(device_, kernel.setLayout, nullptr);
+      vkDestroyShaderModule(device_, kernel.module, nullptr);
+    }
+    vkDestroyPipelineCache(device_, pipelineCache_, nullptr);
+    vkDestroyDevice(device_, nullptr);
+  }
+  if (instance_ != VK_NULL_HANDLE)
+    vkDestroyInstance(instance_, nullptr);
+}
+
+bool VulkanExecutorImpl::init(const uint8_t *weights, uint64_t weightsSize, int deviceIndex,
+                              std::string *error) {
+  return validateProgram(weightsSize, error) && createInstance(error) &&
+         pickPhysicalDevice(deviceIndex, error) && createDevice(error) &&
+         createKernels(error) && createBuffers(weights, error) &&
+         createDescriptorSets(error) && recordCommands(error);
+}
+
+// The program comes from generated code, but a mismatch between it and the
+// tensor infos would corrupt memory, so check it once up front.
+bool VulkanExecutorImpl::validateProgram(uint64_t weightsSize, std::string *error) {
+  const born_vk_program &p = program_;
+  for (uint32_t k = 0; k < p.num_kernels; ++k) {
+    const born_vk_kernel &kernel = p.kernels[k];
+    if (kernel.spirv == nullptr || kernel.spirv_words == 0 || kernel.entry == nullptr) {
+      *error = format("Vulkan kernel %u has no SPIR-V or no entry point name", k);
+      return false;
+    }
+  }
+  std::vector<bool> outputHasBuffer(static_cast<size_t>(model_.num_outputs), false);
+  for (uint32_t b = 0; b < p.num_buffers; ++b) {
+    const born_vk_buffer &buffer = p.buffers[b];
+    switch (buffer.kind) {
+    case BORN_VK_BUFFER_INPUT:
+    case BORN_VK_BUFFER_OUTPUT: {
+      bool isInput = buffer.kind == BORN_VK_BUFFER_INPUT;
+      int32_t count = isInput ? model_.num_inputs : model_.num_outputs;
+      if (buffer.index < 0 || buffer.index >= count) {
+        *error = format("Vulkan buffer %u refers to %s %d, but the model has %d", b,
+                        isInput ? "input" : "output", buffer.index, count);
+        return false;
+      }
+      const born_tensor_info &info =
+          isInput ? model_.inputs[buffer.index] : model_.outputs[buffer.index];
+      if (buffer.size < tensorSize(info)) {
+        *error = format("Vulkan buffer %u (%s %d) has %llu bytes, the tensor needs %zu", b,
+                        isInput ? "input" : "output", buffer.index,
+                        static_cast<unsigned long long>(buffer.size), tensorSize(info));
+        return false;
+      }
+      if (!isInput)
+        outputHasBuffer[static_cast<size_t>(buffer.index)] = true;
+      break;
+    }
+    case BORN_VK_BUFFER_WEIGHTS:
+      if (buffer.offset > weightsSize || buffer.size > weightsSize - buffer.offset) {
+        *error = format("Vulkan buffer %u is weights slice [%llu, +%llu) outside the %llu-byte "
+                        "weights blob",
+                        b, static_cast<unsigned long long>(buffer.offset),
+                        static_cast<unsigned long long>(buffer.size),
+                        static_cast<unsigned long long>(weightsSize));
+        return false;
+      }
+      break;
+    case BORN_VK_BUFFER_TEMP:
+      break;
+    default:
+      *error = format("Vulkan buffer %u has unknown kind %d", b, buffer.kind);
+      return false;
+    }
+  }
+  for (size_t i = 0; i < outputHasBuffer.size(); ++i) {
+    if (!outputHasBuffer[i]) {
+      *error = format("Vulkan program has no buffer for output %zu", i);
+      return false;
+    }
+  }
+  for (uint32_t d = 0; d < p.num_dispatches; ++d) {
+    const born_vk_dispatch &dispatch = p.dispatches[d];
+    if (dispatch.kernel >= p.num_kernels) {
+      *error = format("Vulkan dispatch %u uses kernel %u, but there are %u", d, dispatch.kernel,
+                      p.num_kernels);
+      return false;
+    }
+    uint32_t numBindings = p.kernels[dispatch.kernel].num_bindings;
+    if (numBindings > 0 && dispatch.bindings == nullptr) {
+      *error = format("Vulkan dispatch %u has no bindings", d);
+      return false;
+    }
+    for (uint32_t i = 0; i < numBindings; ++i) {
+      if (dispatch.bindings[i] >= p.num_buffers) {
+        *error = format("Vulkan dispatch %u binding %u uses buffer %u, but there are %u", d, i,
+                        dispatch.bindings[i], p.num_buffers);
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+bool VulkanExecutorImpl::createInstance(std::string *error) {
+  uint32_t apiVersion = VK_API_VERSION_1_0;
+  if (vkEnumerateInstanceVersion(&apiVersion) != VK_SUCCESS)
+    apiVersion = VK_API_VERSION_1_0;
+  // SPIR-V 1.3 (what the compiler emits) needs Vulkan 1.1; ask for the newest
+  // the loader offers up to 1.3 so drivers can expose what they support.
+  if (apiVersion > VK_API_VERSION_1_3)
+    apiVersion = VK_API_VERSION_1_3;
+
+  VkApplicationInfo app{};
+  app.sType = VK_STRUCTURE_TYPE_APPLICATION_INFO;
+  app.pApplicationName = model_.name;
+  app.pEngineName = "born";
+  app.apiVersion = apiVersion;
+  VkInstanceCreateInfo info{};
+  info.sType = VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO;
+  info.pApplicationInfo = &app;
+  VkResult result = vkCreateInstance(&info, nullptr, &instance_);
+  if (result == VK_ERROR_INCOMPATIBLE_DRIVER) { // the loader found no driver at all
+    *error = format("no Vulkan device found (vkCreateInstance: %s; %s)", resultName(result),
+                    kNoDeviceHint);
+    return false;
+  }
+  if (result != VK_SUCCESS) {
+    *error = format("vkCreateInstance failed: %s (%d)", resultName(result), result);
+    return false;
+  }
+  return true;
+}
+
+bool VulkanExecutorImpl::pickPhysicalDevice(int deviceIndex, std::string *error) {
+  uint32_t count = 0;
+  BORN_VK_CHECK(vkEnumeratePhysicalDevices, instance_, &count, nullptr);
+  if (count == 0) {
+    *error = format("no Vulkan device found (%s)", kNoDeviceHint);
+    return false;
+  }
+  std::vector<VkPhysicalDevice> devices(count);
+  VkResult result = vkEnumeratePhysicalDevices(instance_, &count, devices.data());
+  if (result != VK_SUCCESS && result != VK_INCOMPLETE) {
+    *error = format("vkEnumeratePhysicalDevices failed: %s (%d)", resultName(result), result);
+    return false;
+  }
+  devices.resize(count);
+
+  std::vector<VkPhysicalDeviceProperties> properties(count);
+  std::vector<int> computeFamily(count, -1);
+  for (uint32_t i = 0; i < count; ++i) {
+    vkGetPhysicalDeviceProperties(devices[i], &properties[i]);
+    uint32_t numFamilies = 0;
+    vkGetPhysicalDeviceQueueFamilyProperties(devices[i], &numFamilies, nullptr);
+    std::vector<VkQueueFamilyProperties> families(numFamilies);
+    vkGetPhysicalDeviceQueueFamilyProperties(devices[i], &numFamilies, families.data());
+    for (uint32_t f = 0; f < numFamilies; ++f) {
+      if ((families[f].queueFlags & VK_QUEUE_COMPUTE_BIT) && families[f].queueCount > 0) {
+        computeFamily[i] = static_cast<int>(f);
+        break;
+      }
+    }
+  }
+  auto describe = [&](uint32_t i) {
+    return format("%u: %s (%s)", i, properties[i].deviceName,
+                  deviceTypeName(properties[i].deviceType));
+  };
+
+  int chosen = -1;
+  if (deviceIndex >= 0) {
+    if (static_cast<uint32_t>(deviceIndex) >= count) {
+      std::string list;
+      for (uint32_t i = 0; i < count; ++i)
+        list += (i ? "; " : "") + describe(i);
+      *error = format("Vulkan device index %d out of range: %u device(s) found: %s", deviceIndex,
+                      count, list.c_str());
+      return false;
+    }
+    if (computeFamily[deviceIndex] < 0) {
+      *error = format("Vulkan device %s has no compute queue",
+                      describe(static_cast<uint32_t>(deviceIndex)).c_str());
+      return false;
+    }
+    chosen = deviceIndex;
+  } else {
+    for (uint32_t i = 0; i < count; ++i) {
+      if (computeFamily[i] < 0)
+        continue;
+      if (chosen < 0 || deviceTypeRank(properties[i].deviceType) <
+                            deviceTypeRank(properties[chosen].deviceType))
+        chosen = static_cast<int>(i);
+    }
+    if (chosen < 0) {
+      *error = format("none of the %u Vulkan device(s) has a compute queue", count);
+      return false;
+    }
+  }
+  physicalDevice_ = devices[chosen];
+  queueFamily_ = static_cast<uint32_t>(computeFamily[chosen]);
+  vkGetPhysicalDeviceMemoryProperties(physicalDevice_, &memoryProperties_);
+  const char *debug = std::getenv("BORN_VK_DEBUG");
+  if (debug != nullptr && std::strcmp(debug, "0") != 0 && debug[0] != '\0') {
+    uint32_t v = properties[chosen].apiVersion;
+    std::fprintf(stderr, "born: Vulkan device %s, Vulkan %u.%u.%u, queue family %u (of %u devices)\n",
+                 describe(static_cast<uint32_t>(chosen)).c_str(), VK_API_VERSION_MAJOR(v),
+                 VK_API_VERSION_MINOR(v), VK_API_VERSION_PATCH(v), queueFamily_, count);
+  }
+  return true;
+}
+
+bool VulkanExecutorImpl::createDevice(std::string *error) {
+  float priority = 1.0f;
+  VkDeviceQueueCreateInfo queueInfo{};
+  queueInfo.sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO;
+  queueInfo.queueFamilyIndex = queueFamily_;
+  queueInfo.queueCount = 1;
+  queueInfo.pQueuePriorities = &priority;
+  VkDeviceCreateInfo info{};
+  info.sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO;
+  info.queueCreateInfoCount = 1;
+  info.pQueueCreateInfos = &queueInfo;
+  BORN_VK_CHECK(vkCreateDevice, physicalDevice_, &info, nullptr, &device_);
+  vkGetDeviceQueue(device_, queueFamily_, 0, &queue_);
+
+  VkPipelineCacheCreateInfo cacheInfo{};
+  cacheInfo.sType = VK_STRUCTURE_TYPE_PIPELINE_CACHE_CREATE_INFO;
+  BORN_VK_CHECK(vkCreatePipelineCache, device_, &cacheInfo, nullptr, &pipelineCache_);
+  return true;
+}
+
+bool VulkanExecutorImpl::createKernels(std::string *error) {
+  kernels_.resize(program_.num_kernels);
+  for (uint32_t k = 0; k < program_.num_kernels; ++k) {
+    const born_vk_kernel &desc = program_.kernels[k];
+    Kernel &kernel = kernels_[k];
+    std::string where = format(" (kernel %u '%s')", k, desc.entry);
+
+    VkShaderModuleCreateInfo moduleInfo{};
+    moduleInfo.sType = VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO;
+    moduleInfo.codeSize = static_cast<size_t>(desc.spirv_words) * 4;
+    moduleInfo.pCode = desc.spirv;
+    if (![&] {
+          BORN_VK_CHECK(vkCreateShaderModule, device_, &moduleInfo, nullptr, &kernel.module);
+          std::vector<VkDescriptorSetLayoutBinding> bindings(desc.num_bindings);
+          for (uint32_t i = 0; i < desc.num_bindings; ++i) {
+            bindings[i] = VkDescriptorSetLayoutBinding{};
+            bindings[i].binding = i;
+            bindings[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+            bindings[i].descriptorCount = 1;
+            bindings[i].stageFlags = VK_SHADER_STAGE_COMPUTE_BIT;
+          }
+          VkDescriptorSetLayoutCreateInfo layoutInfo{};
+          layoutInfo.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO;
+          layoutInfo.bindingCount = desc.num_bindings;
+          layoutInfo.pBindings = bindings.data();
+          BORN_VK_CHECK(vkCreateDescriptorSetLayout, device_, &layoutInfo, nullptr,
+                        &kernel.setLayout);
+          VkPipelineLayoutCreateInfo pipelineLayoutInfo{};
+          pipelineLayoutInfo.sType = VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO;
+          pipelineLayoutInfo.setLayoutCount = 1;
+          pipelineLayoutInfo.pSetLayouts = &kernel.setLayout;
+          BORN_VK_CHECK(vkCreatePipelineLayout, device_, &pipelineLayoutInfo, nullptr,
+                        &kernel.pipelineLayout);
+          VkComputePipelineCreateInfo pipelineInfo{};
+          pipelineInfo.sType = VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO;
+          pipelineInfo.stage.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO;
+          pipelineInfo.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
+          pipelineInfo.stage.module = kernel.module;
+          pipelineInfo.stage.pName = desc.entry;
+          pipelineInfo.layout = kernel.pipelineLayout;
+          BORN_VK_CHECK(vkCreateComputePipelines, device_, pipelineCache_, 1, &pipelineInfo,
+                        nullptr, &kernel.pipeline);
+          return true;
+        }()) {
+      *error += where;
+      return false;
+    }
+  }
+  return true;
+}
+
+int VulkanExecutorImpl::findMemoryType(uint32_t typeBits, VkMemoryPropertyFlags required,
+                                       VkMemoryPropertyFlags preferred) const {
+  int fallback = -1;
+  for (uint32_t i = 0; i < memoryProperties_.memoryTypeCount; ++i) {
+    if (!(typeBits & (1u << i)))
+      continue;
+    VkMemoryPropertyFlags flags = memoryProperties_.memoryTypes[i].propertyFlags;
+    if ((flags & required) != required)
+      continue;
+    if ((flags & preferred) == preferred)
+      return static_cast<int>(i);
+    if (fallback < 0)
+      fallback = static_cast<int>(i);
+  }
+  return fallback;
+}
+
+bool VulkanExecutorImpl::createBuffers(const uint8_t *weights, std::string *error) {
+  buffers_.resize(program_.num_buffers);
+  for (uint32_t b = 0; b < program_.num_buffers; ++b) {
+    const born_vk_buffer &desc = program_.buffers[b];
+    Buffer &buffer = buffers_[b];
+    VkBufferCreateInfo info{};
+    info.sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO;
+    // Vulkan forbids empty buffers; a 0-byte tensor still gets a binding.
+    info.size = desc.size == 0 ? 4 : desc.size;
+    info.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT |
+                 VK_BUFFER_USAGE_TRANSFER_DST_BIT;
+    info.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
+    BORN_VK_CHECK(vkCreateBuffer, device_, &info, nullptr, &buffer.buffer);
+    VkMemoryRequirements requirements;
+    vkGetBufferMemoryRequirements(device_, buffer.buffer, &requirements);
+
+    // v1: everything the host touches is host-visible coherent memory and is
+    // mapped once; only temporaries live in device-local memory.
+    bool hostVisible = desc.kind != BORN_VK_BUFFER_TEMP;
+    VkMemoryPropertyFlags required = 0, preferred = VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT;
+    if (hostVisible) {
+      required = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
+      // Outputs are read back by the CPU: cached memory makes that fast.
+      preferred = desc.kind == BORN_VK_BUFFER_OUTPUT ? VK_MEMORY_PROPERTY_HOST_CACHED_BIT
+                                                     : VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT;
+    }
+    int memoryType = findMemoryType(requirements.memoryTypeBits, required, preferred);
+    if (memoryType < 0) {
+      *error = format("no suitable Vulkan memory type for buffer %u (%s)", b,
+                      hostVisible ? "host-visible coherent" : "any");
+      return false;
+    }
+    VkMemoryAllocateInfo allocInfo{};
+    allocInfo.sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO;
+    allocInfo.allocationSize = requirements.size;
+    allocInfo.memoryTypeIndex = static_cast<uint32_t>(memoryType);
+    BORN_VK_CHECK(vkAllocateMemory, device_, &allocInfo, nullptr, &buffer.memory);
+    BORN_VK_CHECK(vkBindBufferMemory, device_, buffer.buffer, buffer.memory, 0);
+    if (hostVisible) {
+      BORN_VK_CHECK(vkMapMemory, device_, buffer.memory, 0, VK_WHOLE_SIZE, 0, &buffer.mapped);
+      if (desc.kind == BORN_VK_BUFFER_WEIGHTS && desc.size > 0)
+        std::memcpy(buffer.mapped, weights + desc.offset, desc.size);
+    }
+  }
+  return true;
+}
+
+bool VulkanExecutorImpl::createDescriptorSets(std::string *error) {
+  uint32_t totalBindings = 0;
+  for (uint32_t d = 0; d < program_.num_dispatches; ++d)
+    totalBindings += program_.kernels[program_.dispatches[d].kernel].num_bindings;
+  if (program_.num_dispatches == 0)
+    return true;
+  VkDescriptorPoolSize poolSize{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+                                totalBindings == 0 ? 1 : totalBindings};
+  VkDescriptorPoolCreateInfo poolInfo{};
+  poolInfo.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO;
+  poolInfo.maxSets = program_.num_dispatches;
+  poolInfo.poolSizeCount = 1;
+  poolInfo.pPoolSizes = &poolSize;
+  BORN_VK_CHECK(vkCreateDescriptorPool, device_, &poolInfo, nullptr, &descriptorPool_);
+
+  // Bindings never change between runs, so every dispatch gets its own set,
+  // written once here.
+  descriptorSets_.resize(program_.num_dispatches);
+  for (uint32_t d = 0; d < program_.num_dispatches; ++d) {
+    const born_vk_dispatch &dispatch = program_.dispatches[d];
+    const Kernel &kernel = kernels_[dispatch.kernel];
+    VkDescriptorSetAllocateInfo allocInfo{};
+    allocInfo.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO;
+    allocInfo.descriptorPool = descriptorPool_;
+    allocInfo.descriptorSetCount = 1;
+    allocInfo.pSetLayouts = &kernel.setLayout;
+    BORN_VK_CHECK(vkAllocateDescriptorSets, device_, &allocInfo, &descriptorSets_[d]);
+
+    uint32_t numBindings = program_.kernels[dispatch.kernel].num_bindings;
+    std::vector<VkDescriptorBufferInfo> bufferInfos(numBindings);
+    std::vector<VkWriteDescriptorSet> writes(numBindings);
+    for (uint32_t i = 0; i < numBindings; ++i) {
+      bufferInfos[i] = VkDescriptorBufferInfo{buffers_[dispatch.bindings[i]].buffer, 0,
+                                              VK_WHOLE_SIZE};
+      writes[i] = VkWriteDescriptorSet{};
+      writes[i].sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET;
+      writes[i].dstSet = descriptorSets_[d];
+      writes[i].dstBinding = i;
+      writes[i].descriptorCount = 1;
+      writes[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+      writes[i].pBufferInfo = &bufferInfos[i];
+    }
+    vkUpdateDescriptorSets(device_, numBindings, writes.data(), 0, nullptr);
+  }
+  return true;
+}
+
+// The schedule is static, so the command buffer is recorded once and
+// resubmitted on every run.
+bool VulkanExecutorImpl::recordCommands(std::string *error) {
+  VkCommandPoolCreateInfo poolInfo{};
+  poolInfo.sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO;
+  poolInfo.queueFamilyIndex = queueFamily_;
+  BORN_VK_CHECK(vkCreateCommandPool, device_, &poolInfo, nullptr, &commandPool_);
+  VkCommandBufferAllocateInfo allocInfo{};
+  allocInfo.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO;
+  allocInfo.commandPool = commandPool_;
+  allocInfo.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
+  allocInfo.commandBufferCount = 1;
+  BORN_VK_CHECK(vkAllocateCommandBuffers, device_, &allocInfo, &commandBuffer_);
+  VkFenceCreateInfo fenceInfo{};
+  fenceInfo.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO;
+  BORN_VK_CHECK(vkCreateFence, device_, &fenceInfo, nullptr, &fence_);
+
+  VkCommandBufferBeginInfo beginInfo{};
+  beginInfo.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO;
+  BORN_VK_CHECK(vkBeginCommandBuffer, commandBuffer_, &beginInfo);
+
+  VkMemoryBarrier computeToCompute{};
+  computeToCompute.sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER;
+  computeToCompute.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT;
+  computeToCompute.dstAccessMask = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT;
+  // A barrier is needed before a dispatch that touches a buffer some dispatch
+  // since the last barrier touched. Which bindings are written is not in the
+  // program, so any shared buffer counts.
+  std::vector<bool> touched(program_.num_buffers, false);
+  for (uint32_t d = 0; d < program_.num_dispatches; ++d) {
+    const born_vk_dispatch &dispatch = program_.dispatches[d];
+    uint32_t numBindings = program_.kernels[dispatch.kernel].num_bindings;
+    bool needsBarrier = false;
+    for (uint32_t i = 0; i < numBindings; ++i)
+      needsBarrier = needsBarrier || touched[dispatch.bindings[i]];
+    if (needsBarrier) {
+      vkCmdPipelineBarrier(commandBuffer_, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                           VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, 1, &computeToCompute, 0,
+                           nullptr, 0, nullptr);
+      std::fill(touched.begin(), touched.end(), false);
+    }
+    for (uint32_t i = 0; i < numBindings; ++i)
+      touched[dispatch.bindings[i]] = true;
+    if (dispatch.grid[0] == 0 || dispatch.grid[1] == 0 || dispatch.grid[2] == 0)
+      continue; // an empty tensor: nothing to compute
+    const Kernel &kernel = kernels_[dispatch.kernel];
+    vkCmdBindPipeline(commandBuffer_, VK_PIPELINE_BIND_POINT_COMPUTE, kernel.pipeline);
+    vkCmdBindDescriptorSets(commandBuffer_, VK_PIPELINE_BIND_POINT_COMPUTE,
+                            kernel.pipelineLayout, 0, 1, &descriptorSets_[d], 0, nullptr);
+    vkCmdDispatch(commandBuffer_, dispatch.grid[0], dispatch.grid[1], dispatch.grid[2]);
+  }
+  // Waiting on the fence does not make shader writes visible to the host;
+  // this barrier does.
+  VkMemoryBarrier computeToHost{};
+  computeToHost.sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER;
+  computeToHost.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT;
+  computeToHost.dstAccessMask = VK_ACCESS_HOST_READ_BIT;
+  vkCmdPipelineBarrier(commandBuffer_, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                       VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &computeToHost, 0, nullptr, 0, nullptr);
+  BORN_VK_CHECK(vkEndCommandBuffer, commandBuffer_);
+  return true;
+}
+
+bool VulkanExecutorImpl::run(const void *const *inputs, void *const *outputs,
+                             std::string *error) {
+  std::lock_guard<std::mutex> lock(runMutex_);
+  for (uint32_t b = 0; b < program_.num_buffers; ++b) {
+    const born_vk_buffer &desc = program_.buffers[b];
+    if (desc.kind == BORN_VK_BUFFER_INPUT)
+      std::memcpy(buffers_[b].mapped, inputs[desc.index], tensorSize(model_.inputs[desc.index]));
+  }
+  // Host writes to coherent memory before vkQueueSubmit are visible to the
+  // device without a barrier.
+  BORN_VK_CHECK(vkResetFences, device_, 1, &fence_);
+  VkSubmitInfo submit{};
+  submit.sType = VK_STRUCTURE_TYPE_SUBMIT_INFO;
+  submit.commandBufferCount = 1;
+  submit.pCommandBuffers = &commandBuffer_;
+  BORN_VK_CHECK(vkQueueSubmit, queue_, 1, &submit, fence_);
+  BORN_VK_CHECK(vkWaitForFences, device_, 1, &fence_, VK_TRUE, UINT64_MAX);
+  for (uint32_t b = 0; b < program_.num_buffers; ++b) {
+    const born_vk_buffer &desc = program_.buffers[b];
+    if (desc.kind == BORN_VK_BUFFER_OUTPUT)
+      std::memcpy(outputs[desc.index], buffers_[b].mapped,
+                  tensorSize(model_.outputs[desc.index]));
+  }
+  return true;
+}
+
+} // namespace
+
+std::unique_ptr<VulkanExecutor> VulkanExecutor::create(const born_model &model,
+                                                       const uint8_t *weights,
+                                                       uint64_t weightsSize, int deviceIndex,
+                                                       std::string *error) {
+  std::unique_ptr<VulkanExecutorImpl> executor(new VulkanExecutorImpl(model));
+  if (!executor->init(weights, weightsSize, deviceIndex, error))
+    return nullptr; // the destructor releases whatever was created
+  return executor;
+}
+
+} // namespace born
