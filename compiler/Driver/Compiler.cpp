@@ -509,7 +509,7 @@ llvm::Error linkExecutable(llvm::ArrayRef<std::string> objects,
   std::vector<std::string> argv = {driver, "-o", output.str()};
   llvm::append_range(argv, objects);
   argv.push_back(runtimeLibraryPath());
-  argv.insert(argv.end(), {"-lm", "-lpthread", "-ldl"});
+  argv.insert(argv.end(), {"-lvulkan", "-lm", "-lpthread", "-ldl"});
   std::vector<llvm::StringRef> refs(argv.begin(), argv.end());
   std::string error;
   int rc = llvm::sys::ExecuteAndWait(driver, refs, std::nullopt, {}, 0, 0,
