@@ -1,4 +1,5 @@
 #include "codegen/CPU/Pipeline.h"
+#include "codegen/CPU/Passes.h"
 
 namespace born {
 std::string cpuDispatchPipeline() {
@@ -10,7 +11,8 @@ std::string cpuKernelsPipeline() {
   // plain pointer per tensor. Canonicalization must precede
   // buffer-results-to-out-params, which then writes results straight into the
   // caller's output buffers.
-  return "one-shot-bufferize{bufferize-function-boundaries "
+  return "func.func(born-cpu-tile-and-vectorize), canonicalize, cse, "
+         "one-shot-bufferize{bufferize-function-boundaries "
          "function-boundary-type-conversion=identity-layout-map}, "
          "canonicalize, "
          "buffer-results-to-out-params{hoist-static-allocs "
@@ -21,7 +23,7 @@ std::string cpuKernelsPipeline() {
 
 std::string cpuHostPipeline() {
   return "convert-vector-to-scf{full-unroll=true}, lower-affine, "
-         "convert-scf-to-cf, expand-strided-metadata, "
+         "convert-scf-to-cf, expand-strided-metadata, lower-affine, "
          "convert-vector-to-llvm, finalize-memref-to-llvm, "
          "convert-math-to-llvm, convert-math-to-libm, convert-arith-to-llvm, "
          "convert-ub-to-llvm, convert-index-to-llvm, convert-cf-to-llvm, "
@@ -29,5 +31,5 @@ std::string cpuHostPipeline() {
          "reconcile-unrealized-casts";
 }
 
-void registerCPUCodegenPasses() {}
+void registerCPUCodegenPasses() { registerBornCPUPasses(); }
 } // namespace born
