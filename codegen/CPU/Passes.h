@@ -1,6 +1,7 @@
 #ifndef BORN_CODEGEN_CPU_PASSES_H
 #define BORN_CODEGEN_CPU_PASSES_H
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"

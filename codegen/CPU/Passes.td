@@ -30,3 +30,22 @@ def TileAndVectorize : Pass<"born-cpu-tile-and-vectorize", "mlir::func::FuncOp">
 }
 
 #endif
+
+def OutlineParallelLoops : Pass<"born-cpu-outline-parallel-loops", "mlir::ModuleOp"> {
+  let summary = "Run top-level scf.forall loops on the runtime's thread pool";
+  let description = [{
+    Each outermost `scf.forall` over memrefs becomes a task function
+    `@<func>__task<N>(captured memrefs..., %begin: index, %end: index)` that
+    runs the linearized iterations [begin, end), and the loop itself becomes
+    a call to the declaration `@<func>__launch<N>(captured memrefs..., %n)`.
+    When the module is translated to LLVM IR, the compiler defines each
+    launcher: it packs the buffer pointers and calls the runtime's
+    `born_parallel_for(n, task, env)`, which splits [0, n) across threads.
+
+    Loops that capture anything other than statically shaped, identity-layout
+    memrefs and constants are left in place (they run serially once
+    `scf-forall-to-for` converts them).
+  }];
+  let dependentDialects = ["mlir::func::FuncDialect", "mlir::scf::SCFDialect",
+                           "mlir::arith::ArithDialect"];
+}

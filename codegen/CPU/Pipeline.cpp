@@ -18,6 +18,7 @@ std::string cpuKernelsPipeline() {
          "buffer-results-to-out-params{hoist-static-allocs "
          "modify-public-functions}, "
          "buffer-deallocation-pipeline, "
+         "born-cpu-outline-parallel-loops, scf-forall-to-for, "
          "func.func(convert-linalg-to-loops), canonicalize, cse";
 }
 

@@ -54,7 +54,7 @@ struct TileAndVectorizePass
     vectorizeSmallOps(func, rewriter);
     if (failed(lowerVectorOps(func)))
       return signalPassFailure();
-    func.walk([&](scf::ForOp loop) {
+    func.walk([&](LoopLikeOpInterface loop) {
       (void)hoistLoopInvariantSubsets(rewriter, loop);
     });
   }
@@ -89,8 +89,10 @@ struct TileAndVectorizePass
     for (linalg::LinalgOp op : llvm::reverse(ops)) {
       if (erased.contains(op) || op->use_empty())
         continue;
+      // Tiles are independent: an scf.forall, run in parallel once outlined.
       scf::SCFTilingOptions tiling;
       tiling.setTileSizes(parallelTileSizes(op, rewriter));
+      tiling.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
       scf::SCFTileAndFuseOptions options;
       options.setTilingOptions(tiling);
       // Fuse single-use producers whose tile costs no more than computing
