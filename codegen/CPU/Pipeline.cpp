@@ -1,9 +1,11 @@
 #include "codegen/CPU/Pipeline.h"
+#include "codegen/BornToLinalg/Passes.h"
 #include "codegen/CPU/Passes.h"
 
 namespace born {
 std::string cpuDispatchPipeline() {
-  return "func.func(linalg-fuse-elementwise-ops), canonicalize, cse";
+  return "born-convert-to-linalg, func.func(linalg-fuse-elementwise-ops), "
+         "canonicalize, cse";
 }
 
 std::string cpuKernelsPipeline() {
@@ -32,5 +34,8 @@ std::string cpuHostPipeline() {
          "reconcile-unrealized-casts";
 }
 
-void registerCPUCodegenPasses() { registerBornCPUPasses(); }
+void registerCPUCodegenPasses() {
+  registerBornToLinalgPasses();
+  registerBornCPUPasses();
+}
 } // namespace born
