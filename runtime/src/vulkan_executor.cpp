@@ -4,6 +4,7 @@
 
 #include <vulkan/vulkan.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -77,6 +78,29 @@ int deviceTypeRank(VkPhysicalDeviceType type) {
 
 const char *kNoDeviceHint =
     "is a Vulkan driver such as mesa-vulkan-drivers installed?";
+
+// Entry point names declared by OpEntryPoint in a SPIR-V module, or false when
+// the words are not a well-formed module. Checked up front because passing a
+// bad module or an unknown entry name to the driver is undefined behaviour.
+bool spirvEntryPoints(const uint32_t *words, uint64_t count, std::vector<std::string> *names) {
+  constexpr uint32_t kMagic = 0x07230203, kOpEntryPoint = 15;
+  if (count < 5 || words[0] != kMagic)
+    return false;
+  for (uint64_t i = 5; i < count;) {
+    uint32_t wordCount = words[i] >> 16, opcode = words[i] & 0xffff;
+    if (wordCount == 0 || wordCount > count - i)
+      return false;
+    if (opcode == kOpEntryPoint && wordCount > 3) {
+      // Operands: execution model, function id, then the name as a
+      // nul-terminated string packed into words.
+      const char *name = reinterpret_cast<const char *>(&words[i + 3]);
+      size_t maxLength = (wordCount - 3) * 4;
+      names->emplace_back(name, strnlen(name, maxLength));
+    }
+    i += wordCount;
+  }
+  return true;
+}
 
 struct Kernel {
   VkShaderModule module = VK_NULL_HANDLE;
@@ -172,6 +196,19 @@ bool VulkanExecutorImpl::validateProgram(uint64_t weightsSize, std::string *erro
     const born_vk_kernel &kernel = p.kernels[k];
     if (kernel.spirv == nullptr || kernel.spirv_words == 0 || kernel.entry == nullptr) {
       *error = format("Vulkan kernel %u has no SPIR-V or no entry point name", k);
+      return false;
+    }
+    std::vector<std::string> entries;
+    if (!spirvEntryPoints(kernel.spirv, kernel.spirv_words, &entries)) {
+      *error = format("Vulkan kernel %u ('%s') is not a valid SPIR-V module", k, kernel.entry);
+      return false;
+    }
+    if (std::find(entries.begin(), entries.end(), kernel.entry) == entries.end()) {
+      std::string list;
+      for (const std::string &entry : entries)
+        list += (list.empty() ? "'" : ", '") + entry + "'";
+      *error = format("Vulkan kernel %u: the SPIR-V has no entry point '%s' (it has: %s)", k,
+                      kernel.entry, list.empty() ? "none" : list.c_str());
       return false;
     }
   }
