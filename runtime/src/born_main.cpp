@@ -288,8 +288,8 @@ int mainImpl(const born_model *model, int argc, char **argv) {
     size_t n = milliseconds.size();
     double median = n % 2 ? milliseconds[n / 2]
                           : (milliseconds[n / 2 - 1] + milliseconds[n / 2]) / 2;
-    std::printf("median latency: %.3f ms (%zu runs)\n", median, n);
-    std::printf("min latency: %.3f ms\n", milliseconds.front());
+    std::printf("median latency: %.4f ms (%zu runs)\n", median, n);
+    std::printf("min latency: %.4f ms\n", milliseconds.front());
     std::fflush(stdout);
   }
   if (cl.outDir == nullptr)

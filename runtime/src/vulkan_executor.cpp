@@ -143,6 +143,7 @@ private:
   VkInstance instance_ = VK_NULL_HANDLE;
   VkPhysicalDevice physicalDevice_ = VK_NULL_HANDLE;
   VkPhysicalDeviceMemoryProperties memoryProperties_{};
+  VkPhysicalDeviceLimits limits_{};
   uint32_t queueFamily_ = 0;
   VkDevice device_ = VK_NULL_HANDLE;
   VkQueue queue_ = VK_NULL_HANDLE;
@@ -378,6 +379,7 @@ bool VulkanExecutorImpl::pickPhysicalDevice(int deviceIndex, std::string *error)
     }
   }
   physicalDevice_ = devices[chosen];
+  limits_ = properties[chosen].limits;
   queueFamily_ = static_cast<uint32_t>(computeFamily[chosen]);
   vkGetPhysicalDeviceMemoryProperties(physicalDevice_, &memoryProperties_);
   const char *debug = std::getenv("BORN_VK_DEBUG");
@@ -483,6 +485,15 @@ bool VulkanExecutorImpl::createBuffers(const uint8_t *weights, std::string *erro
   for (uint32_t b = 0; b < program_.num_buffers; ++b) {
     const born_vk_buffer &desc = program_.buffers[b];
     Buffer &buffer = buffers_[b];
+    // Binding a larger buffer whole is invalid usage, not an error the driver
+    // reports, so refuse it here.
+    if (desc.size > limits_.maxStorageBufferRange) {
+      *error = format("Vulkan buffer %u has %llu bytes, more than this device's "
+                      "maxStorageBufferRange (%u bytes)",
+                      b, static_cast<unsigned long long>(desc.size),
+                      limits_.maxStorageBufferRange);
+      return false;
+    }
     VkBufferCreateInfo info{};
     info.sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO;
     // Vulkan forbids empty buffers; a 0-byte tensor still gets a binding.
