@@ -1,4 +1,5 @@
 // born-opt: runs any born or upstream pass on textual IR, like mlir-opt.
+#include "codegen/SPIRV/Passes.h"
 #include "dialects/born/IR/BornDialect.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
@@ -8,6 +9,7 @@
 
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
+  born::registerBornSPIRVCodegenPasses();
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
