@@ -21,6 +21,28 @@ def ConvertCopiesToLinalg
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+def WrapSerialLinalgOps
+    : Pass<"born-wrap-serial-linalg-ops", "mlir::func::FuncOp"> {
+  let summary = "Put linalg ops without parallel loops in a one-iteration scf.parallel";
+  let description = [{
+    A kernel is made from an `scf.parallel` loop, but a linalg op with no
+    parallel dimension (a rank-0 fill, a full reduction to a scalar) lowers
+    to sequential loops only and would stay on the host. Wrapping it in a
+    one-iteration parallel loop makes it a kernel run by a single thread:
+    slow, but correct, and rare in models.
+
+    ```mlir
+    linalg.reduce ins(%x : memref<4xf32>) outs(%s : memref<f32>) dimensions = [0] ...
+    // becomes
+    scf.parallel (%i) = (%c0) to (%c1) step (%c1) {
+      linalg.reduce ins(%x : memref<4xf32>) outs(%s : memref<f32>) dimensions = [0] ...
+    }
+    ```
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::scf::SCFDialect"];
+}
+
 def TileParallelLoopsForGPU
     : Pass<"born-tile-parallel-loops-for-gpu", "mlir::func::FuncOp"> {
   let summary = "Tile outermost scf.parallel loops into workgroups and threads";

@@ -13,7 +13,7 @@ std::string vulkanKernelsPipeline() {
          "buffer-results-to-out-params{hoist-static-allocs "
          "modify-public-functions}, "
          "canonicalize, cse, "
-         "func.func(born-convert-copies-to-linalg, "
+         "func.func(born-convert-copies-to-linalg, born-wrap-serial-linalg-ops, "
          "convert-linalg-to-parallel-loops, born-tile-parallel-loops-for-gpu, "
          "gpu-map-parallel-loops), "
          "convert-parallel-loops-to-gpu, canonicalize, "

@@ -48,7 +48,13 @@ def ints(rng):
     return [a, b], {"k": k}, [a * 3 - k, b + 2**32, a]
 
 
-MODELS = {"mlp2": mlp2, "ints": ints}
+def reduce(rng):
+    x = rng.standard_normal((6, 37)).astype(np.float32)
+    rows = x.sum(axis=1, dtype=np.float32)
+    return [x], {}, [rows, np.array(rows.sum(dtype=np.float32))]
+
+
+MODELS = {"mlp2": mlp2, "ints": ints, "reduce": reduce}
 
 
 def main():
@@ -62,9 +68,10 @@ def main():
     weights_path = os.path.join(work, "weights.safetensors")
     save_safetensors(weights_path, weights)
     exe = os.path.join(work, name)
+    weights_args = ["--weights", weights_path] if weights else []
     subprocess.run([bornc, "-q", os.path.join(source_dir, name + ".mlir"),
-                    "--target=cpu,vulkan", "--weights", weights_path,
-                    "-o", exe], check=True)
+                    "--target=cpu,vulkan", *weights_args, "-o", exe],
+                   check=True)
     results = {}
     for device in ["cpu", "vulkan"]:
         out = os.path.join(work, "out_" + device)
