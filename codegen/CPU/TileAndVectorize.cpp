@@ -95,17 +95,32 @@ struct TileAndVectorizePass
       tiling.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
       scf::SCFTileAndFuseOptions options;
       options.setTilingOptions(tiling);
-      // Fuse single-use producers whose tile costs no more than computing
-      // it once: elementwise ops, fills and contractions. A reduction
-      // producer would be recomputed for every tile of its broadcast.
+      // Fuse producers used only inside this nest (by the root or by ops
+      // already fused into it) when each tile of the producer is computed
+      // once: as the consumer's destination (a fill), or read through a
+      // permutation map (elementwise chains). A contraction's inputs, or a
+      // broadcast operand, would be recomputed for every tile that reads
+      // them.
+      llvm::SmallPtrSet<Operation *, 8> nest = {op};
       options.setFusionControlFn(
-          [](tensor::ExtractSliceOp, OpResult producer, bool)
+          [&nest](tensor::ExtractSliceOp slice, OpResult producer,
+                  bool isDestination)
               -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
             auto linalgOp = dyn_cast<linalg::LinalgOp>(producer.getOwner());
-            if (!linalgOp || !producer.hasOneUse())
+            if (!linalgOp)
               return std::nullopt;
-            if (linalgOp.getNumReductionLoops() && !isContractionLike(linalgOp))
-              return std::nullopt;
+            for (Operation *user : producer.getUsers())
+              if (user != slice && !nest.contains(user))
+                return std::nullopt;
+            if (!isDestination)
+              for (OpOperand &use : slice->getUses()) {
+                auto consumer = dyn_cast<linalg::LinalgOp>(use.getOwner());
+                if (!consumer ||
+                    (!consumer.isDpsInit(&use) &&
+                     !consumer.getMatchingIndexingMap(&use).isPermutation()))
+                  return std::nullopt;
+              }
+            nest.insert(linalgOp);
             return scf::SCFTileAndFuseOptions::ControlFnResult{};
           });
       rewriter.setInsertionPoint(op);

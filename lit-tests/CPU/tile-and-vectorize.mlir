@@ -1,0 +1,48 @@
+// RUN: born-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(born-cpu-tile-and-vectorize))" | FileCheck %s
+
+#map = affine_map<(d0, d1) -> (d0, d1)>
+#bias = affine_map<(d0, d1) -> (d1)>
+// matmul + bias + relu: one forall over 8x16 output blocks; inside, the
+// reduction steps one k at a time with the block accumulated in registers
+// (a vector iter_arg) as rank-1 FMA updates, then bias + relu on the block.
+// CHECK-LABEL: func @matmul_bias_relu
+// CHECK: scf.forall (%[[I:.*]], %[[J:.*]]) = (0, 0) to (64, 512) step (8, 16)
+// CHECK-NOT: linalg.
+// CHECK: scf.for %{{.*}} = %c0 to %c784 step %c1 iter_args({{.*}}) -> ({{.*}}vector<8x16xf32>)
+// CHECK-COUNT-8: vector.fma {{.*}} : vector<16xf32>
+// CHECK: scf.yield {{.*}}vector<8x16xf32>
+// CHECK: arith.addf {{.*}} : vector<8x16xf32>
+// CHECK: arith.maximumf {{.*}} : vector<8x16xf32>
+// CHECK: scf.forall.in_parallel
+func.func @matmul_bias_relu(%x: tensor<64x784xf32>, %w: tensor<784x512xf32>, %b: tensor<512xf32>) -> tensor<64x512xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<64x512xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<64x512xf32>) -> tensor<64x512xf32>
+  %m = linalg.matmul ins(%x, %w : tensor<64x784xf32>, tensor<784x512xf32>) outs(%f : tensor<64x512xf32>) -> tensor<64x512xf32>
+  %r = linalg.generic {indexing_maps = [#map, #bias, #map], iterator_types = ["parallel", "parallel"]}
+      ins(%m, %b : tensor<64x512xf32>, tensor<512xf32>) outs(%e : tensor<64x512xf32>) {
+  ^bb0(%in: f32, %bi: f32, %out: f32):
+    %s = arith.addf %in, %bi : f32
+    %y = arith.maximumf %s, %zero : f32
+    linalg.yield %y : f32
+  } -> tensor<64x512xf32>
+  return %r : tensor<64x512xf32>
+}
+
+// -----
+
+// Tiles divide the dimensions exactly (10 -> 10, 28 -> 14), keeping shapes
+// static so every tile vectorizes.
+// CHECK-LABEL: func @odd_sizes
+// CHECK: scf.forall (%{{.*}}, %{{.*}}) = (0, 0) to (28, 10) step (7, 10)
+// CHECK: math.exp {{.*}} : vector<7x10xf32>
+func.func @odd_sizes(%x: tensor<28x10xf32>) -> tensor<28x10xf32> {
+  %e = tensor.empty() : tensor<28x10xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<28x10xf32>) outs(%e : tensor<28x10xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %y = math.exp %in : f32
+    linalg.yield %y : f32
+  } -> tensor<28x10xf32>
+  return %r : tensor<28x10xf32>
+}
