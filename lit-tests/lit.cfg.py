@@ -38,3 +38,4 @@ config.substitutions.append(("%run-main", " ".join([
         os.path.join(llvm_lib_dir, lib) for lib in
         ["libmlir_runner_utils.so", "libmlir_c_runner_utils.so"]),
 ])))
+config.substitutions.append(("%python", "/usr/bin/python3"))
