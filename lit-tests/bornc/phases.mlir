@@ -13,7 +13,7 @@
 // GRAPH-NOT: born.param "
 // GRAPH: born.relu
 
-// DISPATCH-NOT: born.
+// DISPATCH-NOT: = born.
 // DISPATCH: linalg.matmul
 // DISPATCH: linalg.generic
 // DISPATCH-SAME: iterator_types = ["parallel", "parallel"]
