@@ -18,7 +18,7 @@
 // DISPATCH: linalg.generic
 // DISPATCH-SAME: iterator_types = ["parallel", "parallel"]
 
-// KERNELS: func.func @dense(%{{.*}}: memref<4x8xf32>, %{{.*}}: memref<8x16xf32> {born.param = "w"}, %{{.*}}: memref<4x16xf32>)
+// KERNELS: func.func @dense(%{{.*}}: memref<4x8xf32> {born.name = "x"}, %{{.*}}: memref<8x16xf32> {born.param = "w"}, %{{.*}}: memref<4x16xf32>)
 // KERNELS: vector.fma
 
 // HOST: llvm.func @dense(%{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr)
