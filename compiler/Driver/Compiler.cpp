@@ -121,6 +121,8 @@ LogicalResult Compiler::runPhase(ModuleOp module, Phase phase) {
     module.walk([](FunctionOpInterface func) {
       for (unsigned i = 0; i < func.getNumArguments(); ++i) {
         func.removeArgAttr(i, kParamAttrName);
+        func.removeArgAttr(i, kParamSourceAttrName);
+        func.removeArgAttr(i, kPermutationAttrName);
         func.removeArgAttr(i, "born.name");
       }
     });
@@ -189,8 +191,14 @@ LogicalResult Compiler::captureSignature(ModuleOp module) {
     if (auto param = entry.getArgAttrOfType<StringAttr>(i, kParamAttrName)) {
       if (failed(specOf(arg.getType(), arg.getLoc(), param.str(), spec)))
         return failure();
-      modelSignature.params.push_back(
-          {spec.name, spec.elementType, spec.shape});
+      ParamSpec p{spec.name, spec.elementType, spec.shape, "", {}};
+      if (auto source =
+              entry.getArgAttrOfType<StringAttr>(i, kParamSourceAttrName))
+        p.source = source.str();
+      if (auto perm =
+              entry.getArgAttrOfType<DenseI64ArrayAttr>(i, kPermutationAttrName))
+        p.permutation.assign(perm.asArrayRef().begin(), perm.asArrayRef().end());
+      modelSignature.params.push_back(std::move(p));
       continue;
     }
     if (failed(specOf(arg.getType(), arg.getLoc(), argName(entry, i, "input_"),

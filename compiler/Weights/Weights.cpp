@@ -122,6 +122,33 @@ static std::string shapeString(ArrayRef<int64_t> shape) {
   return s + "]";
 }
 
+/// Appends `bytes` (a row-major tensor of shape `stored`) with its dimensions
+/// permuted: result.shape[i] = stored[perm[i]].
+static void appendPermuted(ArrayRef<uint8_t> bytes, ArrayRef<int64_t> stored,
+                           ArrayRef<int64_t> perm, int64_t elementSize,
+                           std::vector<uint8_t> &out) {
+  size_t rank = stored.size();
+  SmallVector<int64_t> storedStrides(rank, 1);
+  for (int64_t d = rank - 2; d >= 0; --d)
+    storedStrides[d] = storedStrides[d + 1] * stored[d + 1];
+  SmallVector<int64_t> shape, strides; // iteration order = result order
+  for (int64_t p : perm) {
+    shape.push_back(stored[p]);
+    strides.push_back(storedStrides[p]);
+  }
+  SmallVector<int64_t> index(rank, 0);
+  uint64_t count = bytes.size() / elementSize;
+  for (uint64_t n = 0; n < count; ++n) {
+    int64_t source = 0;
+    for (size_t d = 0; d < rank; ++d)
+      source += index[d] * strides[d];
+    const uint8_t *element = bytes.data() + source * elementSize;
+    out.insert(out.end(), element, element + elementSize);
+    for (int64_t d = rank - 1; d >= 0 && ++index[d] == shape[d]; --d)
+      index[d] = 0;
+  }
+}
+
 Expected<WeightsBlob> buildWeightsBlob(ArrayRef<ParamSpec> params,
                                        const WeightSet &set,
                                        StringRef origin) {
@@ -129,9 +156,10 @@ Expected<WeightsBlob> buildWeightsBlob(ArrayRef<ParamSpec> params,
   for (const ParamSpec &param : params) {
     auto fail = [&](const Twine &msg) {
       return createStringError(inconvertibleErrorCode(),
-                               "parameter '" + param.name + "': " + msg);
+                               "parameter '" + param.sourceName() + "': " +
+                                   msg);
     };
-    auto it = set.tensors.find(param.name);
+    auto it = set.tensors.find(param.sourceName());
     if (it == set.tensors.end())
       return fail(origin.empty()
                       ? Twine("no weights were given (pass --weights "
@@ -142,12 +170,19 @@ Expected<WeightsBlob> buildWeightsBlob(ArrayRef<ParamSpec> params,
     if (data.dtype != dtype)
       return fail("the IR expects " + dtype + ", " + origin + " has " +
                   data.dtype);
-    if (ArrayRef<int64_t>(data.shape) != ArrayRef<int64_t>(param.shape))
-      return fail("the IR expects shape " + shapeString(param.shape) + ", " +
+    SmallVector<int64_t> stored(param.shape);
+    for (auto [i, p] : llvm::enumerate(param.permutation))
+      stored[p] = param.shape[i];
+    if (ArrayRef<int64_t>(data.shape) != ArrayRef<int64_t>(stored))
+      return fail("the IR expects shape " + shapeString(stored) + ", " +
                   origin + " has " + shapeString(data.shape));
     uint64_t offset = alignTo(blob.bytes.size(), WeightsBlob::kAlignment);
     blob.bytes.resize(offset);
-    blob.bytes.insert(blob.bytes.end(), data.bytes.begin(), data.bytes.end());
+    if (param.permutation.empty())
+      blob.bytes.insert(blob.bytes.end(), data.bytes.begin(), data.bytes.end());
+    else
+      appendPermuted(data.bytes, stored, param.permutation,
+                     safeTensorsDTypeSize(data.dtype), blob.bytes);
     blob.offsets[param.name] = offset;
   }
   return blob;

@@ -49,9 +49,13 @@ struct WeightsBlob {
 };
 
 struct ParamSpec {
-  std::string name;
+  std::string name;   // blob key
   mlir::Type elementType;
   llvm::SmallVector<int64_t> shape;
+  std::string source; // stored tensor's name; empty = `name`
+  llvm::SmallVector<int64_t> permutation; // shape[i] = stored[permutation[i]]
+
+  llvm::StringRef sourceName() const { return source.empty() ? name : source; }
 };
 
 /// Lays out `params` from `set`, checking that each exists with the dtype and

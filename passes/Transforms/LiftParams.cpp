@@ -19,9 +19,14 @@ struct LiftParamsPass : born::impl::LiftParamsBase<LiftParamsPass> {
   }
 
   LogicalResult liftParams(func::FuncOp func) {
+    // One argument per distinct (name, permutation): a permuted parameter
+    // is laid out separately in the weights blob.
+    MLIRContext *ctx = func.getContext();
     llvm::MapVector<StringAttr, SmallVector<born::ParamOp>> byName;
     func.walk([&](born::ParamOp op) {
-      byName[op.getNameAttr()].push_back(op);
+      byName[StringAttr::get(ctx, born::paramKey(op.getName(),
+                                                 op.getPermutation()))]
+          .push_back(op);
     });
     if (byName.empty())
       return success();
@@ -39,14 +44,17 @@ struct LiftParamsPass : born::impl::LiftParamsBase<LiftParamsPass> {
                  << name.getValue() << "' used with types " << type << " and "
                  << op.getType();
       unsigned index = func.getNumArguments();
-      if (failed(func.insertArgument(
-              index, type,
-              DictionaryAttr::get(
-                  func.getContext(),
-                  {NamedAttribute(StringAttr::get(func.getContext(),
-                                                  born::kParamAttrName),
-                                  name)}),
-              ops.front().getLoc())))
+      SmallVector<NamedAttribute> attrs = {
+          NamedAttribute(StringAttr::get(ctx, born::kParamAttrName), name)};
+      if (DenseI64ArrayAttr perm = ops.front().getPermutationAttr()) {
+        attrs.emplace_back(StringAttr::get(ctx, born::kParamSourceAttrName),
+                           ops.front().getNameAttr());
+        attrs.emplace_back(StringAttr::get(ctx, born::kPermutationAttrName),
+                           perm);
+      }
+      if (failed(func.insertArgument(index, type,
+                                     DictionaryAttr::get(ctx, attrs),
+                                     ops.front().getLoc())))
         return failure();
       for (born::ParamOp op : ops) {
         op.replaceAllUsesWith(entry.getArgument(index));

@@ -20,6 +20,10 @@ def LiftParams : Pass<"born-lift-params", "mlir::ModuleOp"> {
     func.func @f(%x: tensor<4xf32>, %w: tensor<4xf32> {born.param = "w"}) ...
     ```
 
+    A permuted param (`permutation = [...]`) is fed from its own blob
+    slice: its argument's `born.param` is the blob key `name:perm=1,0`, with
+    `born.param_source` and `born.permutation` saying how to build it.
+
     Two params with one name and different types are an error, as are params
     in private functions (which the entry point cannot feed).
   }];

@@ -3,6 +3,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/OpImplementation.h"
+#include "mlir/IR/PatternMatch.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallSet.h"
 
@@ -445,7 +446,47 @@ OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
 LogicalResult ParamOp::verify() {
   if (getName().empty())
     return emitOpError("parameter name must not be empty");
+  if (std::optional<ArrayRef<int64_t>> perm = getPermutation()) {
+    int64_t rank = getType().getRank();
+    llvm::SmallSet<int64_t, 8> seen;
+    if (static_cast<int64_t>(perm->size()) != rank)
+      return emitOpError("permutation has ")
+             << perm->size() << " entries, expected " << rank;
+    for (int64_t p : *perm)
+      if (p < 0 || p >= rank || !seen.insert(p).second)
+        return emitOpError("permutation is not a permutation of [0, ")
+               << rank << ")";
+  }
   return success();
+}
+
+namespace {
+/// transpose(param) reads the parameter permuted: the compiler lays its
+/// bytes out that way once, instead of transposing at every run.
+struct FoldTransposeOfParam : OpRewritePattern<TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(TransposeOp op,
+                                PatternRewriter &rewriter) const override {
+    auto param = op.getInput().getDefiningOp<ParamOp>();
+    if (!param)
+      return failure();
+    SmallVector<int64_t> composed;
+    for (int64_t q : op.getPermutation())
+      composed.push_back(param.getPermutation() ? (*param.getPermutation())[q]
+                                                : q);
+    DenseI64ArrayAttr permutation;
+    if (!llvm::equal(composed, llvm::seq<int64_t>(0, composed.size())))
+      permutation = rewriter.getDenseI64ArrayAttr(composed);
+    rewriter.replaceOpWithNewOp<ParamOp>(op, op.getType(),
+                                         param.getNameAttr(), permutation);
+    return success();
+  }
+};
+} // namespace
+
+void TransposeOp::getCanonicalizationPatterns(RewritePatternSet &results,
+                                              MLIRContext *context) {
+  results.add<FoldTransposeOfParam>(context);
 }
 
 #define GET_OP_CLASSES

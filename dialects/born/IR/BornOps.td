@@ -434,6 +434,7 @@ def Born_TransposeOp : Born_Op<"transpose", [Pure, InferTypeOpAdaptor]> {
   let arguments = (ins Born_Tensor:$input, DenseI64ArrayAttr:$permutation);
   let results = (outs Born_Tensor:$result);
   let assemblyFormat = "$input `permutation` `=` $permutation attr-dict `:` type($input)";
+  let hasCanonicalizer = 1;
 }
 
 def Born_BroadcastOp : Born_Op<"broadcast", [Pure, SameOperandsAndResultElementType]> {
@@ -543,14 +544,23 @@ def Born_ParamOp : Born_Op<"param", [Pure]> {
     initializer, a GGUF tensor or the C++ API). The result type fixes the
     shape and element type the bytes must have.
 
+    With `permutation`, the result is the stored tensor with its dimensions
+    permuted (`result.shape[i] = stored.shape[permutation[i]]`); the
+    compiler lays the bytes out permuted at compile time, so weights that a
+    graph transposes cost nothing at run time.
+
     Example:
     ```mlir
     %w = born.param "fc1.weight" : tensor<512x784xf32>
+    %wt = born.param "fc1.weight" permutation = [1, 0] : tensor<784x512xf32>
     ```
   }];
-  let arguments = (ins StrAttr:$name);
+  let arguments = (ins StrAttr:$name,
+                       OptionalAttr<DenseI64ArrayAttr>:$permutation);
   let results = (outs Born_Tensor:$result);
-  let assemblyFormat = "$name attr-dict `:` type($result)";
+  let assemblyFormat = [{
+    $name (`permutation` `=` $permutation^)? attr-dict `:` type($result)
+  }];
   let hasVerifier = 1;
 }
 

@@ -173,3 +173,11 @@ func.func @sqrt_int(%x: tensor<4xi32>) {
   %0 = born.sqrt %x : tensor<4xi32>
   return
 }
+
+// -----
+
+func.func @param_permutation() {
+  // expected-error @+1 {{permutation is not a permutation of [0, 2)}}
+  %0 = born.param "w" permutation = [0, 0] : tensor<4x4xf32>
+  return
+}
