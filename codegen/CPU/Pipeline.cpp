@@ -1,8 +1,11 @@
 #include "codegen/CPU/Pipeline.h"
+#include "codegen/BornToLinalg/Passes.h"
+#include "codegen/CPU/Passes.h"
 
 namespace born {
 std::string cpuDispatchPipeline() {
-  return "func.func(linalg-fuse-elementwise-ops), canonicalize, cse";
+  return "born-convert-to-linalg, func.func(linalg-fuse-elementwise-ops), "
+         "canonicalize, cse";
 }
 
 std::string cpuKernelsPipeline() {
@@ -10,18 +13,20 @@ std::string cpuKernelsPipeline() {
   // plain pointer per tensor. Canonicalization must precede
   // buffer-results-to-out-params, which then writes results straight into the
   // caller's output buffers.
-  return "one-shot-bufferize{bufferize-function-boundaries "
+  return "func.func(born-cpu-tile-and-vectorize), canonicalize, cse, "
+         "one-shot-bufferize{bufferize-function-boundaries "
          "function-boundary-type-conversion=identity-layout-map}, "
          "canonicalize, "
          "buffer-results-to-out-params{hoist-static-allocs "
          "modify-public-functions}, "
          "buffer-deallocation-pipeline, "
+         "born-cpu-outline-parallel-loops, scf-forall-to-for, "
          "func.func(convert-linalg-to-loops), canonicalize, cse";
 }
 
 std::string cpuHostPipeline() {
   return "convert-vector-to-scf{full-unroll=true}, lower-affine, "
-         "convert-scf-to-cf, expand-strided-metadata, "
+         "convert-scf-to-cf, expand-strided-metadata, lower-affine, "
          "convert-vector-to-llvm, finalize-memref-to-llvm, "
          "convert-math-to-llvm, convert-math-to-libm, convert-arith-to-llvm, "
          "convert-ub-to-llvm, convert-index-to-llvm, convert-cf-to-llvm, "
@@ -29,5 +34,8 @@ std::string cpuHostPipeline() {
          "reconcile-unrealized-casts";
 }
 
-void registerCPUCodegenPasses() {}
+void registerCPUCodegenPasses() {
+  registerBornToLinalgPasses();
+  registerBornCPUPasses();
+}
 } // namespace born

@@ -209,6 +209,11 @@ static int32_t dtypeOf(Type t) {
   return 0;
 }
 
+static llvm::Error internalError(const llvm::Twine &msg) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 "internal error: " + msg);
+}
+
 namespace {
 /// Builds the constant data that the runtime reads through born_model.
 class DescriptorBuilder {
@@ -271,9 +276,50 @@ public:
 };
 } // namespace
 
-static llvm::Error internalError(const llvm::Twine &msg) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                 "internal error: " + msg);
+/// Defines the launchers that born-cpu-outline-parallel-loops declared:
+/// `X__launchN(ptr buffers..., i64 n)` packs the buffer pointers and runs
+/// `X__taskN(buffers..., begin, end)` through born_parallel_for.
+static llvm::Error defineParallelLaunchers(llvm::Module &m) {
+  llvm::LLVMContext &ctx = m.getContext();
+  llvm::IRBuilder<> b(ctx);
+  llvm::Type *ptrTy = llvm::PointerType::getUnqual(ctx);
+  llvm::Type *i64 = b.getInt64Ty();
+  llvm::FunctionCallee parallelFor = m.getOrInsertFunction(
+      "born_parallel_for", b.getVoidTy(), i64, ptrTy, ptrTy);
+  SmallVector<llvm::Function *> launchers;
+  for (llvm::Function &f : m)
+    if (f.isDeclaration() && f.getName().contains("__launch"))
+      launchers.push_back(&f);
+  for (llvm::Function *launch : launchers) {
+    std::string taskName = launch->getName().str();
+    taskName.replace(taskName.rfind("__launch"), 8, "__task");
+    llvm::Function *task = m.getFunction(taskName);
+    unsigned numBuffers = launch->arg_size() - 1;
+    if (!task || task->arg_size() != numBuffers + 2)
+      return internalError("no task function for " + launch->getName());
+
+    // void trampoline(void *env, int64_t begin, int64_t end)
+    auto *trampoline = llvm::Function::Create(
+        llvm::FunctionType::get(b.getVoidTy(), {ptrTy, i64, i64}, false),
+        llvm::GlobalValue::InternalLinkage, taskName + "_trampoline", m);
+    b.SetInsertPoint(llvm::BasicBlock::Create(ctx, "", trampoline));
+    SmallVector<llvm::Value *> args;
+    for (unsigned i = 0; i < numBuffers; ++i)
+      args.push_back(b.CreateLoad(
+          ptrTy, b.CreateConstGEP1_64(ptrTy, trampoline->getArg(0), i)));
+    args.append({trampoline->getArg(1), trampoline->getArg(2)});
+    b.CreateCall(task, args);
+    b.CreateRetVoid();
+
+    launch->setLinkage(llvm::GlobalValue::InternalLinkage);
+    b.SetInsertPoint(llvm::BasicBlock::Create(ctx, "", launch));
+    llvm::Value *env = b.CreateAlloca(ptrTy, b.getInt64(std::max(numBuffers, 1u)));
+    for (unsigned i = 0; i < numBuffers; ++i)
+      b.CreateStore(launch->getArg(i), b.CreateConstGEP1_64(ptrTy, env, i));
+    b.CreateCall(parallelFor, {launch->getArg(numBuffers), trampoline, env});
+    b.CreateRetVoid();
+  }
+  return llvm::Error::success();
 }
 
 llvm::Expected<std::unique_ptr<llvm::Module>>
@@ -293,6 +339,9 @@ Compiler::translateToLLVM(ModuleOp module, llvm::LLVMContext &llvmContext,
   for (llvm::GlobalVariable &g : m->globals())
     if (!g.isDeclaration())
       g.setLinkage(llvm::GlobalValue::InternalLinkage);
+
+  if (llvm::Error err = defineParallelLaunchers(*m))
+    return std::move(err);
 
   llvm::Function *forward = m->getFunction(entryName);
   if (!forward)

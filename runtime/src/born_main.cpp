@@ -252,6 +252,10 @@ int mainImpl(const born_model *model, int argc, char **argv) {
     ~SessionGuard() { born_session_destroy(s); }
   } guard{session};
 
+  // Before running, so that a bad --out fails fast rather than after a benchmark.
+  if (cl.outDir != nullptr && !makeDirectories(cl.outDir, &error))
+    return fail(error);
+
   HostTensors outputs;
   outputs.tensors.resize(static_cast<size_t>(model->num_outputs));
   for (int32_t i = 0; i < model->num_outputs; ++i) {
@@ -284,14 +288,12 @@ int mainImpl(const born_model *model, int argc, char **argv) {
     size_t n = milliseconds.size();
     double median = n % 2 ? milliseconds[n / 2]
                           : (milliseconds[n / 2 - 1] + milliseconds[n / 2]) / 2;
-    std::printf("median latency: %.3f ms (%zu runs)\n", median, n);
-    std::printf("min latency: %.3f ms\n", milliseconds.front());
+    std::printf("median latency: %.4f ms (%zu runs)\n", median, n);
+    std::printf("min latency: %.4f ms\n", milliseconds.front());
     std::fflush(stdout);
   }
   if (cl.outDir == nullptr)
     return 0;
-  if (!makeDirectories(cl.outDir, &error))
-    return fail(error);
   for (int32_t i = 0; i < model->num_outputs; ++i) {
     std::string path = format("%s/output_%d.npy", cl.outDir, i);
     if (born_npy_save(path.c_str(), &outputs.tensors[i], message, sizeof message) != 0)

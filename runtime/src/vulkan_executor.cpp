@@ -4,6 +4,7 @@
 
 #include <vulkan/vulkan.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -78,6 +79,29 @@ int deviceTypeRank(VkPhysicalDeviceType type) {
 const char *kNoDeviceHint =
     "is a Vulkan driver such as mesa-vulkan-drivers installed?";
 
+// Entry point names declared by OpEntryPoint in a SPIR-V module, or false when
+// the words are not a well-formed module. Checked up front because passing a
+// bad module or an unknown entry name to the driver is undefined behaviour.
+bool spirvEntryPoints(const uint32_t *words, uint64_t count, std::vector<std::string> *names) {
+  constexpr uint32_t kMagic = 0x07230203, kOpEntryPoint = 15;
+  if (count < 5 || words[0] != kMagic)
+    return false;
+  for (uint64_t i = 5; i < count;) {
+    uint32_t wordCount = words[i] >> 16, opcode = words[i] & 0xffff;
+    if (wordCount == 0 || wordCount > count - i)
+      return false;
+    if (opcode == kOpEntryPoint && wordCount > 3) {
+      // Operands: execution model, function id, then the name as a
+      // nul-terminated string packed into words.
+      const char *name = reinterpret_cast<const char *>(&words[i + 3]);
+      size_t maxLength = (wordCount - 3) * 4;
+      names->emplace_back(name, strnlen(name, maxLength));
+    }
+    i += wordCount;
+  }
+  return true;
+}
+
 struct Kernel {
   VkShaderModule module = VK_NULL_HANDLE;
   VkDescriptorSetLayout setLayout = VK_NULL_HANDLE;
@@ -119,6 +143,7 @@ private:
   VkInstance instance_ = VK_NULL_HANDLE;
   VkPhysicalDevice physicalDevice_ = VK_NULL_HANDLE;
   VkPhysicalDeviceMemoryProperties memoryProperties_{};
+  VkPhysicalDeviceLimits limits_{};
   uint32_t queueFamily_ = 0;
   VkDevice device_ = VK_NULL_HANDLE;
   VkQueue queue_ = VK_NULL_HANDLE;
@@ -172,6 +197,19 @@ bool VulkanExecutorImpl::validateProgram(uint64_t weightsSize, std::string *erro
     const born_vk_kernel &kernel = p.kernels[k];
     if (kernel.spirv == nullptr || kernel.spirv_words == 0 || kernel.entry == nullptr) {
       *error = format("Vulkan kernel %u has no SPIR-V or no entry point name", k);
+      return false;
+    }
+    std::vector<std::string> entries;
+    if (!spirvEntryPoints(kernel.spirv, kernel.spirv_words, &entries)) {
+      *error = format("Vulkan kernel %u ('%s') is not a valid SPIR-V module", k, kernel.entry);
+      return false;
+    }
+    if (std::find(entries.begin(), entries.end(), kernel.entry) == entries.end()) {
+      std::string list;
+      for (const std::string &entry : entries)
+        list += (list.empty() ? "'" : ", '") + entry + "'";
+      *error = format("Vulkan kernel %u: the SPIR-V has no entry point '%s' (it has: %s)", k,
+                      kernel.entry, list.empty() ? "none" : list.c_str());
       return false;
     }
   }
@@ -341,6 +379,7 @@ bool VulkanExecutorImpl::pickPhysicalDevice(int deviceIndex, std::string *error)
     }
   }
   physicalDevice_ = devices[chosen];
+  limits_ = properties[chosen].limits;
   queueFamily_ = static_cast<uint32_t>(computeFamily[chosen]);
   vkGetPhysicalDeviceMemoryProperties(physicalDevice_, &memoryProperties_);
   const char *debug = std::getenv("BORN_VK_DEBUG");
@@ -446,6 +485,15 @@ bool VulkanExecutorImpl::createBuffers(const uint8_t *weights, std::string *erro
   for (uint32_t b = 0; b < program_.num_buffers; ++b) {
     const born_vk_buffer &desc = program_.buffers[b];
     Buffer &buffer = buffers_[b];
+    // Binding a larger buffer whole is invalid usage, not an error the driver
+    // reports, so refuse it here.
+    if (desc.size > limits_.maxStorageBufferRange) {
+      *error = format("Vulkan buffer %u has %llu bytes, more than this device's "
+                      "maxStorageBufferRange (%u bytes)",
+                      b, static_cast<unsigned long long>(desc.size),
+                      limits_.maxStorageBufferRange);
+      return false;
+    }
     VkBufferCreateInfo info{};
     info.sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO;
     // Vulkan forbids empty buffers; a 0-byte tensor still gets a binding.

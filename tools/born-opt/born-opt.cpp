@@ -1,4 +1,7 @@
 // born-opt: runs any born or upstream pass on textual IR, like mlir-opt.
+#include "codegen/BornToLinalg/Passes.h"
+#include "codegen/CPU/Passes.h"
+#include "passes/Transforms/Passes.h"
 #include "dialects/born/IR/BornDialect.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
@@ -8,6 +11,9 @@
 
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
+  born::registerBornToLinalgPasses();
+  born::registerBornTransformsPasses();
+  born::registerBornCPUPasses();
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);

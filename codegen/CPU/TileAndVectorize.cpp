@@ -1,0 +1,197 @@
+#include "codegen/CPU/Passes.h"
+
+#include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/Tensor/Transforms/Transforms.h"
+#include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
+#include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/TilingInterface.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
+
+namespace born {
+#define GEN_PASS_DEF_TILEANDVECTORIZE
+#include "codegen/CPU/Passes.h.inc"
+} // namespace born
+
+using namespace mlir;
+
+namespace {
+/// The largest divisor of `size` that is <= `target`, so tiles stay static
+/// (a partial last tile would make shapes dynamic and block vectorization).
+int64_t staticTileSize(int64_t size, int64_t target) {
+  for (int64_t t = std::min(size, target); t > 1; --t)
+    if (size % t == 0)
+      return t;
+  return 1;
+}
+
+bool isContractionLike(linalg::LinalgOp op) {
+  return linalg::isaContractionOpInterface(op) ||
+         linalg::isaConvolutionOpInterface(op);
+}
+
+bool hasStaticLoops(linalg::LinalgOp op) {
+  return !llvm::any_of(op.getStaticLoopRanges(), ShapedType::isDynamic);
+}
+
+bool isTopLevel(Operation *op) {
+  return isa<func::FuncOp>(op->getParentOp());
+}
+
+struct TileAndVectorizePass
+    : born::impl::TileAndVectorizeBase<TileAndVectorizePass> {
+  using TileAndVectorizeBase::TileAndVectorizeBase;
+
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    IRRewriter rewriter(&getContext());
+    if (failed(tileAndFuse(func, rewriter)) ||
+        failed(tileReductions(func, rewriter)))
+      return signalPassFailure();
+    vectorizeSmallOps(func, rewriter);
+    if (failed(lowerVectorOps(func)))
+      return signalPassFailure();
+    func.walk([&](LoopLikeOpInterface loop) {
+      (void)hoistLoopInvariantSubsets(rewriter, loop);
+    });
+  }
+
+  /// Parallel dims get register-block tiles (innermost tileCols, next
+  /// tileRows, outer ones 1); reduction dims stay whole here.
+  SmallVector<OpFoldResult> parallelTileSizes(linalg::LinalgOp op,
+                                              OpBuilder &b) {
+    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+    SmallVector<int64_t> sizes(ranges.size(), 0);
+    int64_t seen = 0;
+    for (int64_t d = ranges.size() - 1; d >= 0; --d) {
+      if (iterators[d] != utils::IteratorType::parallel)
+        continue;
+      int64_t target = seen == 0 ? tileCols : seen == 1 ? tileRows : 1;
+      sizes[d] = staticTileSize(ranges[d], target);
+      ++seen;
+    }
+    return getAsIndexOpFoldResult(b.getContext(), sizes);
+  }
+
+  LogicalResult tileAndFuse(func::FuncOp func, IRRewriter &rewriter) {
+    // Consumers first: each top-level op still standing after its consumers
+    // were tiled becomes the root of its own loop nest.
+    SmallVector<linalg::LinalgOp> ops;
+    func.walk([&](linalg::LinalgOp op) {
+      if (op.hasPureTensorSemantics() && isTopLevel(op) && hasStaticLoops(op))
+        ops.push_back(op);
+    });
+    llvm::DenseSet<Operation *> erased;
+    for (linalg::LinalgOp op : llvm::reverse(ops)) {
+      if (erased.contains(op) || op->use_empty())
+        continue;
+      // Tiles are independent: an scf.forall, run in parallel once outlined.
+      scf::SCFTilingOptions tiling;
+      tiling.setTileSizes(parallelTileSizes(op, rewriter));
+      tiling.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
+      scf::SCFTileAndFuseOptions options;
+      options.setTilingOptions(tiling);
+      // Fuse single-use producers whose tile costs no more than computing
+      // it once: elementwise ops, fills and contractions. A reduction
+      // producer would be recomputed for every tile of its broadcast.
+      options.setFusionControlFn(
+          [](tensor::ExtractSliceOp, OpResult producer, bool)
+              -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
+            auto linalgOp = dyn_cast<linalg::LinalgOp>(producer.getOwner());
+            if (!linalgOp || !producer.hasOneUse())
+              return std::nullopt;
+            if (linalgOp.getNumReductionLoops() && !isContractionLike(linalgOp))
+              return std::nullopt;
+            return scf::SCFTileAndFuseOptions::ControlFnResult{};
+          });
+      rewriter.setInsertionPoint(op);
+      FailureOr<scf::SCFTileAndFuseResult> result =
+          scf::tileConsumerAndFuseProducersUsingSCF(
+              rewriter, cast<TilingInterface>(op.getOperation()), options);
+      if (failed(result))
+        continue; // stays untiled; still correct
+      for (OpResult r : op->getResults())
+        if (Value replacement = result->replacements.lookup(r))
+          rewriter.replaceAllUsesWith(r, replacement);
+      for (Operation *fused : result->fusedProducers)
+        if (fused->use_empty()) {
+          erased.insert(fused);
+          rewriter.eraseOp(fused);
+        }
+      erased.insert(op);
+      rewriter.eraseOp(op);
+    }
+    return success();
+  }
+
+  /// Contractions step through their reduction dims one element at a time:
+  /// each step is a rank-1 update of the output block held in registers.
+  LogicalResult tileReductions(func::FuncOp func, IRRewriter &rewriter) {
+    SmallVector<linalg::LinalgOp> contractions;
+    func.walk([&](linalg::LinalgOp op) {
+      if (op.hasPureTensorSemantics() && isContractionLike(op) &&
+          hasStaticLoops(op) && op.getNumReductionLoops())
+        contractions.push_back(op);
+    });
+    for (linalg::LinalgOp op : contractions) {
+      SmallVector<int64_t> sizes;
+      for (utils::IteratorType it : op.getIteratorTypesArray())
+        sizes.push_back(it == utils::IteratorType::reduction ? 1 : 0);
+      scf::SCFTilingOptions tiling;
+      tiling.setTileSizes(getAsIndexOpFoldResult(&getContext(), sizes));
+      rewriter.setInsertionPoint(op);
+      FailureOr<scf::SCFTilingResult> result = scf::tileUsingSCF(
+          rewriter, cast<TilingInterface>(op.getOperation()), tiling);
+      if (failed(result))
+        continue;
+      rewriter.replaceOp(op, result->replacements);
+    }
+    return success();
+  }
+
+  void vectorizeSmallOps(func::FuncOp func, IRRewriter &rewriter) {
+    SmallVector<linalg::LinalgOp> candidates;
+    func.walk([&](linalg::LinalgOp op) {
+      if (!op.hasPureTensorSemantics() || !hasStaticLoops(op))
+        return;
+      int64_t elements = 1;
+      for (int64_t r : op.getStaticLoopRanges())
+        elements *= r;
+      if (elements <= maxVectorElements)
+        candidates.push_back(op);
+    });
+    for (linalg::LinalgOp op : candidates) {
+      rewriter.setInsertionPoint(op);
+      FailureOr<linalg::VectorizationResult> result =
+          linalg::vectorize(rewriter, op, /*inputVectorSizes=*/{},
+                            /*inputScalableVecDims=*/{},
+                            /*vectorizeNDExtract=*/true,
+                            /*flatten1DDepthwiseConv=*/false,
+                            /*assumeDynamicDimsMatchVecSizes=*/false,
+                            /*createNamedContraction=*/true);
+      if (succeeded(result))
+        rewriter.replaceOp(op, result->replacements);
+    }
+  }
+
+  LogicalResult lowerVectorOps(func::FuncOp func) {
+    RewritePatternSet patterns(&getContext());
+    vector::populateVectorReductionToContractPatterns(patterns);
+    vector::populateVectorContractLoweringPatterns(
+        patterns, vector::VectorContractLowering::OuterProduct);
+    vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
+    vector::populateVectorMultiReductionLoweringPatterns(
+        patterns, vector::VectorMultiReductionLowering::InnerReduction);
+    vector::TransferReadOp::getCanonicalizationPatterns(patterns,
+                                                        &getContext());
+    vector::TransferWriteOp::getCanonicalizationPatterns(patterns,
+                                                         &getContext());
+    tensor::populateFoldTensorSubsetIntoVectorTransferPatterns(patterns);
+    return applyPatternsGreedily(func, std::move(patterns));
+  }
+};
+} // namespace

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian 12 machine, builds Born, and runs an example.
+#   scripts/setup.sh            (BUILD_DIR=build by default)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD_DIR=${BUILD_DIR:-build}
+
+packages=(
+  llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22 lld-22
+  cmake ninja-build g++
+  spirv-tools libvulkan-dev mesa-vulkan-drivers vulkan-tools glslang-tools
+  libgtest-dev libgmock-dev
+  python3-numpy python3-torch
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+  -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 \
+  -DLLVM_USE_LINKER=lld \
+  -DMLIR_DIR=/usr/lib/llvm-22/lib/cmake/mlir \
+  -DLLVM_EXTERNAL_LIT=/usr/lib/llvm-22/bin/lit
+ninja -C "$BUILD_DIR" -j"${JOBS:-$(nproc)}"
+
+# A first model: compile examples/linear.mlir with its weights and run it.
+"$BUILD_DIR/bin/bornc" -q examples/linear.mlir --weights examples/linear.safetensors \
+  -o "$BUILD_DIR/examples/linear"
+"$BUILD_DIR/examples/linear" examples/linear-input.npy --out "$BUILD_DIR/examples/linear-out"
+echo "setup: built Born in $BUILD_DIR; example output in $BUILD_DIR/examples/linear-out/output_0.npy"
