@@ -325,9 +325,21 @@ Tensor Graph::param(llvm::StringRef name, llvm::ArrayRef<int64_t> shape,
   }
   Location loc = NameLoc::get(StringAttr::get(context_.get(), name));
   Tensor t = finish(ParamOp::create(builder(), loc, type, name));
-  if (t.valid())
+  if (t.valid()) {
     params_[name] = t.value();
+    paramOrder_.push_back(name.str());
+  }
   return t;
+}
+
+std::vector<TensorInfo> Graph::params() const {
+  std::vector<TensorInfo> infos;
+  for (const std::string &name : paramOrder_) {
+    auto type = llvm::cast<RankedTensorType>(params_.lookup(name).getType());
+    infos.push_back({name, dtypeOf(type.getElementType()),
+                     std::vector<int64_t>(type.getShape())});
+  }
+  return infos;
 }
 
 Tensor Graph::param(llvm::StringRef name, llvm::ArrayRef<int64_t> shape,

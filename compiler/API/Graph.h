@@ -249,6 +249,8 @@ public:
   void output(const Tensor &value, llvm::StringRef name = "");
 
   const std::string &name() const { return name_; }
+  /// The params declared so far, in declaration order.
+  std::vector<TensorInfo> params() const;
   bool ok() const { return error_.empty(); }
   /// The first error, or "".
   const std::string &error() const { return error_; }
@@ -304,6 +306,7 @@ private:
   std::vector<std::string> inputNames_;
   std::vector<std::pair<mlir::Value, std::string>> outputs_;
   llvm::StringMap<mlir::Value> params_;
+  std::vector<std::string> paramOrder_;
   Weights inlineWeights_;
 };
 
