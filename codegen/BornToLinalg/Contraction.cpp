@@ -30,14 +30,13 @@ struct MatmulToLinalg : OpConversionPattern<born::MatmulOp> {
     // the weight once per batch.
     if (tensorType(rhs).getRank() == 2) {
       int64_t rows = tensorType(lhs).getNumElements() / k;
-      Value lhs2d = reshapeTensor(rewriter, loc, lhs,
-                                  RankedTensorType::get({rows, k}, elementType));
+      Value lhs2d = reshapeTensor(
+          rewriter, loc, lhs, RankedTensorType::get({rows, k}, elementType));
       auto type2d = RankedTensorType::get({rows, n}, elementType);
       Value product =
-          linalg::MatmulOp::create(rewriter, loc, TypeRange{type2d},
-                                   ValueRange{lhs2d, rhs},
-                                   ValueRange{createZeroTensor(rewriter, loc,
-                                                               type2d)})
+          linalg::MatmulOp::create(
+              rewriter, loc, TypeRange{type2d}, ValueRange{lhs2d, rhs},
+              ValueRange{createZeroTensor(rewriter, loc, type2d)})
               .getResult(0);
       rewriter.replaceOp(op, reshapeTensor(rewriter, loc, product, resultType));
       return success();

@@ -3,6 +3,10 @@
 #include "codegen/BornToLinalg/Passes.h"
 #include "codegen/BornToLinalg/Patterns.h"
 #include "dialects/born/IR/BornOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 namespace born {

@@ -44,9 +44,8 @@ struct Conv2DToLinalg : OpConversionPattern<born::Conv2DOp> {
     Location loc = op.getLoc();
     auto resultType = cast<RankedTensorType>(op.getType());
     Type elementType = resultType.getElementType();
-    Value input = padSpatial(rewriter, loc, adaptor.getInput(),
-                             op.getPadding(),
-                             cast<TypedAttr>(rewriter.getZeroAttr(elementType)));
+    Value input = padSpatial(rewriter, loc, adaptor.getInput(), op.getPadding(),
+                             zeroAttr(elementType));
     Value filter = adaptor.getFilter();
     auto strides = rewriter.getI64VectorAttr(op.getStrides());
     auto dilations = rewriter.getI64VectorAttr(op.getDilations());
@@ -54,12 +53,11 @@ struct Conv2DToLinalg : OpConversionPattern<born::Conv2DOp> {
     int64_t groups = op.getGroups();
     if (groups == 1) {
       Value init = createZeroTensor(rewriter, loc, resultType);
-      rewriter.replaceOp(
-          op, linalg::Conv2DNchwFchwOp::create(
-                  rewriter, loc, TypeRange{resultType},
-                  ValueRange{input, filter}, ValueRange{init}, strides,
-                  dilations)
-                  .getResult(0));
+      rewriter.replaceOp(op, linalg::Conv2DNchwFchwOp::create(
+                                 rewriter, loc, TypeRange{resultType},
+                                 ValueRange{input, filter}, ValueRange{init},
+                                 strides, dilations)
+                                 .getResult(0));
       return success();
     }
 
@@ -136,15 +134,14 @@ struct Pool2DToLinalg : OpConversionPattern<born::Pool2DOp> {
       return success();
     }
 
-    Value input =
-        padSpatial(rewriter, loc, adaptor.getInput(), padding,
-                   cast<TypedAttr>(rewriter.getZeroAttr(elementType)));
-    Value sum = linalg::PoolingNchwSumOp::create(
-                    rewriter, loc, TypeRange{resultType},
-                    ValueRange{input, window},
-                    ValueRange{createZeroTensor(rewriter, loc, resultType)},
-                    strides, dilations)
-                    .getResult(0);
+    Value input = padSpatial(rewriter, loc, adaptor.getInput(), padding,
+                             zeroAttr(elementType));
+    Value sum =
+        linalg::PoolingNchwSumOp::create(
+            rewriter, loc, TypeRange{resultType}, ValueRange{input, window},
+            ValueRange{createZeroTensor(rewriter, loc, resultType)}, strides,
+            dilations)
+            .getResult(0);
 
     bool padded = llvm::any_of(padding, [](int64_t p) { return p != 0; });
     if (op.getCountIncludePad() || !padded) {

@@ -51,18 +51,19 @@ Value scalarOf(born::PowOp, OpBuilder &b, Location loc, ValueRange args) {
   return math::PowFOp::create(b, loc, args[0], args[1]);
 }
 Value scalarOf(born::MaxOp, OpBuilder &b, Location loc, ValueRange args) {
-  return floatOrInt<arith::MaximumFOp, arith::MaxSIOp>(b, loc, args[0], args[1]);
+  return floatOrInt<arith::MaximumFOp, arith::MaxSIOp>(b, loc, args[0],
+                                                       args[1]);
 }
 Value scalarOf(born::MinOp, OpBuilder &b, Location loc, ValueRange args) {
-  return floatOrInt<arith::MinimumFOp, arith::MinSIOp>(b, loc, args[0], args[1]);
+  return floatOrInt<arith::MinimumFOp, arith::MinSIOp>(b, loc, args[0],
+                                                       args[1]);
 }
 
 Value scalarOf(born::NegOp, OpBuilder &b, Location loc, ValueRange args) {
   Value x = args[0];
   if (isFloat(x))
     return arith::NegFOp::create(b, loc, x);
-  return arith::SubIOp::create(b, loc, createScalar(b, loc, x.getType(), 0),
-                               x);
+  return arith::SubIOp::create(b, loc, createScalar(b, loc, x.getType(), 0), x);
 }
 Value scalarOf(born::AbsOp, OpBuilder &b, Location loc, ValueRange args) {
   return floatOrInt<math::AbsFOp, math::AbsIOp>(b, loc, args[0]);
@@ -93,16 +94,19 @@ Value scalarOf(born::SiluOp, OpBuilder &b, Location loc, ValueRange args) {
 }
 Value scalarOf(born::ReluOp, OpBuilder &b, Location loc, ValueRange args) {
   Value zero = createScalar(b, loc, args[0].getType(), 0);
-  return floatOrInt<arith::MaximumFOp, arith::MaxSIOp>(b, loc, args[0],
-                                                       zero);
+  return floatOrInt<arith::MaximumFOp, arith::MaxSIOp>(b, loc, args[0], zero);
 }
 
 Value scalarOf(born::GeluOp op, OpBuilder &b, Location loc, ValueRange args) {
   Value x = args[0];
   Type t = x.getType();
   auto constant = [&](double v) { return createScalar(b, loc, t, v); };
-  auto mul = [&](Value l, Value r) { return arith::MulFOp::create(b, loc, l, r); };
-  auto add = [&](Value l, Value r) { return arith::AddFOp::create(b, loc, l, r); };
+  auto mul = [&](Value l, Value r) {
+    return arith::MulFOp::create(b, loc, l, r);
+  };
+  auto add = [&](Value l, Value r) {
+    return arith::AddFOp::create(b, loc, l, r);
+  };
   Value cdfTerm; // erf(x / sqrt(2)) or its tanh approximation
   if (op.getApproximate()) {
     Value cube = mul(mul(x, x), x);
@@ -115,30 +119,49 @@ Value scalarOf(born::GeluOp op, OpBuilder &b, Location loc, ValueRange args) {
   return mul(mul(constant(0.5), x), add(constant(1.0), cdfTerm));
 }
 
+// Floats compare ordered (false on NaN) except `ne`, which is true on NaN.
+arith::CmpFPredicate floatPredicate(CmpPredicate predicate) {
+  switch (predicate) {
+  case CmpPredicate::eq:
+    return arith::CmpFPredicate::OEQ;
+  case CmpPredicate::ne:
+    return arith::CmpFPredicate::UNE;
+  case CmpPredicate::lt:
+    return arith::CmpFPredicate::OLT;
+  case CmpPredicate::le:
+    return arith::CmpFPredicate::OLE;
+  case CmpPredicate::gt:
+    return arith::CmpFPredicate::OGT;
+  case CmpPredicate::ge:
+    return arith::CmpFPredicate::OGE;
+  }
+  llvm_unreachable("unknown comparison predicate");
+}
+
+arith::CmpIPredicate signedPredicate(CmpPredicate predicate) {
+  switch (predicate) {
+  case CmpPredicate::eq:
+    return arith::CmpIPredicate::eq;
+  case CmpPredicate::ne:
+    return arith::CmpIPredicate::ne;
+  case CmpPredicate::lt:
+    return arith::CmpIPredicate::slt;
+  case CmpPredicate::le:
+    return arith::CmpIPredicate::sle;
+  case CmpPredicate::gt:
+    return arith::CmpIPredicate::sgt;
+  case CmpPredicate::ge:
+    return arith::CmpIPredicate::sge;
+  }
+  llvm_unreachable("unknown comparison predicate");
+}
+
 Value scalarOf(born::CmpOp op, OpBuilder &b, Location loc, ValueRange args) {
-  // Floats compare ordered (false on NaN) except `ne`, which is true on NaN.
-  if (isFloat(args[0])) {
-    arith::CmpFPredicate predicate;
-    switch (op.getPredicate()) {
-    case CmpPredicate::eq: predicate = arith::CmpFPredicate::OEQ; break;
-    case CmpPredicate::ne: predicate = arith::CmpFPredicate::UNE; break;
-    case CmpPredicate::lt: predicate = arith::CmpFPredicate::OLT; break;
-    case CmpPredicate::le: predicate = arith::CmpFPredicate::OLE; break;
-    case CmpPredicate::gt: predicate = arith::CmpFPredicate::OGT; break;
-    case CmpPredicate::ge: predicate = arith::CmpFPredicate::OGE; break;
-    }
-    return arith::CmpFOp::create(b, loc, predicate, args[0], args[1]);
-  }
-  arith::CmpIPredicate predicate;
-  switch (op.getPredicate()) {
-  case CmpPredicate::eq: predicate = arith::CmpIPredicate::eq; break;
-  case CmpPredicate::ne: predicate = arith::CmpIPredicate::ne; break;
-  case CmpPredicate::lt: predicate = arith::CmpIPredicate::slt; break;
-  case CmpPredicate::le: predicate = arith::CmpIPredicate::sle; break;
-  case CmpPredicate::gt: predicate = arith::CmpIPredicate::sgt; break;
-  case CmpPredicate::ge: predicate = arith::CmpIPredicate::sge; break;
-  }
-  return arith::CmpIOp::create(b, loc, predicate, args[0], args[1]);
+  if (isFloat(args[0]))
+    return arith::CmpFOp::create(b, loc, floatPredicate(op.getPredicate()),
+                                 args[0], args[1]);
+  return arith::CmpIOp::create(b, loc, signedPredicate(op.getPredicate()),
+                               args[0], args[1]);
 }
 
 Value scalarOf(born::WhereOp, OpBuilder &b, Location loc, ValueRange args) {

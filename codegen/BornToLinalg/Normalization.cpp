@@ -23,20 +23,20 @@ struct NormalizedDims {
                                     type.getElementType())),
         identity(b.getMultiDimIdentityMap(rank)),
         toOuter(projectionMap(b.getContext(), rank, dims)),
-        toNormalized(projectionMap(
-            b.getContext(), rank,
-            llvm::to_vector(llvm::seq<int64_t>(0, axis)))) {
+        toNormalized(
+            projectionMap(b.getContext(), rank,
+                          llvm::to_vector(llvm::seq<int64_t>(0, axis)))) {
     for (int64_t d : dims)
       count *= type.getDimSize(d);
   }
 
   unsigned rank;
-  SmallVector<int64_t> dims;   // the normalized (reduced) dimensions
-  RankedTensorType outer;      // the shape of per-row statistics
-  AffineMap identity;          // reads the input
-  AffineMap toOuter;           // reads a statistic
-  AffineMap toNormalized;      // reads scale and bias
-  int64_t count = 1;           // elements per normalized row
+  SmallVector<int64_t> dims; // the normalized (reduced) dimensions
+  RankedTensorType outer;    // the shape of per-row statistics
+  AffineMap identity;        // reads the input
+  AffineMap toOuter;         // reads a statistic
+  AffineMap toNormalized;    // reads scale and bias
+  int64_t count = 1;         // elements per normalized row
 };
 
 /// rsqrt(sumOfSquares / count + epsilon), per row.
@@ -47,7 +47,8 @@ Value inverseRootMean(OpBuilder &b, Location loc, Value sumOfSquares,
   Value n = createScalar(b, loc, elementType, static_cast<double>(count));
   Value eps = createScalar(b, loc, elementType, epsilon);
   return createElementwise(
-      b, loc, type, sumOfSquares, [&](OpBuilder &nb, Location l, ValueRange args) {
+      b, loc, type, sumOfSquares,
+      [&](OpBuilder &nb, Location l, ValueRange args) {
         Value mean = arith::DivFOp::create(nb, l, args[0], n);
         return math::RsqrtOp::create(nb, l,
                                      arith::AddFOp::create(nb, l, mean, eps));
@@ -74,11 +75,11 @@ struct LayerNormToLinalg : OpConversionPattern<born::LayerNormOp> {
         n.dims, [](OpBuilder &b, Location l, ValueRange args) {
           return arith::AddFOp::create(b, l, args[1], args[0]);
         });
-    Value mean = createElementwise(
-        rewriter, loc, n.outer, sum,
-        [&](OpBuilder &b, Location l, ValueRange args) {
-          return arith::DivFOp::create(b, l, args[0], count);
-        });
+    Value mean =
+        createElementwise(rewriter, loc, n.outer, sum,
+                          [&](OpBuilder &b, Location l, ValueRange args) {
+                            return arith::DivFOp::create(b, l, args[0], count);
+                          });
     Value squaredDeviations = createReductionGeneric(
         rewriter, loc, createZeroTensor(rewriter, loc, n.outer), {x, mean},
         {n.identity, n.toOuter}, n.dims,
@@ -87,8 +88,9 @@ struct LayerNormToLinalg : OpConversionPattern<born::LayerNormOp> {
           return arith::AddFOp::create(b, l, args[2],
                                        arith::MulFOp::create(b, l, d, d));
         });
-    Value inverseStd = inverseRootMean(rewriter, loc, squaredDeviations,
-                                       n.count, op.getEpsilon().convertToDouble());
+    Value inverseStd =
+        inverseRootMean(rewriter, loc, squaredDeviations, n.count,
+                        op.getEpsilon().convertToDouble());
     Value result = createParallelGeneric(
         rewriter, loc, type,
         {x, mean, inverseStd, adaptor.getScale(), adaptor.getBias()},

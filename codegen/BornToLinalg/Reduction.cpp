@@ -13,8 +13,6 @@ using namespace born;
 
 namespace {
 
-bool isFloat(Type t) { return isa<FloatType>(t); }
-
 TypedAttr initialValue(ReduceKind kind, Type elementType) {
   switch (kind) {
   case ReduceKind::max:
@@ -25,12 +23,11 @@ TypedAttr initialValue(ReduceKind kind, Type elementType) {
   case ReduceKind::mean:
     break;
   }
-  return cast<TypedAttr>(Builder(elementType.getContext()).getZeroAttr(elementType));
+  return zeroAttr(elementType);
 }
 
-Value combine(ReduceKind kind, OpBuilder &b, Location loc, Value x,
-              Value acc) {
-  bool fp = isFloat(x.getType());
+Value combine(ReduceKind kind, OpBuilder &b, Location loc, Value x, Value acc) {
+  bool fp = isa<FloatType>(x.getType());
   switch (kind) {
   case ReduceKind::max:
     return fp ? arith::MaximumFOp::create(b, loc, x, acc).getResult()
@@ -51,15 +48,16 @@ Value combine(ReduceKind kind, OpBuilder &b, Location loc, Value x,
 Value reduce(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> dims,
              ReduceKind kind) {
   RankedTensorType type = tensorType(input);
-  auto resultType = RankedTensorType::get(
-      reducedShape(type.getShape(), dims), type.getElementType());
+  auto resultType = RankedTensorType::get(reducedShape(type.getShape(), dims),
+                                          type.getElementType());
   Value init = createFilledTensor(b, loc, resultType,
                                   initialValue(kind, type.getElementType()));
   auto op = linalg::ReduceOp::create(
       b, loc, ValueRange{input}, ValueRange{init}, dims,
       [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
         linalg::YieldOp::create(
-            nested, nestedLoc, combine(kind, nested, nestedLoc, args[0], args[1]));
+            nested, nestedLoc,
+            combine(kind, nested, nestedLoc, args[0], args[1]));
       });
   return op.getResult(0);
 }
@@ -82,11 +80,11 @@ struct ReduceToLinalg : OpConversionPattern<born::ReduceOp> {
         count *= tensorType(input).getDimSize(d);
       Value n = createScalar(rewriter, loc, tensorType(result).getElementType(),
                              static_cast<double>(count));
-      result = createElementwise(
-          rewriter, loc, tensorType(result), result,
-          [&](OpBuilder &b, Location l, ValueRange args) {
-            return arith::DivFOp::create(b, l, args[0], n);
-          });
+      result =
+          createElementwise(rewriter, loc, tensorType(result), result,
+                            [&](OpBuilder &b, Location l, ValueRange args) {
+                              return arith::DivFOp::create(b, l, args[0], n);
+                            });
     }
     // keepdims: only unit dimensions come back.
     rewriter.replaceOp(op, reshapeTensor(rewriter, loc, result,
@@ -111,12 +109,12 @@ struct ArgmaxToLinalg : OpConversionPattern<born::ArgmaxOp> {
     unsigned rank = type.getRank();
     SmallVector<int64_t> shape = reducedShape(type.getShape(), axis);
     Type i64 = rewriter.getI64Type();
-    Value valueInit =
-        createFilledTensor(rewriter, loc, RankedTensorType::get(shape, elementType),
-                           lowestValueAttr(elementType));
-    Value indexInit = createFilledTensor(rewriter, loc,
-                                         RankedTensorType::get(shape, i64),
-                                         rewriter.getI64IntegerAttr(0));
+    Value valueInit = createFilledTensor(
+        rewriter, loc, RankedTensorType::get(shape, elementType),
+        lowestValueAttr(elementType));
+    Value indexInit =
+        createFilledTensor(rewriter, loc, RankedTensorType::get(shape, i64),
+                           rewriter.getI64IntegerAttr(0));
     MLIRContext *ctx = rewriter.getContext();
     AffineMap reduced = projectionMap(ctx, rank, axis);
     SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(rank),
@@ -130,25 +128,26 @@ struct ArgmaxToLinalg : OpConversionPattern<born::ArgmaxOp> {
           Value index = arith::IndexCastOp::create(
               b, l, i64, linalg::IndexOp::create(b, l, axis));
           Value better;
-          if (isFloat(elementType)) {
+          if (isa<FloatType>(elementType)) {
             // NaN counts as the maximum, as in PyTorch: the first NaN wins.
-            Value greater = arith::CmpFOp::create(
-                b, l, arith::CmpFPredicate::OGT, x, best);
-            Value xIsNaN = arith::CmpFOp::create(
-                b, l, arith::CmpFPredicate::UNO, x, x);
+            Value greater =
+                arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, x, best);
+            Value xIsNaN =
+                arith::CmpFOp::create(b, l, arith::CmpFPredicate::UNO, x, x);
             Value bestIsNumber = arith::CmpFOp::create(
                 b, l, arith::CmpFPredicate::ORD, best, best);
             better = arith::OrIOp::create(
-                b, l, greater, arith::AndIOp::create(b, l, xIsNaN, bestIsNumber));
+                b, l, greater,
+                arith::AndIOp::create(b, l, xIsNaN, bestIsNumber));
           } else {
-            better = arith::CmpIOp::create(b, l, arith::CmpIPredicate::sgt, x,
-                                           best);
+            better =
+                arith::CmpIOp::create(b, l, arith::CmpIPredicate::sgt, x, best);
           }
           linalg::YieldOp::create(
               b, l,
-              ValueRange{arith::SelectOp::create(b, l, better, x, best),
-                         arith::SelectOp::create(b, l, better, index,
-                                                 bestIndex)});
+              ValueRange{
+                  arith::SelectOp::create(b, l, better, x, best),
+                  arith::SelectOp::create(b, l, better, index, bestIndex)});
         });
     rewriter.replaceOp(op, reshapeTensor(rewriter, loc, generic.getResult(1),
                                          cast<RankedTensorType>(op.getType())));

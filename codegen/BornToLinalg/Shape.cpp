@@ -34,9 +34,8 @@ struct TransposeToLinalg : OpConversionPattern<born::TransposeOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Value init = createEmptyTensor(rewriter, op.getLoc(),
                                    cast<RankedTensorType>(op.getType()));
-    auto transpose =
-        linalg::TransposeOp::create(rewriter, op.getLoc(), adaptor.getInput(),
-                                    init, op.getPermutation());
+    auto transpose = linalg::TransposeOp::create(
+        rewriter, op.getLoc(), adaptor.getInput(), init, op.getPermutation());
     rewriter.replaceOp(op, transpose->getResult(0));
     return success();
   }
@@ -126,8 +125,8 @@ struct GatherToLinalg : OpConversionPattern<born::GatherOp> {
     Value result = createParallelGeneric(
         rewriter, loc, resultType, indices, indexMap,
         [&](OpBuilder &b, Location l, ValueRange args) {
-          Value index = arith::IndexCastOp::create(b, l, b.getIndexType(),
-                                                   args[0]);
+          Value index =
+              arith::IndexCastOp::create(b, l, b.getIndexType(), args[0]);
           Value zero = arith::ConstantIndexOp::create(b, l, 0);
           Value size = arith::ConstantIndexOp::create(b, l, axisSize);
           Value last = arith::ConstantIndexOp::create(b, l, axisSize - 1);

@@ -15,6 +15,10 @@ Value born::createScalar(OpBuilder &b, Location loc, Type type, double value) {
       b, loc, b.getIntegerAttr(type, static_cast<int64_t>(value)));
 }
 
+TypedAttr born::zeroAttr(Type type) {
+  return cast<TypedAttr>(Builder(type.getContext()).getZeroAttr(type));
+}
+
 static TypedAttr extremeValueAttr(Type type, bool lowest) {
   if (auto ft = dyn_cast<FloatType>(type))
     return FloatAttr::get(ft, APFloat::getInf(ft.getFloatSemantics(), lowest));
@@ -47,8 +51,7 @@ Value born::createFilledTensor(OpBuilder &b, Location loc,
 
 Value born::createZeroTensor(OpBuilder &b, Location loc,
                              RankedTensorType type) {
-  return createFilledTensor(b, loc, type,
-                            cast<TypedAttr>(b.getZeroAttr(type.getElementType())));
+  return createFilledTensor(b, loc, type, zeroAttr(type.getElementType()));
 }
 
 Value born::reshapeTensor(OpBuilder &b, Location loc, Value value,
@@ -120,10 +123,10 @@ born::iteratorTypes(unsigned rank, ArrayRef<int64_t> reductionDims) {
 }
 
 Value born::createParallelGeneric(OpBuilder &b, Location loc,
-                                 RankedTensorType resultType,
-                                 ValueRange inputs,
-                                 ArrayRef<AffineMap> inputMaps,
-                                 ScalarBodyFn body) {
+                                  RankedTensorType resultType,
+                                  ValueRange inputs,
+                                  ArrayRef<AffineMap> inputMaps,
+                                  ScalarBodyFn body) {
   SmallVector<AffineMap> maps(inputMaps);
   maps.push_back(b.getMultiDimIdentityMap(resultType.getRank()));
   Value init = createEmptyTensor(b, loc, resultType);
@@ -139,10 +142,10 @@ Value born::createParallelGeneric(OpBuilder &b, Location loc,
 }
 
 Value born::createReductionGeneric(OpBuilder &b, Location loc, Value init,
-                                  ValueRange inputs,
-                                  ArrayRef<AffineMap> inputMaps,
-                                  ArrayRef<int64_t> reductionDims,
-                                  ScalarBodyFn body) {
+                                   ValueRange inputs,
+                                   ArrayRef<AffineMap> inputMaps,
+                                   ArrayRef<int64_t> reductionDims,
+                                   ScalarBodyFn body) {
   unsigned rank = inputMaps.front().getNumDims();
   SmallVector<AffineMap> maps(inputMaps);
   maps.push_back(projectionMap(b.getContext(), rank, reductionDims));

@@ -27,6 +27,8 @@ inline mlir::RankedTensorType tensorType(mlir::Value v) {
 mlir::Value createScalar(mlir::OpBuilder &b, mlir::Location loc,
                          mlir::Type type, double value);
 
+/// Zero of the float or integer type `type`: the identity of a sum.
+mlir::TypedAttr zeroAttr(mlir::Type type);
 /// The identity of a max reduction: -inf for floats, the smallest signed
 /// integer otherwise.
 mlir::TypedAttr lowestValueAttr(mlir::Type type);

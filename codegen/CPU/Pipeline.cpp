@@ -21,7 +21,8 @@ std::string cpuKernelsPipeline() {
          "modify-public-functions}, "
          "buffer-deallocation-pipeline, "
          "born-cpu-outline-parallel-loops, scf-forall-to-for, "
-         "func.func(convert-linalg-to-loops), canonicalize, cse";
+         "func.func(born-convert-copies-to-linalg, convert-linalg-to-loops), "
+         "canonicalize, cse";
 }
 
 std::string cpuHostPipeline() {

@@ -1,6 +1,7 @@
 #include "compiler/Driver/Compiler.h"
 
 #include "codegen/CPU/Pipeline.h"
+#include "codegen/SPIRV/Pipeline.h"
 #include "dialects/born/IR/BornDialect.h"
 #include "passes/Transforms/Passes.h"
 
@@ -49,6 +50,7 @@ static void registerCompilerPasses() {
     registerAllPasses();
     registerBornTransformsPasses();
     registerCPUCodegenPasses();
+    registerSPIRVCodegenPasses();
     return true;
   }();
   (void)once;
@@ -99,8 +101,18 @@ LogicalResult Compiler::runPhase(ModuleOp module, Phase phase) {
       return failure();
     return captureSignature(module);
   case Phase::Dispatch:
-    return runPipeline(module, cpuDispatchPipeline());
+    if (failed(runPipeline(module, cpuDispatchPipeline())))
+      return failure();
+    // Everything above the kernels phase is shared; from here on the Vulkan
+    // path works on its own copy.
+    if (options.targetVulkan)
+      vulkanKernels = module.clone();
+    if (!options.targetCPU)
+      module.getBody()->clear();
+    return success();
   case Phase::Kernels:
+    if (options.targetVulkan && failed(runVulkanKernelsPhase()))
+      return failure();
     return runPipeline(module, cpuKernelsPipeline());
   case Phase::Host: {
     if (failed(runPipeline(module, cpuHostPipeline())))
@@ -118,6 +130,17 @@ LogicalResult Compiler::runPhase(ModuleOp module, Phase phase) {
     return success();
   }
   return failure();
+}
+
+LogicalResult Compiler::runVulkanKernelsPhase() {
+  if (failed(runPipeline(*vulkanKernels, vulkanKernelsPipeline())))
+    return failure();
+  FailureOr<VulkanProgram> program = buildVulkanProgram(
+      *vulkanKernels, entryName, modelSignature.outputs.size());
+  if (failed(program))
+    return failure();
+  vulkanSchedule = std::move(*program);
+  return success();
 }
 
 LogicalResult Compiler::runPhases(ModuleOp module) {
@@ -267,6 +290,73 @@ public:
         kind);
   }
 
+  /// born_vk_program and everything it points to; `offsets` places the
+  /// weights buffers in the blob.
+  llvm::Constant *vulkanProgram(const VulkanProgram &program,
+                                llvm::ArrayRef<uint64_t> weightsOffsets) {
+    auto *u32Array3 = llvm::ArrayType::get(i32, 3);
+    auto *kernelTy = llvm::StructType::create(
+        ctx, {ptrTy, i64, ptrTy, i32, u32Array3}, "born_vk_kernel");
+    auto *bufferTy =
+        llvm::StructType::create(ctx, {i32, i32, i64, i64}, "born_vk_buffer");
+    auto *dispatchTy = llvm::StructType::create(ctx, {i32, u32Array3, ptrTy},
+                                                "born_vk_dispatch");
+    auto *programTy = llvm::StructType::create(
+        ctx, {i32, ptrTy, i32, ptrTy, i32, ptrTy}, "born_vk_program");
+    auto triple = [&](const std::array<uint32_t, 3> &v) {
+      return llvm::ConstantDataArray::get(ctx, llvm::ArrayRef<uint32_t>(v));
+    };
+    auto array = [&](llvm::Type *elementTy,
+                     llvm::ArrayRef<llvm::Constant *> elements,
+                     const llvm::Twine &name) -> llvm::Constant * {
+      if (elements.empty())
+        return llvm::ConstantPointerNull::get(ptrTy);
+      return privateConstant(
+          llvm::ConstantArray::get(
+              llvm::ArrayType::get(elementTy, elements.size()), elements),
+          name);
+    };
+
+    std::vector<llvm::Constant *> kernels, buffers, dispatches;
+    for (auto [i, k] : llvm::enumerate(program.kernels)) {
+      llvm::Constant *words = privateConstant(
+          llvm::ConstantDataArray::get(ctx, llvm::ArrayRef(k.spirv)),
+          "vk_spirv" + llvm::Twine(i), 4);
+      kernels.push_back(llvm::ConstantStruct::get(
+          kernelTy, {words, llvm::ConstantInt::get(i64, k.spirv.size()),
+                     string(k.entry, "vk_entry" + llvm::Twine(i)),
+                     llvm::ConstantInt::get(i32, k.numBindings),
+                     triple(k.localSize)}));
+    }
+    for (auto [i, b] : llvm::enumerate(program.buffers))
+      buffers.push_back(llvm::ConstantStruct::get(
+          bufferTy, {llvm::ConstantInt::get(i32, static_cast<int>(b.kind)),
+                     llvm::ConstantInt::get(i32, b.index),
+                     llvm::ConstantInt::get(i64, weightsOffsets[i]),
+                     llvm::ConstantInt::get(i64, b.size)}));
+    for (auto [i, d] : llvm::enumerate(program.dispatches)) {
+      llvm::Constant *bindings =
+          d.bindings.empty()
+              ? llvm::ConstantPointerNull::get(ptrTy)
+              : privateConstant(
+                    llvm::ConstantDataArray::get(ctx, llvm::ArrayRef(d.bindings)),
+                    "vk_bindings" + llvm::Twine(i), 4);
+      dispatches.push_back(llvm::ConstantStruct::get(
+          dispatchTy,
+          {llvm::ConstantInt::get(i32, d.kernel), triple(d.grid), bindings}));
+    }
+    return privateConstant(
+        llvm::ConstantStruct::get(
+            programTy,
+            {llvm::ConstantInt::get(i32, kernels.size()),
+             array(kernelTy, kernels, "vk_kernels"),
+             llvm::ConstantInt::get(i32, buffers.size()),
+             array(bufferTy, buffers, "vk_buffers"),
+             llvm::ConstantInt::get(i32, dispatches.size()),
+             array(dispatchTy, dispatches, "vk_dispatches")}),
+        "vk_program");
+  }
+
   llvm::Module &m;
   llvm::LLVMContext &ctx;
   std::string prefix;
@@ -343,48 +433,75 @@ Compiler::translateToLLVM(ModuleOp module, llvm::LLVMContext &llvmContext,
   if (llvm::Error err = defineParallelLaunchers(*m))
     return std::move(err);
 
-  llvm::Function *forward = m->getFunction(entryName);
-  if (!forward)
-    return internalError("entry function '" + entryName + "' not found");
-  forward->setName(prefix + "_forward");
   const ModelSignature &sig = modelSignature;
-  size_t numArgs =
-      sig.inputs.size() + sig.params.size() + sig.outputs.size();
-  if (forward->arg_size() != numArgs)
-    return internalError("entry takes " + llvm::Twine(forward->arg_size()) +
-                         " arguments, expected " + llvm::Twine(numArgs));
-
   DescriptorBuilder d(*m, prefix);
   llvm::IRBuilder<> b(llvmContext);
-
-  // void PREFIX_entry(void *const *args, const uint8_t *weights)
-  auto *entryTy = llvm::FunctionType::get(b.getVoidTy(), {d.ptrTy, d.ptrTy},
-                                          /*isVarArg=*/false);
-  auto *entry = llvm::Function::Create(entryTy, llvm::GlobalValue::InternalLinkage,
-                                       prefix + "_entry", *m);
-  b.SetInsertPoint(llvm::BasicBlock::Create(llvmContext, "", entry));
-  llvm::Value *args = entry->getArg(0), *base = entry->getArg(1);
-  std::vector<llvm::Value *> callArgs;
-  auto loadArg = [&](size_t i) {
-    return b.CreateLoad(d.ptrTy, b.CreateConstGEP1_64(d.ptrTy, args, i));
-  };
-  for (size_t i = 0; i < sig.inputs.size(); ++i)
-    callArgs.push_back(loadArg(i));
   uint64_t weightsSize = weights.size;
-  for (const ParamSpec &p : sig.params) {
-    uint64_t offset = 0;
-    if (weights.blob) {
-      auto it = weights.blob->offsets.find(p.name);
-      if (it == weights.blob->offsets.end())
-        return internalError("parameter '" + p.name + "' missing from blob");
-      offset = it->second;
+  auto paramOffset = [&](const std::string &name) -> llvm::Expected<uint64_t> {
+    const llvm::StringMap<uint64_t> *offsets =
+        weights.offsets ? weights.offsets
+                        : (weights.blob ? &weights.blob->offsets : nullptr);
+    if (!offsets)
+      return 0;
+    auto it = offsets->find(name);
+    if (it == offsets->end())
+      return internalError("parameter '" + name + "' missing from blob");
+    return it->second;
+  };
+
+  llvm::Constant *cpuEntry = llvm::ConstantPointerNull::get(d.ptrTy);
+  if (options.targetCPU) {
+    llvm::Function *forward = m->getFunction(entryName);
+    if (!forward)
+      return internalError("entry function '" + entryName + "' not found");
+    forward->setName(prefix + "_forward");
+    size_t numArgs =
+        sig.inputs.size() + sig.params.size() + sig.outputs.size();
+    if (forward->arg_size() != numArgs)
+      return internalError("entry takes " + llvm::Twine(forward->arg_size()) +
+                           " arguments, expected " + llvm::Twine(numArgs));
+
+    // void PREFIX_entry(void *const *args, const uint8_t *weights)
+    auto *entryTy = llvm::FunctionType::get(b.getVoidTy(), {d.ptrTy, d.ptrTy},
+                                            /*isVarArg=*/false);
+    auto *entry = llvm::Function::Create(
+        entryTy, llvm::GlobalValue::InternalLinkage, prefix + "_entry", *m);
+    b.SetInsertPoint(llvm::BasicBlock::Create(llvmContext, "", entry));
+    llvm::Value *args = entry->getArg(0), *base = entry->getArg(1);
+    std::vector<llvm::Value *> callArgs;
+    auto loadArg = [&](size_t i) {
+      return b.CreateLoad(d.ptrTy, b.CreateConstGEP1_64(d.ptrTy, args, i));
+    };
+    for (size_t i = 0; i < sig.inputs.size(); ++i)
+      callArgs.push_back(loadArg(i));
+    for (const ParamSpec &p : sig.params) {
+      llvm::Expected<uint64_t> offset = paramOffset(p.name);
+      if (!offset)
+        return offset.takeError();
+      callArgs.push_back(b.CreateConstGEP1_64(b.getInt8Ty(), base, *offset));
     }
-    callArgs.push_back(b.CreateConstGEP1_64(b.getInt8Ty(), base, offset));
+    for (size_t i = 0; i < sig.outputs.size(); ++i)
+      callArgs.push_back(loadArg(sig.inputs.size() + i));
+    b.CreateCall(forward, callArgs);
+    b.CreateRetVoid();
+    cpuEntry = entry;
   }
-  for (size_t i = 0; i < sig.outputs.size(); ++i)
-    callArgs.push_back(loadArg(sig.inputs.size() + i));
-  b.CreateCall(forward, callArgs);
-  b.CreateRetVoid();
+
+  llvm::Constant *vkProgram = llvm::ConstantPointerNull::get(d.ptrTy);
+  if (const VulkanProgram *program = vulkanProgram()) {
+    std::vector<uint64_t> offsets;
+    for (const VulkanBuffer &buffer : program->buffers) {
+      uint64_t offset = 0;
+      if (buffer.kind == VulkanBuffer::Kind::Weights) {
+        llvm::Expected<uint64_t> found = paramOffset(buffer.param);
+        if (!found)
+          return found.takeError();
+        offset = *found;
+      }
+      offsets.push_back(offset);
+    }
+    vkProgram = d.vulkanProgram(*program, offsets);
+  }
 
   llvm::Constant *blob = llvm::ConstantPointerNull::get(d.ptrTy);
   if (weights.blob && !weights.blob->bytes.empty()) {
@@ -410,8 +527,8 @@ Compiler::translateToLLVM(ModuleOp module, llvm::LLVMContext &llvmContext,
        llvm::ConstantInt::get(d.i32, sig.outputs.size()),
        d.tensorInfos(sig.inputs, "inputs"),
        d.tensorInfos(sig.outputs, "outputs"), blob,
-       llvm::ConstantInt::get(d.i64, weightsSize), weightsPath, entry,
-       llvm::ConstantPointerNull::get(d.ptrTy)});
+       llvm::ConstantInt::get(d.i64, weightsSize), weightsPath, cpuEntry,
+       vkProgram});
   auto *modelVar = new llvm::GlobalVariable(
       *m, d.modelTy, true, llvm::GlobalValue::ExternalLinkage, model,
       prefix + "_model");

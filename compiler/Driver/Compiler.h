@@ -1,13 +1,16 @@
 #ifndef BORN_COMPILER_DRIVER_COMPILER_H
 #define BORN_COMPILER_DRIVER_COMPILER_H
 
+#include "codegen/SPIRV/VulkanProgram.h"
 #include "compiler/Driver/Phase.h"
 #include "compiler/Weights/Weights.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/OwningOpRef.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/Error.h"
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,6 +43,7 @@ struct ModelSignature {
 /// Where the compiled model finds its weights at run time.
 struct WeightsPlacement {
   const WeightsBlob *blob = nullptr; // embedded in the object when non-null
+  const llvm::StringMap<uint64_t> *offsets = nullptr; // param -> blob offset
   uint64_t size = 0;                 // blob size in bytes
   std::string externalPath;          // mmapped file when blob is null
 };
@@ -54,7 +58,20 @@ public:
 
   /// Runs the MLIR phases on `module`, stopping after
   /// min(options.compileTo, Phase::Host). Errors are emitted as diagnostics.
+  /// With the Vulkan target, the Vulkan path works on a clone of the module
+  /// taken after the dispatch phase; with Vulkan only, `module` is emptied
+  /// there (no CPU code).
   mlir::LogicalResult runPhases(mlir::ModuleOp module);
+
+  /// The Vulkan path's module (GPU host function + SPIR-V kernels); null
+  /// unless the Vulkan target's kernels phase has run.
+  mlir::ModuleOp vulkanModule() const {
+    return vulkanKernels ? *vulkanKernels : nullptr;
+  }
+  /// Kernels and schedule; valid once the Vulkan kernels phase has run.
+  const VulkanProgram *vulkanProgram() const {
+    return vulkanSchedule ? &*vulkanSchedule : nullptr;
+  }
 
   /// Valid once the graph phase has run.
   const ModelSignature &signature() const { return modelSignature; }
@@ -76,6 +93,10 @@ public:
 private:
   mlir::LogicalResult runPhase(mlir::ModuleOp module, Phase phase);
   mlir::LogicalResult captureSignature(mlir::ModuleOp module);
+  mlir::LogicalResult runVulkanKernelsPhase();
+
+  mlir::OwningOpRef<mlir::ModuleOp> vulkanKernels;
+  std::optional<VulkanProgram> vulkanSchedule;
 
   CompileOptions options;
   ModelSignature modelSignature;

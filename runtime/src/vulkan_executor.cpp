@@ -399,10 +399,16 @@ bool VulkanExecutorImpl::createDevice(std::string *error) {
   queueInfo.queueFamilyIndex = queueFamily_;
   queueInfo.queueCount = 1;
   queueInfo.pQueuePriorities = &priority;
+  // Kernels on i64 tensors declare the Int64 capability, which is only valid
+  // with shaderInt64 enabled; enable it wherever the device has it.
+  VkPhysicalDeviceFeatures supported{}, enabled{};
+  vkGetPhysicalDeviceFeatures(physicalDevice_, &supported);
+  enabled.shaderInt64 = supported.shaderInt64;
   VkDeviceCreateInfo info{};
   info.sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO;
   info.queueCreateInfoCount = 1;
   info.pQueueCreateInfos = &queueInfo;
+  info.pEnabledFeatures = &enabled;
   BORN_VK_CHECK(vkCreateDevice, physicalDevice_, &info, nullptr, &device_);
   vkGetDeviceQueue(device_, queueFamily_, 0, &queue_);
 

@@ -70,6 +70,35 @@ int fail(Error err) {
   return fail(msg);
 }
 
+/// Writes DIR/<kernel>.spv for every kernel and DIR/schedule.txt.
+bool writeSPIRV(const born::VulkanProgram &program, StringRef dir) {
+  if (std::error_code ec = sys::fs::create_directories(dir)) {
+    fail("cannot create directory " + dir + ": " + ec.message());
+    return false;
+  }
+  auto write = [&](StringRef name, StringRef bytes) {
+    SmallString<128> path(dir);
+    sys::path::append(path, name);
+    std::error_code ec;
+    raw_fd_ostream os(path, ec, sys::fs::OF_None);
+    if (!ec) {
+      os << bytes;
+      os.close();
+      ec = os.error();
+    }
+    if (ec)
+      fail("cannot write " + path + ": " + ec.message());
+    return !ec;
+  };
+  for (const born::VulkanKernel &kernel : program.kernels) {
+    StringRef bytes(reinterpret_cast<const char *>(kernel.spirv.data()),
+                    kernel.spirv.size() * sizeof(uint32_t));
+    if (!write(kernel.name + ".spv", bytes))
+      return false;
+  }
+  return write("schedule.txt", program.summary());
+}
+
 bool samePath(StringRef a, StringRef b) {
   sys::fs::UniqueID ia, ib;
   return !sys::fs::getUniqueID(a, ia) && !sys::fs::getUniqueID(b, ib) &&
@@ -106,8 +135,14 @@ int main(int argc, char **argv) {
       return fail("unknown target '" + t + "' (expected cpu, vulkan or "
                   "cpu,vulkan)");
   }
-  if (options.targetVulkan || emit == Emit::SPIRV)
-    return fail("the Vulkan target is not implemented yet; use --target=cpu");
+  if (emit == Emit::SPIRV) {
+    if (!compileTo.empty())
+      return fail("--emit=spirv and --compile-to cannot be combined");
+    // Only the kernels are wanted: skip CPU codegen.
+    options.targetCPU = false;
+    options.targetVulkan = true;
+    options.compileTo = born::Phase::Kernels;
+  }
   if (!StringRef(prefix).empty() &&
       (!isalpha(prefix[0]) && prefix[0] != '_'))
     return fail("--prefix must be a C identifier");
@@ -135,7 +170,7 @@ int main(int argc, char **argv) {
   bool textOutput = emit == Emit::MLIR || emit == Emit::LLVM;
   if (outputPath.empty()) {
     if (!textOutput)
-      return fail("-o OUTPUT is required for --emit=exe and --emit=obj");
+      return fail("-o OUTPUT is required for --emit=exe, obj and spirv");
     outputPath = "-";
   }
   if (outputPath != "-" && samePath(inputPath, outputPath))
@@ -171,10 +206,20 @@ int main(int argc, char **argv) {
     auto out = openOutput(outputPath);
     if (!out)
       return 1;
-    module->print(out->os());
+    if (options.targetCPU)
+      module->print(out->os());
+    if (mlir::ModuleOp vulkan = compiler.vulkanModule()) {
+      if (options.targetCPU)
+        out->os() << "\n// -----// Vulkan target //----- //\n";
+      vulkan.print(out->os());
+    } else if (!options.targetCPU) {
+      module->print(out->os());
+    }
     out->keep();
     return 0;
   }
+  if (emit == Emit::SPIRV)
+    return writeSPIRV(*compiler.vulkanProgram(), outputPath) ? 0 : 1;
 
   // Weights: from a SafeTensors file; checked against the params' types.
   born::WeightSet weightSet;
@@ -187,6 +232,7 @@ int main(int argc, char **argv) {
     return fail(blob.takeError());
   born::WeightsPlacement placement;
   placement.size = blob->bytes.size();
+  placement.offsets = &blob->offsets;
   std::string externalFile = outputPath + ".weights";
   if (externalWeights) {
     if (outputPath == "-")

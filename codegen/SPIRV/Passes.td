@@ -1,0 +1,89 @@
+#ifndef BORN_CODEGEN_SPIRV_PASSES_TD
+#define BORN_CODEGEN_SPIRV_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def ConvertCopiesToLinalg
+    : Pass<"born-convert-copies-to-linalg", "mlir::func::FuncOp"> {
+  let summary = "Turn memref.copy into linalg.copy so that copies become kernels";
+  let description = [{
+    On the Vulkan target every op that touches memory must run in a kernel.
+    Bufferization leaves `memref.copy` where a result aliases an argument
+    (e.g. `return %input`); rewriting it to `linalg.copy` lets the ordinary
+    linalg-to-GPU path turn it into a copy kernel.
+
+    ```mlir
+    memref.copy %a, %b : memref<4xf32> to memref<4xf32>
+    // becomes
+    linalg.copy ins(%a : memref<4xf32>) outs(%b : memref<4xf32>)
+    ```
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
+def WrapSerialLinalgOps
+    : Pass<"born-wrap-serial-linalg-ops", "mlir::func::FuncOp"> {
+  let summary = "Put linalg ops without parallel loops in a one-iteration scf.parallel";
+  let description = [{
+    A kernel is made from an `scf.parallel` loop, but a linalg op with no
+    parallel dimension (a rank-0 fill, a full reduction to a scalar) lowers
+    to sequential loops only and would stay on the host. Wrapping it in a
+    one-iteration parallel loop makes it a kernel run by a single thread:
+    slow, but correct, and rare in models.
+
+    ```mlir
+    linalg.reduce ins(%x : memref<4xf32>) outs(%s : memref<f32>) dimensions = [0] ...
+    // becomes
+    scf.parallel (%i) = (%c0) to (%c1) step (%c1) {
+      linalg.reduce ins(%x : memref<4xf32>) outs(%s : memref<f32>) dimensions = [0] ...
+    }
+    ```
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::scf::SCFDialect"];
+}
+
+def TileParallelLoopsForGPU
+    : Pass<"born-tile-parallel-loops-for-gpu", "mlir::func::FuncOp"> {
+  let summary = "Tile outermost scf.parallel loops into workgroups and threads";
+  let description = [{
+    Splits each outermost `scf.parallel` into an outer loop over workgroups
+    and an inner loop over the threads of one workgroup, ready for
+    `gpu-map-parallel-loops`. The first three dimensions (those that map to
+    GPU ids) get tile sizes whose product is at most `workgroup-size`,
+    clamped to the loop's constant trip count so that small dimensions do
+    not waste threads; further dimensions get tile size 1 and run
+    sequentially. The inner loop has constant bounds (a guard handles the
+    remainder), so every kernel has a static workgroup size.
+
+    ```mlir
+    scf.parallel (%i) = (%c0) to (%c100) step (%c1) { ... }
+    // becomes (workgroup-size=64)
+    scf.parallel (%i) = (%c0) to (%c100) step (%c64) {
+      scf.parallel (%j) = (%c0) to (%c64) step (%c1) {
+        %k = arith.addi %i, %j ; scf.if (%k < 100) { ... }
+    ```
+  }];
+  let options = [
+    Option<"workgroupSize", "workgroup-size", "int64_t", /*default=*/"64",
+           "Most threads per workgroup">,
+  ];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::scf::SCFDialect"];
+}
+
+def AnnotateSPIRVKernels
+    : Pass<"born-annotate-spirv-kernels", "mlir::ModuleOp"> {
+  let summary = "Set the SPIR-V target environment and entry-point ABI of kernels";
+  let description = [{
+    Prepares outlined `gpu.func` kernels for `convert-gpu-to-spirv`: puts a
+    Vulkan target environment on the module (SPIR-V 1.3, Shader and Int64,
+    storage-buffer storage class) unless one is already there, and gives
+    every kernel a `spirv.entry_point_abi` whose workgroup size is the
+    kernel's `known_block_size`. Kernels without a known block size are an
+    error: the workgroup size must be static.
+  }];
+  let dependentDialects = ["mlir::spirv::SPIRVDialect"];
+}
+
+#endif

@@ -1,0 +1,27 @@
+#include "codegen/SPIRV/Pipeline.h"
+#include "codegen/SPIRV/Passes.h"
+
+namespace born {
+std::string vulkanKernelsPipeline() {
+  // Bufferize like the CPU path (identity layouts, results written straight
+  // into the caller's output buffers), then give every linalg op its own
+  // kernel. Index computations are sunk into the launch before outlining so
+  // that loop bounds do not become extra kernel arguments (storage buffers).
+  return "one-shot-bufferize{bufferize-function-boundaries "
+         "function-boundary-type-conversion=identity-layout-map}, "
+         "canonicalize, "
+         "buffer-results-to-out-params{hoist-static-allocs "
+         "modify-public-functions}, "
+         "canonicalize, cse, "
+         "func.func(born-convert-copies-to-linalg, born-wrap-serial-linalg-ops, "
+         "convert-linalg-to-parallel-loops, born-tile-parallel-loops-for-gpu, "
+         "gpu-map-parallel-loops), "
+         "convert-parallel-loops-to-gpu, canonicalize, "
+         "func.func(gpu-launch-sink-index-computations), "
+         "gpu-kernel-outlining, lower-affine, canonicalize, "
+         "born-annotate-spirv-kernels, convert-gpu-to-spirv, "
+         "spirv.module(spirv-lower-abi-attrs, spirv-update-vce)";
+}
+
+void registerSPIRVCodegenPasses() { registerBornSPIRVCodegenPasses(); }
+} // namespace born
