@@ -664,36 +664,65 @@ std::string Compiler::cHeader() const {
 std::string runtimeLibraryPath() { return BORN_RUNTIME_LIBRARY; }
 std::string runtimeIncludeDir() { return BORN_RUNTIME_INCLUDE_DIR; }
 
-llvm::Error linkExecutable(llvm::ArrayRef<std::string> objects,
-                           llvm::StringRef output) {
-  std::string driver;
+/// The C++ compiler driver used as the linker: `$BORN_CXX`, else the first of
+/// c++, clang++, g++ on the PATH. A C++ driver, because the runtime needs
+/// libstdc++.
+static llvm::Expected<std::string> findLinkerDriver() {
   if (const char *env = std::getenv("BORN_CXX"))
-    driver = env;
-  for (const char *candidate : {"c++", "clang++", "g++"}) {
-    if (!driver.empty())
-      break;
+    return std::string(env);
+  for (const char *candidate : {"c++", "clang++", "g++"})
     if (auto path = llvm::sys::findProgramByName(candidate))
-      driver = *path;
-  }
-  if (driver.empty())
-    return llvm::createStringError(
-        llvm::inconvertibleErrorCode(),
-        "no C++ compiler driver found to link the executable (install g++ or "
-        "clang, or set BORN_CXX)");
-  std::vector<std::string> argv = {driver, "-o", output.str()};
+      return *path;
+  return llvm::createStringError(
+      llvm::inconvertibleErrorCode(),
+      "no C++ compiler driver found to link with (install g++ or clang, or "
+      "set BORN_CXX)");
+}
+
+/// Runs the linker driver on `objects` plus the runtime and its system
+/// libraries, with `flags` before the inputs.
+static llvm::Error link(llvm::ArrayRef<std::string> flags,
+                        llvm::ArrayRef<std::string> objects,
+                        llvm::StringRef output, bool wholeRuntime) {
+  llvm::Expected<std::string> driver = findLinkerDriver();
+  if (!driver)
+    return driver.takeError();
+  std::vector<std::string> argv = {*driver};
+  llvm::append_range(argv, flags);
+  argv.insert(argv.end(), {"-o", output.str()});
   llvm::append_range(argv, objects);
-  argv.push_back(runtimeLibraryPath());
+  if (wholeRuntime)
+    argv.insert(argv.end(), {"-Wl,--whole-archive", runtimeLibraryPath(),
+                             "-Wl,--no-whole-archive"});
+  else
+    argv.push_back(runtimeLibraryPath());
+  // The runtime is a static archive: its own dependencies come along here.
   argv.insert(argv.end(), {"-lvulkan", "-lm", "-lpthread", "-ldl"});
   std::vector<llvm::StringRef> refs(argv.begin(), argv.end());
   std::string error;
-  int rc = llvm::sys::ExecuteAndWait(driver, refs, std::nullopt, {}, 0, 0,
+  int rc = llvm::sys::ExecuteAndWait(*driver, refs, std::nullopt, {}, 0, 0,
                                      &error);
   if (rc != 0)
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "linking " + output + " with " + driver +
+                                   "linking " + output + " with " + *driver +
                                        " failed (exit " + llvm::Twine(rc) +
                                        ")" + (error.empty() ? "" : ": ") +
                                        error);
   return llvm::Error::success();
+}
+
+llvm::Error linkExecutable(llvm::ArrayRef<std::string> objects,
+                           llvm::StringRef output) {
+  return link({}, objects, output, /*wholeRuntime=*/false);
+}
+
+llvm::Error linkSharedLibrary(llvm::ArrayRef<std::string> objects,
+                              llvm::StringRef output) {
+  // The whole runtime goes in: the loader calls its session functions, which
+  // the model itself never references. -Bsymbolic binds the library's
+  // references to that copy, even when the program that dlopens it exports
+  // runtime symbols of its own.
+  return link({"-shared", "-Wl,-Bsymbolic"}, objects, output,
+              /*wholeRuntime=*/true);
 }
 } // namespace born

@@ -108,6 +108,12 @@ private:
 llvm::Error linkExecutable(llvm::ArrayRef<std::string> objects,
                            llvm::StringRef output);
 
+/// Links objects with the Born runtime into a shared library for dlopen; the
+/// library carries its own whole copy of the runtime (built with -fPIC) and
+/// exports its born_session_* functions.
+llvm::Error linkSharedLibrary(llvm::ArrayRef<std::string> objects,
+                              llvm::StringRef output);
+
 /// Directory with the runtime library and headers that outputs link against.
 std::string runtimeLibraryPath();
 std::string runtimeIncludeDir();

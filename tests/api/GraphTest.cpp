@@ -1,0 +1,292 @@
+// Unit tests of the C++ graph API: the IR it builds, its error messages, and
+// models compiled in process against values computed here.
+#include "compiler/API/Graph.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+using ::testing::HasSubstr;
+
+namespace {
+
+std::string errorText(llvm::Error err) { return llvm::toString(std::move(err)); }
+
+std::vector<float> randomValues(size_t n, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  std::vector<float> v(n);
+  for (float &x : v)
+    x = dist(rng);
+  return v;
+}
+
+TEST(GraphIR, MlpLayerBuildsBornOps) {
+  born::Graph g("mlp");
+  born::Tensor x = g.input("x", {64, 784});
+  born::Tensor w = g.param("fc1.weight", {784, 512});
+  born::Tensor h = born::relu(born::matmul(x, w) + g.param("fc1.bias", {512}));
+  EXPECT_EQ(h.str(), "f32[64, 512]");
+  g.output(h, "hidden");
+  ASSERT_TRUE(g.ok()) << g.error();
+
+  std::string ir = g.str();
+  EXPECT_THAT(ir, HasSubstr("func.func @mlp(%arg0: tensor<64x784xf32> "
+                            "{born.name = \"x\"}) -> (tensor<64x512xf32> "
+                            "{born.name = \"hidden\"})"));
+  EXPECT_THAT(ir, HasSubstr("born.param \"fc1.weight\" : tensor<784x512xf32>"));
+  EXPECT_THAT(ir, HasSubstr("born.param \"fc1.bias\" : tensor<512xf32>"));
+  EXPECT_THAT(ir, HasSubstr("born.matmul %arg0, %0 : tensor<64x784xf32>, "
+                            "tensor<784x512xf32>"));
+  EXPECT_THAT(ir, HasSubstr("born.add %1, %2 : tensor<64x512xf32>, "
+                            "tensor<512xf32>"));
+  EXPECT_THAT(ir, HasSubstr("born.relu %3 : tensor<64x512xf32>"));
+  EXPECT_THAT(ir, HasSubstr("return %4 : tensor<64x512xf32>"));
+}
+
+TEST(GraphIR, ShapesAndTypesOfManyOps) {
+  born::Graph g("ops");
+  born::Tensor img = g.input("img", {2, 3, 16, 16});
+  born::Tensor ids = g.input("ids", {1, 7}, born::DType::I64);
+  born::Tensor conv =
+      born::conv2d(img, g.param("w", {8, 3, 3, 3}), g.param("b", {8}),
+                   /*stride=*/2, /*padding=*/1);
+  EXPECT_EQ(conv.str(), "f32[2, 8, 8, 8]");
+  born::Conv2DOptions depthwise;
+  depthwise.groups = 8;
+  depthwise.dilation = {2, 2};
+  EXPECT_EQ(born::conv2d(conv, g.param("dw", {8, 1, 3, 3}), depthwise).str(),
+            "f32[2, 8, 4, 4]");
+  EXPECT_EQ(born::max_pool2d(conv, 2).str(), "f32[2, 8, 4, 4]");
+  EXPECT_EQ(born::avg_pool2d(conv, 3, 1, 1).str(), "f32[2, 8, 8, 8]");
+  born::Tensor flat = born::flatten(conv);
+  EXPECT_EQ(flat.str(), "f32[2, 512]");
+  EXPECT_EQ(born::reshape(flat, {-1, 8, 64}).str(), "f32[2, 8, 64]");
+  EXPECT_EQ(born::sum(flat, {-1}, true).str(), "f32[2, 1]");
+  EXPECT_EQ(born::mean(flat).str(), "f32[]");
+  EXPECT_EQ(born::amax(conv, {2, 3}).str(), "f32[2, 8]");
+  EXPECT_EQ(born::argmax(flat, 1).str(), "i64[2]");
+  EXPECT_EQ(born::softmax(flat).str(), "f32[2, 512]");
+  EXPECT_EQ(born::log_softmax(flat, 0).str(), "f32[2, 512]");
+  EXPECT_EQ(born::layer_norm(flat, g.param("g", {512}), g.param("beta", {512}))
+                .str(),
+            "f32[2, 512]");
+  EXPECT_EQ(born::rms_norm(conv, g.param("s", {8, 8})).str(),
+            "f32[2, 8, 8, 8]");
+  EXPECT_EQ(born::transpose(conv, 1, 3).str(), "f32[2, 8, 8, 8]");
+  EXPECT_EQ(born::permute(img, {0, 2, 3, 1}).str(), "f32[2, 16, 16, 3]");
+  EXPECT_EQ(born::broadcast_to(g.param("v", {512}), {4, 512}).str(),
+            "f32[4, 512]");
+  EXPECT_EQ(born::concat({flat, flat}, -1).str(), "f32[2, 1024]");
+  EXPECT_EQ(born::slice(flat, {0, 2}, {2, 10}, {1, 2}).str(), "f32[2, 4]");
+  EXPECT_EQ(born::narrow(img, 1, 0, 2).str(), "f32[2, 2, 16, 16]");
+  EXPECT_EQ(born::gather(g.param("emb", {100, 32}), ids).str(),
+            "f32[1, 7, 32]");
+  born::Tensor mask = born::gt(flat, g.constant(0.0));
+  EXPECT_EQ(mask.str(), "bool[2, 512]");
+  EXPECT_EQ(born::where(mask, flat, -flat).str(), "f32[2, 512]");
+  EXPECT_EQ(born::cast(flat, born::DType::F16).str(), "f16[2, 512]");
+  EXPECT_EQ((2.0 * born::gelu(flat, true) - 1.0).str(), "f32[2, 512]");
+  EXPECT_EQ(born::pow(born::sigmoid(flat), 2.0).str(), "f32[2, 512]");
+  EXPECT_EQ(born::linear(flat, g.param("fc.weight", {10, 512}),
+                         g.param("fc.bias", {10}))
+                .str(),
+            "f32[2, 10]");
+  EXPECT_EQ(g.intConstant({1, 2, 3, 4}, {2, 2}).str(), "i64[2, 2]");
+  EXPECT_EQ(g.full({3}, 1.5).str(), "f32[3]");
+  ASSERT_TRUE(g.ok()) << g.error();
+  EXPECT_THAT(g.str(), HasSubstr("born.pool2d max"));
+  EXPECT_THAT(g.str(), HasSubstr("born.gather"));
+}
+
+TEST(GraphErrors, MatmulMismatchNamesOpAndShapes) {
+  born::Graph g("bad");
+  born::Tensor x = g.input("x", {64, 784});
+  born::Tensor y = born::matmul(x, g.param("w", {512, 10}));
+  EXPECT_FALSE(y.valid());
+  EXPECT_FALSE(g.ok());
+  EXPECT_THAT(g.error(), HasSubstr("born.matmul"));
+  EXPECT_THAT(g.error(), HasSubstr("[64, 784]"));
+  EXPECT_THAT(g.error(), HasSubstr("[512, 10]"));
+
+  // Later uses of the invalid tensor keep the first error.
+  std::string first = g.error();
+  g.output(born::relu(y) + 1.0, "out");
+  EXPECT_EQ(g.error(), first);
+  llvm::Expected<born::CompiledModel> m = g.compile();
+  ASSERT_FALSE(static_cast<bool>(m));
+  EXPECT_THAT(errorText(m.takeError()), HasSubstr(first));
+}
+
+TEST(GraphErrors, BroadcastMismatch) {
+  born::Graph g("bad");
+  born::Tensor y = g.input("a", {4, 3}) + g.input("b", {5});
+  EXPECT_FALSE(y.valid());
+  EXPECT_THAT(g.error(), HasSubstr("born.add(f32[4, 3], f32[5])"));
+  EXPECT_THAT(g.error(), HasSubstr("do not broadcast"));
+}
+
+TEST(GraphErrors, VerifierMessagesAndApiChecks) {
+  {
+    born::Graph g("bad");
+    born::reshape(g.input("x", {2, 3}), {7});
+    EXPECT_THAT(g.error(), HasSubstr("born.reshape(f32[2, 3]) -> f32[7]: "
+                                     "input has 6 elements"));
+  }
+  {
+    born::Graph g("bad");
+    born::reshape(g.input("x", {2, 3}), {-1, 4});
+    EXPECT_THAT(g.error(), HasSubstr("reshape: cannot infer the -1"));
+  }
+  {
+    born::Graph g("bad");
+    born::conv2d(g.input("x", {1, 3, 8, 8}), g.param("w", {4, 2, 3, 3}));
+    EXPECT_THAT(g.error(), HasSubstr("born.conv2d(f32[1, 3, 8, 8], "
+                                     "f32[4, 2, 3, 3])"));
+  }
+  {
+    born::Graph g("bad");
+    born::softmax(g.input("x", {2, 3}), 2);
+    EXPECT_THAT(g.error(), HasSubstr("born.softmax(f32[2, 3])"));
+    EXPECT_THAT(g.error(), HasSubstr("out of range"));
+  }
+  {
+    born::Graph g("bad");
+    born::relu(g.input("m", {4}, born::DType::Bool));
+    EXPECT_THAT(g.error(), HasSubstr("born.relu(bool[4])"));
+  }
+  {
+    born::Graph a("a"), b("b");
+    born::add(a.input("x", {2}), b.input("y", {2}));
+    EXPECT_THAT(a.error(), HasSubstr("different graphs"));
+  }
+  {
+    born::Graph g("bad");
+    g.param("w", {2, 3});
+    g.param("w", {3, 2});
+    EXPECT_THAT(g.error(), HasSubstr("param 'w' is declared as f32[2, 3] and "
+                                     "again as f32[3, 2]"));
+  }
+}
+
+TEST(GraphErrors, UnknownParamAtCompile) {
+  born::Graph g("net");
+  born::Tensor x = g.input("x", {2, 4});
+  g.output(x + g.param("fc9.bias", {4}), "y");
+  born::Weights weights;
+  weights.set("fc1.bias", {4}, std::vector<float>{1, 2, 3, 4});
+  llvm::Expected<born::CompiledModel> m = g.compile(weights);
+  ASSERT_FALSE(static_cast<bool>(m));
+  std::string msg = errorText(m.takeError());
+  EXPECT_THAT(msg, HasSubstr("param 'fc9.bias' (f32[4]) has no weights"));
+  EXPECT_THAT(msg, HasSubstr("fc1.bias"));
+}
+
+TEST(GraphErrors, WeightsOfTheWrongShape) {
+  born::Graph g("net");
+  g.output(g.param("w", {2, 3}), "y");
+  born::Weights weights;
+  weights.set("w", {3, 2}, std::vector<float>(6, 1.0f));
+  llvm::Expected<born::CompiledModel> m = g.compile(weights);
+  ASSERT_FALSE(static_cast<bool>(m));
+  EXPECT_THAT(errorText(m.takeError()),
+              HasSubstr("parameter 'w': the IR expects shape [2, 3]"));
+
+  born::Weights bad;
+  bad.set("w", {2, 3}, std::vector<float>(5, 1.0f));
+  EXPECT_THAT(bad.error(), HasSubstr("tensor 'w' of shape [2, 3] needs 24 "
+                                     "bytes of f32, got 20"));
+}
+
+// Runs without any born op to lower: params and inputs pass straight through.
+TEST(GraphRun, PassThroughParamAndInput) {
+  born::Graph g("pass");
+  born::Tensor x = g.input("x", {2, 3});
+  g.output(x, "same");
+  g.output(g.param("w", {3, 2}), "weights");
+  born::Weights weights;
+  std::vector<float> w = {1, 2, 3, 4, 5, 6};
+  weights.set("w", w); // shape taken from the param
+  llvm::Expected<born::CompiledModel> m = g.compile(weights);
+  ASSERT_TRUE(static_cast<bool>(m)) << errorText(m.takeError());
+  ASSERT_EQ(m->inputs().size(), 1u);
+  EXPECT_EQ(m->inputs()[0].name, "x");
+  EXPECT_EQ(m->outputs()[1].shape, (std::vector<int64_t>{3, 2}));
+
+  std::vector<float> in = randomValues(6, 1), same(6), weightsOut(6);
+  ASSERT_FALSE(m->run({in}, {same, weightsOut}));
+  EXPECT_EQ(same, in);
+  EXPECT_EQ(weightsOut, w);
+
+  std::vector<float> tooSmall(5);
+  EXPECT_THAT(errorText(m->run({in}, {tooSmall, weightsOut})),
+              HasSubstr("output 0 'same' is f32[2, 3] (24 bytes), got 20"));
+  std::vector<double> wrongType(6);
+  EXPECT_THAT(errorText(m->run({wrongType}, {same, weightsOut})),
+              HasSubstr("input 0 'x' is f32[2, 3]"));
+}
+
+TEST(GraphRun, MatmulBiasRelu) {
+  const int64_t M = 5, K = 7, N = 6;
+  born::Graph g("layer");
+  born::Tensor x = g.input("x", {M, K});
+  born::Tensor y = born::relu(born::matmul(x, g.param("w", {K, N})) +
+                              g.param("b", {N}));
+  g.output(y, "y");
+  std::vector<float> xs = randomValues(M * K, 1), ws = randomValues(K * N, 2),
+                     bs = randomValues(N, 3);
+  born::Weights weights;
+  weights.set("w", {K, N}, ws);
+  weights.set("b", {N}, bs);
+  llvm::Expected<born::CompiledModel> m = g.compile(weights);
+  ASSERT_TRUE(static_cast<bool>(m)) << errorText(m.takeError());
+  std::vector<float> out(M * N);
+  ASSERT_FALSE(m->run({xs}, {out}));
+  for (int64_t i = 0; i < M; ++i)
+    for (int64_t j = 0; j < N; ++j) {
+      float acc = bs[j];
+      for (int64_t k = 0; k < K; ++k)
+        acc += xs[i * K + k] * ws[k * N + j];
+      EXPECT_NEAR(out[i * N + j], std::max(acc, 0.0f), 1e-5)
+          << "at " << i << ", " << j;
+    }
+}
+
+TEST(GraphRun, InlineParamsScalarsAndSoftmax) {
+  born::Graph g("small");
+  born::Tensor x = g.input("x", {2, 3});
+  born::Tensor scale = g.param("scale", {3}, std::vector<float>{1, 2, 3});
+  g.output(born::softmax(x * scale - 1.0), "p");
+  llvm::Expected<born::CompiledModel> m = g.compile();
+  ASSERT_TRUE(static_cast<bool>(m)) << errorText(m.takeError());
+  std::vector<float> xs = {0.5f, -1, 2, 0, 1, -0.25f}, out(6);
+  ASSERT_FALSE(m->run({xs}, {out}));
+  for (int r = 0; r < 2; ++r) {
+    float e[3], total = 0;
+    for (int c = 0; c < 3; ++c)
+      total += e[c] = std::exp(xs[r * 3 + c] * (c + 1) - 1.0f);
+    for (int c = 0; c < 3; ++c)
+      EXPECT_NEAR(out[r * 3 + c], e[c] / total, 1e-6);
+  }
+}
+
+TEST(GraphOutputs, ObjectAndHeader) {
+  born::Graph g("tiny");
+  g.output(g.input("x", {4}), "y");
+  llvm::SmallString<128> dir;
+  ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("born-api-test", dir));
+  std::string object = (dir + "/tiny.o").str();
+  ASSERT_FALSE(g.compileToObject(object));
+  EXPECT_TRUE(llvm::sys::fs::exists(object));
+  auto header = llvm::MemoryBuffer::getFile((dir + "/tiny.h").str());
+  ASSERT_TRUE(static_cast<bool>(header));
+  EXPECT_THAT((*header)->getBuffer().str(),
+              HasSubstr("extern const born_model tiny_model;"));
+  llvm::sys::fs::remove_directories(dir);
+}
+} // namespace
