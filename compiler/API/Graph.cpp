@@ -324,7 +324,8 @@ Tensor Graph::param(llvm::StringRef name, llvm::ArrayRef<int64_t> shape,
     return Tensor(this, Value());
   }
   Location loc = NameLoc::get(StringAttr::get(context_.get(), name));
-  Tensor t = finish(ParamOp::create(builder(), loc, type, name));
+  Tensor t = finish(ParamOp::create(builder(), loc, type, name,
+                                    /*permutation=*/nullptr));
   if (t.valid()) {
     params_[name] = t.value();
     paramOrder_.push_back(name.str());
