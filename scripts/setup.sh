@@ -9,7 +9,7 @@ packages=(
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22 lld-22
   cmake ninja-build g++
   spirv-tools libvulkan-dev mesa-vulkan-drivers vulkan-tools glslang-tools
-  libgtest-dev libgmock-dev
+  libgtest-dev libgmock-dev xz-utils vulkan-validationlayers libopenblas-dev
   python3-numpy python3-torch
 )
 missing=()
@@ -29,8 +29,8 @@ cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DLLVM_EXTERNAL_LIT=/usr/lib/llvm-22/bin/lit
 ninja -C "$BUILD_DIR" -j"${JOBS:-$(nproc)}"
 
-# A first model: compile examples/linear.mlir with its weights and run it.
-"$BUILD_DIR/bin/bornc" -q examples/linear.mlir --weights examples/linear.safetensors \
-  -o "$BUILD_DIR/examples/linear"
-"$BUILD_DIR/examples/linear" examples/linear-input.npy --out "$BUILD_DIR/examples/linear-out"
-echo "setup: built Born in $BUILD_DIR; example output in $BUILD_DIR/examples/linear-out/output_0.npy"
+# A first model: the MLP example builds a graph with the C++ API, compiles
+# it in process, runs it, and writes a standalone executable.
+"$BUILD_DIR/examples/mlp" --emit-exe "$BUILD_DIR/examples/mlp-model"
+"$BUILD_DIR/examples/mlp-model" --help
+echo "setup: built Born in $BUILD_DIR"
