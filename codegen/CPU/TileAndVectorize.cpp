@@ -163,9 +163,38 @@ struct TileAndVectorizePass
           rewriter, cast<TilingInterface>(op.getOperation()), tiling);
       if (failed(result))
         continue;
+      bool convolution = linalg::isaConvolutionOpInterface(op);
       rewriter.replaceOp(op, result->replacements);
+      if (convolution)
+        for (Operation *tiled : result->tiledOps)
+          dropUnitLoops(tiled, rewriter);
     }
     return success();
+  }
+
+  /// A convolution tile with unit reduction loops is an elementwise
+  /// multiply-accumulate of an input window: as a generic without its unit
+  /// loops, its indexing maps become permutations, which vectorize.
+  void dropUnitLoops(Operation *op, IRRewriter &rewriter) {
+    auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+    if (!linalgOp)
+      return;
+    rewriter.setInsertionPoint(op);
+    auto generic = dyn_cast<linalg::GenericOp>(op);
+    if (!generic) {
+      FailureOr<linalg::GenericOp> generalized =
+          linalg::generalizeNamedOp(rewriter, linalgOp);
+      if (failed(generalized))
+        return;
+      generic = *generalized;
+    }
+    linalg::ControlDropUnitDims control;
+    control.rankReductionStrategy = linalg::ControlDropUnitDims::
+        RankReductionStrategy::ExtractInsertSlice;
+    FailureOr<linalg::DropUnitDimsResult> dropped =
+        linalg::dropUnitDims(rewriter, generic, control);
+    if (succeeded(dropped))
+      rewriter.replaceOp(generic, dropped->replacements);
   }
 
   void vectorizeSmallOps(func::FuncOp func, IRRewriter &rewriter) {
