@@ -13,13 +13,17 @@ std::string vulkanKernelsPipeline() {
          "buffer-results-to-out-params{hoist-static-allocs "
          "modify-public-functions}, "
          "canonicalize, cse, "
-         "func.func(born-convert-copies-to-linalg, born-wrap-serial-linalg-ops, "
-         "convert-linalg-to-parallel-loops, born-tile-parallel-loops-for-gpu, "
+         "func.func(born-convert-copies-to-linalg, born-move-reductions-inward, "
+         "born-wrap-serial-linalg-ops, "
+         "convert-linalg-to-parallel-loops, fold-memref-alias-ops, "
+         "born-tile-parallel-loops-for-gpu, "
          "gpu-map-parallel-loops), "
          "convert-parallel-loops-to-gpu, canonicalize, "
          "func.func(gpu-launch-sink-index-computations), "
          "gpu-kernel-outlining, lower-affine, canonicalize, "
-         "born-annotate-spirv-kernels, convert-gpu-to-spirv, "
+         "gpu.module(born-approximate-math, arith-expand), "
+         "born-annotate-spirv-kernels, convert-math-to-spirv, "
+         "convert-gpu-to-spirv, "
          "spirv.module(spirv-lower-abi-attrs, spirv-update-vce)";
 }
 

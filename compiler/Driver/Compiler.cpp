@@ -143,6 +143,23 @@ LogicalResult Compiler::runVulkanKernelsPhase() {
   return success();
 }
 
+llvm::Expected<WeightsBlob>
+Compiler::buildWeightsBlob(const WeightSet &set, llvm::StringRef origin) const {
+  llvm::Expected<WeightsBlob> blob =
+      born::buildWeightsBlob(modelSignature.params, set, origin);
+  if (!blob)
+    return blob.takeError();
+  // The Vulkan ABI has no buffer kind for initialized data: constants travel
+  // in the blob like weights (the CPU code keeps them as LLVM globals).
+  if (const VulkanProgram *program = vulkanProgram())
+    for (const VulkanBuffer &buffer : program->buffers)
+      if (!buffer.constant.empty())
+        if (llvm::Error err =
+                appendToBlob(*blob, buffer.param, buffer.constant))
+          return std::move(err);
+  return blob;
+}
+
 LogicalResult Compiler::runPhases(ModuleOp module) {
   Phase last = std::min(options.compileTo, Phase::Host);
   for (Phase phase : kAllPhases) {

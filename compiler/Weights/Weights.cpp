@@ -122,6 +122,17 @@ static std::string shapeString(ArrayRef<int64_t> shape) {
   return s + "]";
 }
 
+Error appendToBlob(WeightsBlob &blob, StringRef name, ArrayRef<uint8_t> bytes) {
+  if (blob.offsets.count(name))
+    return createStringError(inconvertibleErrorCode(),
+                             "'" + name + "' is in the weights blob twice");
+  uint64_t offset = alignTo(blob.bytes.size(), WeightsBlob::kAlignment);
+  blob.bytes.resize(offset);
+  blob.bytes.insert(blob.bytes.end(), bytes.begin(), bytes.end());
+  blob.offsets[name] = offset;
+  return Error::success();
+}
+
 Expected<WeightsBlob> buildWeightsBlob(ArrayRef<ParamSpec> params,
                                        const WeightSet &set,
                                        StringRef origin) {
@@ -145,10 +156,8 @@ Expected<WeightsBlob> buildWeightsBlob(ArrayRef<ParamSpec> params,
     if (ArrayRef<int64_t>(data.shape) != ArrayRef<int64_t>(param.shape))
       return fail("the IR expects shape " + shapeString(param.shape) + ", " +
                   origin + " has " + shapeString(data.shape));
-    uint64_t offset = alignTo(blob.bytes.size(), WeightsBlob::kAlignment);
-    blob.bytes.resize(offset);
-    blob.bytes.insert(blob.bytes.end(), data.bytes.begin(), data.bytes.end());
-    blob.offsets[param.name] = offset;
+    if (Error err = appendToBlob(blob, param.name, data.bytes))
+      return std::move(err);
   }
   return blob;
 }
