@@ -35,9 +35,14 @@ FailureOr<uint64_t> bufferBytes(Location loc, Type type) {
                              "dense buffers, got "
                           << type;
   Type element = memref.getElementType();
+  if (element.isInteger(1)) {
+    // Booleans are bytes, which the SPIR-V conversion emulates inside 32-bit
+    // words (no 8-bit storage capability needed): round up to whole words.
+    return llvm::alignTo(static_cast<uint64_t>(memref.getNumElements()), 4);
+  }
   if (!element.isF32() && !element.isInteger(32) && !element.isInteger(64))
-    return emitError(loc) << "the Vulkan target supports f32, i32 and i64 "
-                             "tensors, got "
+    return emitError(loc) << "the Vulkan target supports f32, i32, i64 and "
+                             "i1 tensors, got "
                           << type;
   return static_cast<uint64_t>(memref.getNumElements()) *
          (element.getIntOrFloatBitWidth() / 8);
@@ -46,6 +51,13 @@ FailureOr<uint64_t> bufferBytes(Location loc, Type type) {
 /// The row-major bytes of a dense attribute of a type bufferBytes accepted
 /// (little-endian, like the host and the weights blob).
 std::vector<uint8_t> denseBytes(DenseElementsAttr value) {
+  if (value.getElementType().isInteger(1)) {
+    // A byte per boolean, whatever the attribute's own storage.
+    std::vector<uint8_t> bytes;
+    for (bool b : value.getValues<bool>())
+      bytes.push_back(b);
+    return bytes;
+  }
   ArrayRef<char> raw = value.getRawData();
   std::vector<uint8_t> bytes;
   int64_t copies = value.isSplat() ? value.getNumElements() : 1;
@@ -181,6 +193,7 @@ private:
     buffer.param = (kConstantPrefix + global.getSymName()).str();
     buffer.size = *size;
     buffer.constant = denseBytes(value);
+    buffer.constant.resize(buffer.size); // booleans round up to whole words
     constants[global.getSymName()] = program.buffers.size();
     addBuffer(get.getResult(), std::move(buffer));
     return success();

@@ -157,6 +157,9 @@ Compiler::buildWeightsBlob(const WeightSet &set, llvm::StringRef origin) const {
         if (llvm::Error err =
                 appendToBlob(*blob, buffer.param, buffer.constant))
           return std::move(err);
+  // Kernels read booleans as bytes packed in 32-bit words, so a bool
+  // parameter at the end of the blob must not end mid-word.
+  blob->bytes.resize(llvm::alignTo(blob->bytes.size(), 4));
   return blob;
 }
 

@@ -14,7 +14,8 @@ import sys
 
 import numpy as np
 
-SAFETENSORS_DTYPES = {np.float32: "F32", np.int32: "I32", np.int64: "I64"}
+SAFETENSORS_DTYPES = {np.float32: "F32", np.int32: "I32", np.int64: "I64",
+                      np.bool_: "BOOL"}
 
 
 def save_safetensors(path, tensors):
@@ -127,6 +128,16 @@ def slice(rng):
     return [x], {}, [x[1:6:2, 0:6:3], x[2:4], x.reshape(6, 56)]
 
 
+def select(rng):
+    x = rng.standard_normal((3, 7)).astype(np.float32)
+    y = rng.standard_normal(7).astype(np.float32)
+    keep = rng.standard_normal((3, 7)) > 0
+    gt = x > y
+    odd = np.arange(7) % 2 == 0
+    return [x, y, keep], {}, [np.where(gt, x, y) * keep, gt.astype(np.int32),
+                              gt != odd]
+
+
 def argmax(rng):
     x = rng.standard_normal((5, 33)).astype(np.float32)
     x[2, 7] = x[2, 20] = 9.0  # a tie: the first index wins
@@ -136,12 +147,14 @@ def argmax(rng):
 MODELS = {"mlp2": mlp2, "ints": ints, "reduce": reduce,
           "elementwise": elementwise, "softmax": softmax,
           "layer_norm": layer_norm, "pool": pool, "gather": gather,
-          "concat": concat, "slice": slice, "argmax": argmax}
+          "concat": concat, "slice": slice, "argmax": argmax,
+          "select": select}
 
 # Models checked on Vulkan only, with the reason the CPU target cannot
 # compile them yet.
 VULKAN_ONLY = {
     "elementwise": "math.erf (gelu) on vectors does not lower to LLVM yet",
+    "select": "vectorized CPU code reads bool tensors as packed bits",
 }
 
 
@@ -180,7 +193,7 @@ def main():
                 print(f"{name} output {i} on {device}: max error "
                       f"{np.abs(got.astype(np.float64) - want).max()}")
                 ok = False
-        if len(results) == 2 and want.dtype.kind in "iu" and \
+        if len(results) == 2 and want.dtype.kind in "iub" and \
                 not np.array_equal(results["cpu"][i], results["vulkan"][i]):
             print(f"{name} output {i}: cpu and vulkan differ")
             ok = False
