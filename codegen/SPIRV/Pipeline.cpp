@@ -5,8 +5,12 @@ namespace born {
 std::string vulkanKernelsPipeline() {
   // Bufferize like the CPU path (identity layouts, results written straight
   // into the caller's output buffers), then give every linalg op its own
-  // kernel. Index computations are sunk into the launch before outlining so
-  // that loop bounds do not become extra kernel arguments (storage buffers).
+  // kernel. Views (subviews from tensor.pad and concat, reshapes) are folded
+  // into the loads and stores of the loops, so kernels bind whole buffers
+  // and no view is left on the host. Index computations are sunk into the
+  // launch before outlining so that loop bounds do not become extra kernel
+  // arguments (storage buffers). Math functions go to GLSL.std.450, except
+  // those it lacks (erf), which become polynomials.
   return "one-shot-bufferize{bufferize-function-boundaries "
          "function-boundary-type-conversion=identity-layout-map}, "
          "canonicalize, "
