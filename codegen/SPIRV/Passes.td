@@ -72,6 +72,42 @@ def TileParallelLoopsForGPU
                            "mlir::scf::SCFDialect"];
 }
 
+def MoveReductionsInward
+    : Pass<"born-move-reductions-inward", "mlir::func::FuncOp"> {
+  let summary = "Interchange linalg loops so that parallel loops come first";
+  let description = [{
+    convert-linalg-to-parallel-loops turns the outermost run of parallel
+    dimensions into an `scf.parallel` (a kernel) and everything from the
+    first reduction dimension inward into `scf.for`. A linalg op whose
+    reduction dimension comes first (argmax or a sum over axis 0, a
+    `linalg.reduce` with `dimensions = [0]`) would leave a sequential loop
+    on the host around one kernel launch per iteration, which the Vulkan
+    schedule cannot express. This pass moves every parallel dimension
+    before every reduction dimension (generalizing named ops when needed),
+    so that each thread runs its reduction sequentially instead.
+
+    ```mlir
+    linalg.generic {iterator_types = ["reduction", "parallel"], ...}
+    // becomes
+    linalg.generic {iterator_types = ["parallel", "reduction"], ...}
+    ```
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
+def ApproximateMath : Pass<"born-approximate-math"> {
+  let summary = "Replace math functions that SPIR-V lacks by polynomials";
+  let description = [{
+    The Vulkan kernels get their transcendental functions from the
+    GLSL.std.450 extended instruction set (`convert-math-to-spirv`), which
+    has no `erf`. This pass rewrites `math.erf` and `math.erfc` into
+    MLIR's polynomial approximations (arith and other math ops), leaving
+    every other math op to the driver.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::math::MathDialect"];
+}
+
 def AnnotateSPIRVKernels
     : Pass<"born-annotate-spirv-kernels", "mlir::ModuleOp"> {
   let summary = "Set the SPIR-V target environment and entry-point ABI of kernels";

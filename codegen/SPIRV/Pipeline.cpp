@@ -5,21 +5,29 @@ namespace born {
 std::string vulkanKernelsPipeline() {
   // Bufferize like the CPU path (identity layouts, results written straight
   // into the caller's output buffers), then give every linalg op its own
-  // kernel. Index computations are sunk into the launch before outlining so
-  // that loop bounds do not become extra kernel arguments (storage buffers).
+  // kernel. Views (subviews from tensor.pad and concat, reshapes) are folded
+  // into the loads and stores of the loops, so kernels bind whole buffers
+  // and no view is left on the host. Index computations are sunk into the
+  // launch before outlining so that loop bounds do not become extra kernel
+  // arguments (storage buffers). Math functions go to GLSL.std.450, except
+  // those it lacks (erf), which become polynomials.
   return "one-shot-bufferize{bufferize-function-boundaries "
          "function-boundary-type-conversion=identity-layout-map}, "
          "canonicalize, "
          "buffer-results-to-out-params{hoist-static-allocs "
          "modify-public-functions}, "
          "canonicalize, cse, "
-         "func.func(born-convert-copies-to-linalg, born-wrap-serial-linalg-ops, "
-         "convert-linalg-to-parallel-loops, born-tile-parallel-loops-for-gpu, "
+         "func.func(born-convert-copies-to-linalg, born-move-reductions-inward, "
+         "born-wrap-serial-linalg-ops, "
+         "convert-linalg-to-parallel-loops, fold-memref-alias-ops, "
+         "born-tile-parallel-loops-for-gpu, "
          "gpu-map-parallel-loops), "
          "convert-parallel-loops-to-gpu, canonicalize, "
          "func.func(gpu-launch-sink-index-computations), "
          "gpu-kernel-outlining, lower-affine, canonicalize, "
-         "born-annotate-spirv-kernels, convert-gpu-to-spirv, "
+         "gpu.module(born-approximate-math, arith-expand), "
+         "born-annotate-spirv-kernels, convert-math-to-spirv, "
+         "convert-gpu-to-spirv, "
          "spirv.module(spirv-lower-abi-attrs, spirv-update-vce)";
 }
 

@@ -21,6 +21,11 @@ namespace {
 /// convert-gpu-to-spirv names the spirv.module of gpu.module @k "__spv__k".
 constexpr llvm::StringLiteral kSPIRVModulePrefix = "__spv__";
 
+/// Weights names of constant buffers: "born.constant." + the global's name.
+/// born.param names come from the model, but none has this prefix in
+/// practice, and a clash is an error when the blob is built.
+constexpr llvm::StringLiteral kConstantPrefix = "born.constant.";
+
 /// Bytes of a buffer the runtime can bind: a static, dense memref of an
 /// element type the kernels support.
 FailureOr<uint64_t> bufferBytes(Location loc, Type type) {
@@ -30,12 +35,36 @@ FailureOr<uint64_t> bufferBytes(Location loc, Type type) {
                              "dense buffers, got "
                           << type;
   Type element = memref.getElementType();
+  if (element.isInteger(1)) {
+    // Booleans are bytes, which the SPIR-V conversion emulates inside 32-bit
+    // words (no 8-bit storage capability needed): round up to whole words.
+    return llvm::alignTo(static_cast<uint64_t>(memref.getNumElements()), 4);
+  }
   if (!element.isF32() && !element.isInteger(32) && !element.isInteger(64))
-    return emitError(loc) << "the Vulkan target supports f32, i32 and i64 "
-                             "tensors, got "
+    return emitError(loc) << "the Vulkan target supports f32, i32, i64 and "
+                             "i1 tensors, got "
                           << type;
   return static_cast<uint64_t>(memref.getNumElements()) *
          (element.getIntOrFloatBitWidth() / 8);
+}
+
+/// The row-major bytes of a dense attribute of a type bufferBytes accepted
+/// (little-endian, like the host and the weights blob).
+std::vector<uint8_t> denseBytes(DenseElementsAttr value) {
+  if (value.getElementType().isInteger(1)) {
+    // A byte per boolean, whatever the attribute's own storage.
+    std::vector<uint8_t> bytes;
+    for (bool b : value.getValues<bool>())
+      bytes.push_back(b);
+    return bytes;
+  }
+  ArrayRef<char> raw = value.getRawData();
+  std::vector<uint8_t> bytes;
+  int64_t copies = value.isSplat() ? value.getNumElements() : 1;
+  bytes.reserve(raw.size() * copies);
+  for (int64_t i = 0; i < copies; ++i)
+    bytes.insert(bytes.end(), raw.begin(), raw.end());
+  return bytes;
 }
 
 FailureOr<VulkanKernel> compileKernel(ModuleOp module,
@@ -80,6 +109,7 @@ public:
       LogicalResult result =
           llvm::TypeSwitch<Operation *, LogicalResult>(&op)
               .Case([&](memref::AllocOp alloc) { return addTemp(alloc); })
+              .Case([&](memref::GetGlobalOp get) { return addConstant(get); })
               .Case([&](gpu::LaunchFuncOp launch) {
                 return addDispatch(launch);
               })
@@ -134,6 +164,38 @@ private:
     buffer.kind = VulkanBuffer::Kind::Temp;
     buffer.size = *size;
     addBuffer(alloc.getResult(), std::move(buffer));
+    return success();
+  }
+
+  /// A constant global becomes a weights buffer named after it; its bytes
+  /// are appended to the weights blob when the blob is built.
+  LogicalResult addConstant(memref::GetGlobalOp get) {
+    auto global = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
+        get, get.getNameAttr());
+    if (!global || !global.getConstant())
+      return get.emitOpError("reads a mutable global; only constant tensors "
+                             "are supported on the Vulkan target");
+    auto it = constants.find(global.getSymName());
+    if (it != constants.end()) {
+      buffers[get.getResult()] = it->second;
+      return success();
+    }
+    FailureOr<uint64_t> size = bufferBytes(get.getLoc(), get.getType());
+    if (failed(size))
+      return failure();
+    auto value =
+        dyn_cast_or_null<DenseElementsAttr>(global.getInitialValueAttr());
+    if (!value)
+      return global.emitOpError("needs a dense initial value on the Vulkan "
+                                "target");
+    VulkanBuffer buffer;
+    buffer.kind = VulkanBuffer::Kind::Weights;
+    buffer.param = (kConstantPrefix + global.getSymName()).str();
+    buffer.size = *size;
+    buffer.constant = denseBytes(value);
+    buffer.constant.resize(buffer.size); // booleans round up to whole words
+    constants[global.getSymName()] = program.buffers.size();
+    addBuffer(get.getResult(), std::move(buffer));
     return success();
   }
 
@@ -193,6 +255,7 @@ private:
   VulkanProgram program;
   llvm::DenseMap<Value, uint32_t> buffers;
   llvm::StringMap<uint32_t> kernels;
+  llvm::StringMap<uint32_t> constants; // global name -> buffer index
 };
 } // namespace
 
@@ -223,7 +286,9 @@ std::string VulkanProgram::summary() const {
     switch (b.kind) {
     case VulkanBuffer::Kind::Input: os << "input " << b.index; break;
     case VulkanBuffer::Kind::Output: os << "output " << b.index; break;
-    case VulkanBuffer::Kind::Weights: os << "weights '" << b.param << "'"; break;
+    case VulkanBuffer::Kind::Weights:
+      os << (b.constant.empty() ? "weights '" : "constant '") << b.param << "'";
+      break;
     case VulkanBuffer::Kind::Temp: os << "temp"; break;
     }
     os << " " << b.size << " bytes\n";

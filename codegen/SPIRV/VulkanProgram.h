@@ -21,12 +21,16 @@ struct VulkanKernel {
 
 /// A storage buffer of the schedule (runtime.h: born_vk_buffer). Weights are
 /// named by parameter: their blob offset is only known at link time.
+/// Constant tensors of the IR are weights too: the ABI has no buffer kind
+/// for initialized data, so their bytes go into the weights blob under a
+/// reserved name (see Compiler::buildWeightsBlob).
 struct VulkanBuffer {
   enum class Kind { Input = 1, Output = 2, Weights = 3, Temp = 4 };
   Kind kind;
   int32_t index = 0;     // input or output number
   std::string param;     // weights only
   uint64_t size = 0;     // bytes
+  std::vector<uint8_t> constant; // a constant's bytes (weights only)
 };
 
 /// One kernel launch (runtime.h: born_vk_dispatch).
@@ -48,8 +52,9 @@ struct VulkanProgram {
 
 /// Reads the program out of a module after the Vulkan kernels pipeline:
 /// serializes each spirv.module and walks the entry function `entryName`,
-/// which must be straight-line: memref.alloc (temporaries) and
-/// gpu.launch_func on function arguments or allocs. Arguments with a
+/// which must be straight-line: memref.alloc (temporaries), memref.get_global
+/// of constants and gpu.launch_func on function arguments, allocs or
+/// constants. Arguments with a
 /// `born.param` attribute are weights, the last `numOutputs` are the outputs,
 /// the others inputs in order. Anything else is an error naming the op.
 mlir::FailureOr<VulkanProgram> buildVulkanProgram(mlir::ModuleOp module,

@@ -145,6 +145,26 @@ LogicalResult Compiler::runVulkanKernelsPhase() {
   return success();
 }
 
+llvm::Expected<WeightsBlob>
+Compiler::buildWeightsBlob(const WeightSet &set, llvm::StringRef origin) const {
+  llvm::Expected<WeightsBlob> blob =
+      born::buildWeightsBlob(modelSignature.params, set, origin);
+  if (!blob)
+    return blob.takeError();
+  // The Vulkan ABI has no buffer kind for initialized data: constants travel
+  // in the blob like weights (the CPU code keeps them as LLVM globals).
+  if (const VulkanProgram *program = vulkanProgram())
+    for (const VulkanBuffer &buffer : program->buffers)
+      if (!buffer.constant.empty())
+        if (llvm::Error err =
+                appendToBlob(*blob, buffer.param, buffer.constant))
+          return std::move(err);
+  // Kernels read booleans as bytes packed in 32-bit words, so a bool
+  // parameter at the end of the blob must not end mid-word.
+  blob->bytes.resize(llvm::alignTo(blob->bytes.size(), 4));
+  return blob;
+}
+
 LogicalResult Compiler::runPhases(ModuleOp module) {
   Phase last = std::min(options.compileTo, Phase::Host);
   for (Phase phase : kAllPhases) {

@@ -76,6 +76,13 @@ public:
   /// Valid once the graph phase has run.
   const ModelSignature &signature() const { return modelSignature; }
 
+  /// The weights blob the compiled model reads: the signature's params from
+  /// `set` (checked against the IR; `origin` names the file for errors),
+  /// then the constant tensors the Vulkan kernels read. Call after
+  /// runPhases.
+  llvm::Expected<WeightsBlob> buildWeightsBlob(const WeightSet &set,
+                                               llvm::StringRef origin) const;
+
   /// Translates the host-phase module to LLVM IR and adds the model
   /// descriptor, its weights and, for executables, `main`.
   llvm::Expected<std::unique_ptr<llvm::Module>>

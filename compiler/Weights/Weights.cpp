@@ -149,6 +149,17 @@ static void appendPermuted(ArrayRef<uint8_t> bytes, ArrayRef<int64_t> stored,
   }
 }
 
+Error appendToBlob(WeightsBlob &blob, StringRef name, ArrayRef<uint8_t> bytes) {
+  if (blob.offsets.count(name))
+    return createStringError(inconvertibleErrorCode(),
+                             "'" + name + "' is in the weights blob twice");
+  uint64_t offset = alignTo(blob.bytes.size(), WeightsBlob::kAlignment);
+  blob.bytes.resize(offset);
+  blob.bytes.insert(blob.bytes.end(), bytes.begin(), bytes.end());
+  blob.offsets[name] = offset;
+  return Error::success();
+}
+
 Expected<WeightsBlob> buildWeightsBlob(ArrayRef<ParamSpec> params,
                                        const WeightSet &set,
                                        StringRef origin) {
@@ -176,14 +187,16 @@ Expected<WeightsBlob> buildWeightsBlob(ArrayRef<ParamSpec> params,
     if (ArrayRef<int64_t>(data.shape) != ArrayRef<int64_t>(stored))
       return fail("the IR expects shape " + shapeString(stored) + ", " +
                   origin + " has " + shapeString(data.shape));
-    uint64_t offset = alignTo(blob.bytes.size(), WeightsBlob::kAlignment);
-    blob.bytes.resize(offset);
-    if (param.permutation.empty())
-      blob.bytes.insert(blob.bytes.end(), data.bytes.begin(), data.bytes.end());
-    else
-      appendPermuted(data.bytes, stored, param.permutation,
-                     safeTensorsDTypeSize(data.dtype), blob.bytes);
-    blob.offsets[param.name] = offset;
+    if (param.permutation.empty()) {
+      if (Error err = appendToBlob(blob, param.name, data.bytes))
+        return std::move(err);
+      continue;
+    }
+    std::vector<uint8_t> permuted;
+    appendPermuted(data.bytes, stored, param.permutation,
+                   safeTensorsDTypeSize(data.dtype), permuted);
+    if (Error err = appendToBlob(blob, param.name, permuted))
+      return std::move(err);
   }
   return blob;
 }

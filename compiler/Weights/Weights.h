@@ -48,6 +48,11 @@ struct WeightsBlob {
   llvm::StringMap<uint64_t> offsets;
 };
 
+/// Places `bytes` in `blob` under `name` at the next aligned offset; an error
+/// if the name is taken.
+llvm::Error appendToBlob(WeightsBlob &blob, llvm::StringRef name,
+                         llvm::ArrayRef<uint8_t> bytes);
+
 struct ParamSpec {
   std::string name;   // blob key
   mlir::Type elementType;

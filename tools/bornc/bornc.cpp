@@ -226,8 +226,8 @@ int main(int argc, char **argv) {
   if (!weightsPath.empty())
     if (Error err = born::loadSafeTensors(weightsPath, weightSet))
       return fail(std::move(err));
-  Expected<born::WeightsBlob> blob = born::buildWeightsBlob(
-      compiler.signature().params, weightSet, weightsPath);
+  Expected<born::WeightsBlob> blob =
+      compiler.buildWeightsBlob(weightSet, weightsPath);
   if (!blob)
     return fail(blob.takeError());
   born::WeightsPlacement placement;
