@@ -1,6 +1,7 @@
 #include "codegen/CPU/Pipeline.h"
 #include "codegen/BornToLinalg/Passes.h"
 #include "codegen/CPU/Passes.h"
+#include "codegen/Common/Passes.h"
 
 namespace born {
 std::string cpuDispatchPipeline() {
@@ -13,7 +14,8 @@ std::string cpuKernelsPipeline() {
   // plain pointer per tensor. Canonicalization must precede
   // buffer-results-to-out-params, which then writes results straight into the
   // caller's output buffers.
-  return "func.func(born-cpu-tile-and-vectorize), canonicalize, cse, "
+  return "func.func(born-cpu-tile-and-vectorize), born-approximate-math{all}, "
+         "canonicalize, cse, "
          "one-shot-bufferize{bufferize-function-boundaries "
          "function-boundary-type-conversion=identity-layout-map}, "
          "canonicalize, "
@@ -36,6 +38,7 @@ std::string cpuHostPipeline() {
 }
 
 void registerCPUCodegenPasses() {
+  registerBornCodegenCommonPasses();
   registerBornToLinalgPasses();
   registerBornCPUPasses();
 }

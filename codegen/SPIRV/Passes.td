@@ -3,24 +3,6 @@
 
 include "mlir/Pass/PassBase.td"
 
-def ConvertCopiesToLinalg
-    : Pass<"born-convert-copies-to-linalg", "mlir::func::FuncOp"> {
-  let summary = "Turn memref.copy into linalg.copy so that copies become kernels";
-  let description = [{
-    On the Vulkan target every op that touches memory must run in a kernel.
-    Bufferization leaves `memref.copy` where a result aliases an argument
-    (e.g. `return %input`); rewriting it to `linalg.copy` lets the ordinary
-    linalg-to-GPU path turn it into a copy kernel.
-
-    ```mlir
-    memref.copy %a, %b : memref<4xf32> to memref<4xf32>
-    // becomes
-    linalg.copy ins(%a : memref<4xf32>) outs(%b : memref<4xf32>)
-    ```
-  }];
-  let dependentDialects = ["mlir::linalg::LinalgDialect"];
-}
-
 def WrapSerialLinalgOps
     : Pass<"born-wrap-serial-linalg-ops", "mlir::func::FuncOp"> {
   let summary = "Put linalg ops without parallel loops in a one-iteration scf.parallel";
@@ -93,19 +75,6 @@ def MoveReductionsInward
     ```
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
-}
-
-def ApproximateMath : Pass<"born-approximate-math"> {
-  let summary = "Replace math functions that SPIR-V lacks by polynomials";
-  let description = [{
-    The Vulkan kernels get their transcendental functions from the
-    GLSL.std.450 extended instruction set (`convert-math-to-spirv`), which
-    has no `erf`. This pass rewrites `math.erf` and `math.erfc` into
-    MLIR's polynomial approximations (arith and other math ops), leaving
-    every other math op to the driver.
-  }];
-  let dependentDialects = ["mlir::arith::ArithDialect",
-                           "mlir::math::MathDialect"];
 }
 
 def AnnotateSPIRVKernels

@@ -1,4 +1,5 @@
 #include "codegen/SPIRV/Pipeline.h"
+#include "codegen/Common/Passes.h"
 #include "codegen/SPIRV/Passes.h"
 
 namespace born {
@@ -31,5 +32,8 @@ std::string vulkanKernelsPipeline() {
          "spirv.module(spirv-lower-abi-attrs, spirv-update-vce)";
 }
 
-void registerSPIRVCodegenPasses() { registerBornSPIRVCodegenPasses(); }
+void registerSPIRVCodegenPasses() {
+  registerBornCodegenCommonPasses();
+  registerBornSPIRVCodegenPasses();
+}
 } // namespace born

@@ -2,6 +2,7 @@
 #include "codegen/BornToLinalg/Passes.h"
 #include "codegen/CPU/Passes.h"
 #include "passes/Transforms/Passes.h"
+#include "codegen/Common/Passes.h"
 #include "codegen/SPIRV/Passes.h"
 #include "dialects/born/IR/BornDialect.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -16,6 +17,7 @@ int main(int argc, char **argv) {
   born::registerBornTransformsPasses();
   born::registerBornCPUPasses();
   born::registerBornSPIRVCodegenPasses();
+  born::registerBornCodegenCommonPasses();
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);

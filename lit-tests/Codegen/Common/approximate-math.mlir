@@ -1,4 +1,12 @@
 // RUN: born-opt %s --born-approximate-math | FileCheck %s
+// RUN: born-opt %s --born-approximate-math=all | FileCheck %s --check-prefix=ALL
+
+// With `all` (the CPU pipeline), exp and tanh become polynomials too.
+// ALL-LABEL: func @activations
+// ALL-NOT: math.erf
+// ALL-NOT: math.tanh
+// ALL-NOT: math.exp
+// ALL: return
 
 // erf has no GLSL.std.450 instruction: it becomes a polynomial; tanh and exp
 // are left to the driver.

@@ -1,10 +1,10 @@
-#include "codegen/SPIRV/Passes.h"
+#include "codegen/Common/Passes.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/PatternMatch.h"
 
 namespace born {
 #define GEN_PASS_DEF_CONVERTCOPIESTOLINALG
-#include "codegen/SPIRV/Passes.h.inc"
+#include "codegen/Common/Passes.h.inc"
 } // namespace born
 
 using namespace mlir;
