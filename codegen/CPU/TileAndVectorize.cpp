@@ -202,6 +202,14 @@ struct TileAndVectorizePass
     func.walk([&](linalg::LinalgOp op) {
       if (!op.hasPureTensorSemantics() || !hasStaticLoops(op))
         return;
+      // Vector loads and stores of i1 pack 8 elements per byte, while the
+      // ABI and scalar code keep one byte per element: keep bools scalar.
+      auto isBool = [](Type t) {
+        return getElementTypeOrSelf(t).isInteger(1);
+      };
+      if (llvm::any_of(op->getOperandTypes(), isBool) ||
+          llvm::any_of(op->getResultTypes(), isBool))
+        return;
       int64_t elements = 1;
       for (int64_t r : op.getStaticLoopRanges())
         elements *= r;

@@ -150,13 +150,6 @@ MODELS = {"mlp2": mlp2, "ints": ints, "reduce": reduce,
           "concat": concat, "slice": slice, "argmax": argmax,
           "select": select}
 
-# Models checked on Vulkan only, with the reason the CPU target cannot
-# compile them yet.
-VULKAN_ONLY = {
-    "elementwise": "math.erf (gelu) on vectors does not lower to LLVM yet",
-    "select": "vectorized CPU code reads bool tensors as packed bits",
-}
-
 
 def main():
     bornc, name, source_dir, work = sys.argv[1:5]
@@ -170,7 +163,7 @@ def main():
     save_safetensors(weights_path, weights)
     exe = os.path.join(work, name)
     weights_args = ["--weights", weights_path] if weights else []
-    devices = ["vulkan"] if name in VULKAN_ONLY else ["cpu", "vulkan"]
+    devices = ["cpu", "vulkan"]
     subprocess.run([bornc, "-q", os.path.join(source_dir, name + ".mlir"),
                     "--target=" + ",".join(devices), *weights_args, "-o", exe],
                    check=True)
