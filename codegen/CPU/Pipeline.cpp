@@ -2,12 +2,9 @@
 #include "codegen/BornToLinalg/Passes.h"
 #include "codegen/CPU/Passes.h"
 #include "codegen/Common/Passes.h"
+#include "passes/Dispatch/Passes.h"
 
 namespace born {
-std::string cpuDispatchPipeline() {
-  return "born-convert-to-linalg, func.func(linalg-fuse-elementwise-ops), "
-         "canonicalize, cse";
-}
 
 std::string cpuKernelsPipeline() {
   // Identity layouts at function boundaries keep the entry point's ABI a
@@ -38,6 +35,7 @@ std::string cpuHostPipeline() {
 }
 
 void registerCPUCodegenPasses() {
+  registerBornDispatchPasses();
   registerBornCodegenCommonPasses();
   registerBornToLinalgPasses();
   registerBornCPUPasses();

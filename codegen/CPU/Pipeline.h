@@ -7,7 +7,6 @@ namespace born {
 /// Pass pipelines of the phases that lower a graph to CPU code, as textual
 /// pass lists for a module-anchored pass manager (in born-opt:
 /// `--pass-pipeline="builtin.module(<list>)"`).
-std::string cpuDispatchPipeline(); // born graph -> fused linalg on tensors
 std::string cpuKernelsPipeline();  // -> tiled, vectorized, bufferized loops
 std::string cpuHostPipeline();     // -> LLVM dialect
 

@@ -1,4 +1,5 @@
 #include "codegen/CPU/Passes.h"
+#include "passes/Dispatch/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
@@ -78,6 +79,22 @@ struct TileAndVectorizePass
   }
 
   LogicalResult tileAndFuse(func::FuncOp func, IRRewriter &rewriter) {
+    // Each dispatch region's root is tiled and the rest of its region fused
+    // into the tile loop. Ops outside any region (IR that did not go through
+    // born-form-dispatch-regions) root their own nests and take the
+    // producers the region former would have given them.
+    llvm::DenseMap<Operation *, llvm::SmallPtrSet<Operation *, 8>> regionOf;
+    SmallVector<born::DispatchOp> dispatches;
+    func.walk([&](born::DispatchOp d) { dispatches.push_back(d); });
+    for (born::DispatchOp dispatch : dispatches) {
+      llvm::SmallPtrSet<Operation *, 8> members;
+      for (Operation &op : dispatch.getBody().front().without_terminator())
+        members.insert(&op);
+      for (Operation *member : members)
+        regionOf[member] = members;
+      born::inlineDispatchRegion(rewriter, dispatch);
+    }
+
     // Consumers first: each top-level op still standing after its consumers
     // were tiled becomes the root of its own loop nest.
     SmallVector<linalg::LinalgOp> ops;
@@ -95,32 +112,26 @@ struct TileAndVectorizePass
       tiling.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
       scf::SCFTileAndFuseOptions options;
       options.setTilingOptions(tiling);
-      // Fuse producers used only inside this nest (by the root or by ops
-      // already fused into it) when each tile of the producer is computed
-      // once: as the consumer's destination (a fill), or read through a
-      // permutation map (elementwise chains). A contraction's inputs, or a
-      // broadcast operand, would be recomputed for every tile that reads
-      // them.
+      auto region = regionOf.find(op);
       llvm::SmallPtrSet<Operation *, 8> nest = {op};
       options.setFusionControlFn(
-          [&nest](tensor::ExtractSliceOp slice, OpResult producer,
-                  bool isDestination)
+          [&](tensor::ExtractSliceOp slice, OpResult producer, bool)
               -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
-            auto linalgOp = dyn_cast<linalg::LinalgOp>(producer.getOwner());
-            if (!linalgOp)
+            Operation *owner = producer.getOwner();
+            if (region != regionOf.end()) {
+              if (!region->second.contains(owner))
+                return std::nullopt;
+              return scf::SCFTileAndFuseOptions::ControlFnResult{};
+            }
+            if (!isa<linalg::LinalgOp>(owner))
               return std::nullopt;
             for (Operation *user : producer.getUsers())
               if (user != slice && !nest.contains(user))
                 return std::nullopt;
-            if (!isDestination)
-              for (OpOperand &use : slice->getUses()) {
-                auto consumer = dyn_cast<linalg::LinalgOp>(use.getOwner());
-                if (!consumer ||
-                    (!consumer.isDpsInit(&use) &&
-                     !consumer.getMatchingIndexingMap(&use).isPermutation()))
-                  return std::nullopt;
-              }
-            nest.insert(linalgOp);
+            for (OpOperand &use : slice->getUses())
+              if (!born::isFusableWithoutRecomputation(use))
+                return std::nullopt;
+            nest.insert(owner);
             return scf::SCFTileAndFuseOptions::ControlFnResult{};
           });
       rewriter.setInsertionPoint(op);

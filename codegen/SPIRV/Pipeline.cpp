@@ -1,10 +1,12 @@
 #include "codegen/SPIRV/Pipeline.h"
 #include "codegen/Common/Passes.h"
 #include "codegen/SPIRV/Passes.h"
+#include "passes/Dispatch/Passes.h"
 
 namespace born {
 std::string vulkanKernelsPipeline() {
-  // Bufferize like the CPU path (identity layouts, results written straight
+  // Kernels are formed per linalg op for now (dispatch regions are
+  // dissolved). Bufferize like the CPU path (identity layouts, results written straight
   // into the caller's output buffers), then give every linalg op its own
   // kernel. Views (subviews from tensor.pad and concat, reshapes) are folded
   // into the loads and stores of the loops, so kernels bind whole buffers
@@ -12,7 +14,8 @@ std::string vulkanKernelsPipeline() {
   // launch before outlining so that loop bounds do not become extra kernel
   // arguments (storage buffers). Math functions go to GLSL.std.450, except
   // those it lacks (erf), which become polynomials.
-  return "one-shot-bufferize{bufferize-function-boundaries "
+  return "func.func(born-inline-dispatch-regions), "
+         "one-shot-bufferize{bufferize-function-boundaries "
          "function-boundary-type-conversion=identity-layout-map}, "
          "canonicalize, "
          "buffer-results-to-out-params{hoist-static-allocs "
@@ -34,6 +37,7 @@ std::string vulkanKernelsPipeline() {
 
 void registerSPIRVCodegenPasses() {
   registerBornCodegenCommonPasses();
+  registerBornDispatchPasses();
   registerBornSPIRVCodegenPasses();
 }
 } // namespace born

@@ -3,6 +3,7 @@
 #include "codegen/CPU/Pipeline.h"
 #include "codegen/SPIRV/Pipeline.h"
 #include "dialects/born/IR/BornDialect.h"
+#include "passes/Dispatch/Passes.h"
 #include "passes/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -101,7 +102,7 @@ LogicalResult Compiler::runPhase(ModuleOp module, Phase phase) {
       return failure();
     return captureSignature(module);
   case Phase::Dispatch:
-    if (failed(runPipeline(module, cpuDispatchPipeline())))
+    if (failed(runPipeline(module, dispatchPipeline())))
       return failure();
     // Everything above the kernels phase is shared; from here on the Vulkan
     // path works on its own copy.

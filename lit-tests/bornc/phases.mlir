@@ -1,7 +1,7 @@
 // Each --compile-to phase prints the IR as it stands after that phase.
 // RUN: bornc -q %s --compile-to=import | FileCheck %s --check-prefix=IMPORT
 // RUN: bornc -q %s --compile-to=graph | FileCheck %s --check-prefix=GRAPH
-// RUN: bornc -q %s --compile-to=dispatch | FileCheck %s --check-prefix=DISPATCH
+// RUN: bornc -q %s --compile-to=dispatch | FileCheck %s --check-prefix=DISPATCH --implicit-check-not=born.matmul --implicit-check-not=born.relu
 // RUN: bornc -q %s --compile-to=kernels | FileCheck %s --check-prefix=KERNELS
 // RUN: bornc -q %s --compile-to=host | FileCheck %s --check-prefix=HOST
 // RUN: bornc %s --compile-to=host -o /dev/null 2>&1 | FileCheck %s --check-prefix=PROGRESS
@@ -13,10 +13,13 @@
 // GRAPH-NOT: born.param "
 // GRAPH: born.relu
 
-// DISPATCH-NOT: = born.
+// One kernel: the fill, the matmul and the relu in one dispatch region.
+// DISPATCH: born.dispatch -> (tensor<4x16xf32>) {
+// DISPATCH: linalg.fill
 // DISPATCH: linalg.matmul
 // DISPATCH: linalg.generic
 // DISPATCH-SAME: iterator_types = ["parallel", "parallel"]
+// DISPATCH: born.yield
 
 // KERNELS: func.func @dense(%{{.*}}: memref<4x8xf32> {born.name = "x"}, %{{.*}}: memref<8x16xf32> {born.param = "w"}, %{{.*}}: memref<4x16xf32>)
 // KERNELS: vector.fma

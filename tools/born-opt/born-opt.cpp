@@ -1,6 +1,7 @@
 // born-opt: runs any born or upstream pass on textual IR, like mlir-opt.
 #include "codegen/BornToLinalg/Passes.h"
 #include "codegen/CPU/Passes.h"
+#include "passes/Dispatch/Passes.h"
 #include "passes/Transforms/Passes.h"
 #include "codegen/Common/Passes.h"
 #include "codegen/SPIRV/Passes.h"
@@ -15,6 +16,7 @@ int main(int argc, char **argv) {
   mlir::registerAllPasses();
   born::registerBornToLinalgPasses();
   born::registerBornTransformsPasses();
+  born::registerBornDispatchPasses();
   born::registerBornCPUPasses();
   born::registerBornSPIRVCodegenPasses();
   born::registerBornCodegenCommonPasses();

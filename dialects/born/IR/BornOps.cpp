@@ -489,5 +489,18 @@ void TransposeOp::getCanonicalizationPatterns(RewritePatternSet &results,
   results.add<FoldTransposeOfParam>(context);
 }
 
+//===----------------------------------------------------------------------===//
+// Dispatch regions
+//===----------------------------------------------------------------------===//
+
+LogicalResult DispatchOp::verify() {
+  auto yield = cast<YieldOp>(getBody().front().getTerminator());
+  if (yield.getValues().getTypes() != getResultTypes())
+    return emitOpError("yields ")
+           << yield.getValues().getTypes() << " but the region returns "
+           << getResultTypes();
+  return success();
+}
+
 #define GET_OP_CLASSES
 #include "dialects/born/IR/BornOps.cpp.inc"

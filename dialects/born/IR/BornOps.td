@@ -6,6 +6,7 @@ include "mlir/IR/EnumAttr.td"
 include "mlir/IR/BuiltinAttributeInterfaces.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/Interfaces/ControlFlowInterfaces.td"
 
 //===----------------------------------------------------------------------===//
 // Elementwise operations
@@ -562,6 +563,56 @@ def Born_ParamOp : Born_Op<"param", [Pure]> {
     $name (`permutation` `=` $permutation^)? attr-dict `:` type($result)
   }];
   let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Dispatch regions
+//===----------------------------------------------------------------------===//
+
+def Born_DispatchOp : Born_Op<"dispatch", [
+    RecursiveMemoryEffects, SingleBlockImplicitTerminator<"YieldOp">]> {
+  let summary = "a group of ops that becomes one kernel";
+  let description = [{
+    Marks the ops that code generation turns into one kernel: a root (the
+    op whose results leave the region) and the producers fused into it,
+    such as the fill that initializes a matmul, or the matmul and bias that
+    feed an activation. Formed by `born-form-dispatch-regions` after the
+    graph is lowered to linalg; each target's kernel formation consumes the
+    regions (the CPU tiles the root and fuses everything in its region into
+    the tile loop). The region may use values defined above it.
+
+    Example:
+    ```mlir
+    %y = born.dispatch -> (tensor<64x512xf32>) {
+      %f = linalg.fill ins(%zero : f32) outs(%e : tensor<64x512xf32>) -> tensor<64x512xf32>
+      %m = linalg.matmul ins(%x, %w : tensor<64x784xf32>, tensor<784x512xf32>)
+             outs(%f : tensor<64x512xf32>) -> tensor<64x512xf32>
+      %r = linalg.generic ... ins(%m, %b : ...) outs(%e : ...) {...}
+      born.yield %r : tensor<64x512xf32>
+    }
+    ```
+  }];
+  let results = (outs Variadic<AnyRankedTensor>:$results);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = "(`->` `(` type($results)^ `)`)? $body attr-dict";
+  let hasVerifier = 1;
+}
+
+def Born_YieldOp : Born_Op<"yield", [Pure, Terminator, ReturnLike,
+                                     HasParent<"DispatchOp">]> {
+  let summary = "the results of a dispatch region";
+  let description = [{
+    Terminates a `born.dispatch` region; its operands become the region's
+    results.
+
+    Example:
+    ```mlir
+    born.yield %r : tensor<64x512xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<AnyType>:$values);
+  let assemblyFormat = "($values^ `:` type($values))? attr-dict";
+  let builders = [OpBuilder<(ins), [{ /* nothing to yield */ }]>];
 }
 
 #endif // BORN_OPS_TD

@@ -181,3 +181,13 @@ func.func @param_permutation() {
   %0 = born.param "w" permutation = [0, 0] : tensor<4x4xf32>
   return
 }
+
+// -----
+
+func.func @dispatch_types(%e: tensor<4xf32>) {
+  // expected-error @+1 {{yields 'tensor<4xf32>' but the region returns 'tensor<5xf32>'}}
+  %r = born.dispatch -> (tensor<5xf32>) {
+    born.yield %e : tensor<4xf32>
+  }
+  return
+}

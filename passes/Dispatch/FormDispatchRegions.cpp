@@ -1,0 +1,94 @@
+#include "passes/Dispatch/Passes.h"
+
+#include "mlir/IR/PatternMatch.h"
+#include "llvm/ADT/SetVector.h"
+
+namespace born {
+#define GEN_PASS_DEF_FORMDISPATCHREGIONS
+#include "passes/Dispatch/Passes.h.inc"
+
+std::string dispatchPipeline() {
+  return "born-convert-to-linalg, func.func(linalg-fuse-elementwise-ops), "
+         "canonicalize, cse, func.func(born-form-dispatch-regions)";
+}
+
+bool isFusableWithoutRecomputation(mlir::OpOperand &use) {
+  auto consumer = mlir::dyn_cast<mlir::linalg::LinalgOp>(use.getOwner());
+  return consumer && (consumer.isDpsInit(&use) ||
+                      consumer.getMatchingIndexingMap(&use).isPermutation());
+}
+} // namespace born
+
+using namespace mlir;
+
+namespace {
+bool isKernelOp(Operation *op) {
+  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+  return linalgOp && linalgOp.hasPureTensorSemantics() &&
+         isa<func::FuncOp>(op->getParentOp());
+}
+
+struct FormDispatchRegionsPass
+    : born::impl::FormDispatchRegionsBase<FormDispatchRegionsPass> {
+  void runOnOperation() override {
+    SmallVector<Operation *> ops;
+    getOperation().walk([&](Operation *op) {
+      if (isKernelOp(op))
+        ops.push_back(op);
+    });
+    llvm::DenseSet<Operation *> grouped;
+    IRRewriter rewriter(&getContext());
+    for (Operation *root : llvm::reverse(ops)) {
+      if (grouped.contains(root))
+        continue;
+      llvm::SetVector<Operation *> group = growGroup(root, grouped);
+      grouped.insert(group.begin(), group.end());
+      wrap(rewriter, root, group);
+    }
+  }
+
+  /// The root plus every producer that fuses into it without recomputation
+  /// and has no use outside the group.
+  llvm::SetVector<Operation *>
+  growGroup(Operation *root, const llvm::DenseSet<Operation *> &grouped) {
+    llvm::SetVector<Operation *> group;
+    group.insert(root);
+    for (size_t i = 0; i < group.size(); ++i) {
+      for (OpOperand &use : group[i]->getOpOperands()) {
+        Operation *producer = use.get().getDefiningOp();
+        if (!producer || !isKernelOp(producer) || grouped.contains(producer) ||
+            group.contains(producer) ||
+            !born::isFusableWithoutRecomputation(use))
+          continue;
+        bool usedOnlyInGroup = llvm::all_of(
+            producer->getUsers(),
+            [&](Operation *user) { return group.contains(user); });
+        if (usedOnlyInGroup)
+          group.insert(producer);
+      }
+    }
+    return group;
+  }
+
+  void wrap(IRRewriter &rewriter, Operation *root,
+            const llvm::SetVector<Operation *> &group) {
+    rewriter.setInsertionPoint(root);
+    auto dispatch = born::DispatchOp::create(rewriter, root->getLoc(),
+                                             root->getResultTypes());
+    Block *body = rewriter.createBlock(&dispatch.getBody());
+    // Program order inside the region, as in the function.
+    SmallVector<Operation *> ordered(group.begin(), group.end());
+    llvm::sort(ordered, [](Operation *a, Operation *b) {
+      return a->isBeforeInBlock(b);
+    });
+    for (Operation *op : ordered)
+      rewriter.moveOpBefore(op, body, body->end());
+    rewriter.setInsertionPointToEnd(body);
+    born::YieldOp::create(rewriter, root->getLoc(), root->getResults());
+    rewriter.replaceUsesWithIf(
+        root->getResults(), dispatch.getResults(), [&](OpOperand &use) {
+          return !dispatch->isProperAncestor(use.getOwner());
+        });
+  }
+};
+} // namespace
