@@ -718,7 +718,10 @@ static llvm::Error link(llvm::ArrayRef<std::string> flags,
   else
     argv.push_back(runtimeLibraryPath());
   // The runtime is a static archive: its own dependencies come along here.
-  argv.insert(argv.end(), {"-lvulkan", "-lm", "-lpthread", "-ldl"});
+  // Not libvulkan: the runtime dlopens it on first Vulkan use, so that the
+  // output starts (and runs on the CPU) where there is no Vulkan loader.
+  // -ldl is for dlopen before glibc 2.34.
+  argv.insert(argv.end(), {"-lm", "-lpthread", "-ldl"});
   std::vector<llvm::StringRef> refs(argv.begin(), argv.end());
   std::string error;
   int rc = llvm::sys::ExecuteAndWait(*driver, refs, std::nullopt, {}, 0, 0,

@@ -2,7 +2,13 @@
 
 #include "internal.h"
 
+// The Vulkan loader is opened with dlopen on first use rather than linked, so
+// that executables start (and run on the CPU) on machines without it. Only the
+// headers are used at build time.
+#define VK_NO_PROTOTYPES
 #include <vulkan/vulkan.h>
+
+#include <dlfcn.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -76,6 +82,82 @@ int deviceTypeRank(VkPhysicalDeviceType type) {
   }
 }
 
+// The Vulkan functions the executor calls, by how they are resolved. Each
+// becomes a member of VulkanExecutorImpl named like the function, so the code
+// reads as plain Vulkan. Global functions: vkGetInstanceProcAddr with no
+// instance (vkEnumerateInstanceVersion is handled apart: 1.0 loaders lack it).
+#define BORN_VK_GLOBAL_FUNCTIONS(X) X(vkCreateInstance)
+// Instance functions: vkGetInstanceProcAddr with the instance. vkDestroyDevice
+// is here too so that a device whose functions fail to load can be destroyed.
+#define BORN_VK_INSTANCE_FUNCTIONS(X)                                                     \
+  X(vkDestroyInstance) X(vkEnumeratePhysicalDevices) X(vkGetPhysicalDeviceProperties)    \
+  X(vkGetPhysicalDeviceQueueFamilyProperties) X(vkGetPhysicalDeviceMemoryProperties)      \
+  X(vkGetPhysicalDeviceFeatures) X(vkCreateDevice) X(vkGetDeviceProcAddr)                \
+  X(vkDestroyDevice)
+// Device functions: vkGetDeviceProcAddr, which skips the loader's dispatch.
+#define BORN_VK_DEVICE_FUNCTIONS(X)                                                       \
+  X(vkGetDeviceQueue) X(vkDeviceWaitIdle) X(vkCreatePipelineCache)                        \
+  X(vkDestroyPipelineCache) X(vkCreateShaderModule) X(vkDestroyShaderModule)              \
+  X(vkCreateDescriptorSetLayout) X(vkDestroyDescriptorSetLayout) X(vkCreatePipelineLayout) \
+  X(vkDestroyPipelineLayout) X(vkCreateComputePipelines) X(vkDestroyPipeline)             \
+  X(vkCreateBuffer) X(vkDestroyBuffer) X(vkGetBufferMemoryRequirements)                   \
+  X(vkAllocateMemory) X(vkFreeMemory) X(vkBindBufferMemory) X(vkMapMemory)                \
+  X(vkCreateDescriptorPool) X(vkDestroyDescriptorPool) X(vkAllocateDescriptorSets)        \
+  X(vkUpdateDescriptorSets) X(vkCreateCommandPool) X(vkDestroyCommandPool)                \
+  X(vkAllocateCommandBuffers) X(vkBeginCommandBuffer) X(vkEndCommandBuffer)               \
+  X(vkCmdPipelineBarrier) X(vkCmdBindPipeline) X(vkCmdBindDescriptorSets)                 \
+  X(vkCmdDispatch) X(vkCreateFence) X(vkDestroyFence) X(vkResetFences)                    \
+  X(vkWaitForFences) X(vkQueueSubmit)
+
+// The process's Vulkan loader: libvulkan.so.1 (else libvulkan.so, the
+// development symlink), or exactly $BORN_VULKAN_LIBRARY when set. Opened
+// once, on the first Vulkan session, and never closed: later sessions reuse
+// it, and unloading drivers while their threads may still run is unsafe.
+struct VulkanLoader {
+  PFN_vkGetInstanceProcAddr getInstanceProcAddr = nullptr;
+  std::string error; // why there is none
+};
+
+VulkanLoader openVulkanLoader() {
+  VulkanLoader loader;
+  const char *chosen = std::getenv("BORN_VULKAN_LIBRARY");
+  bool useChosen = chosen != nullptr && chosen[0] != '\0';
+  std::vector<const char *> candidates;
+  if (useChosen)
+    candidates = {chosen};
+  else
+    candidates = {"libvulkan.so.1", "libvulkan.so"};
+  std::string firstFailure;
+  for (const char *name : candidates) {
+    void *library = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+    if (library == nullptr) {
+      const char *why = dlerror();
+      if (firstFailure.empty())
+        firstFailure = why ? why : format("dlopen(%s) failed", name);
+      continue;
+    }
+    void *symbol = dlsym(library, "vkGetInstanceProcAddr");
+    if (symbol != nullptr) {
+      loader.getInstanceProcAddr = reinterpret_cast<PFN_vkGetInstanceProcAddr>(symbol);
+      return loader;
+    }
+    if (firstFailure.empty())
+      firstFailure = format("%s has no vkGetInstanceProcAddr", name);
+    dlclose(library);
+  }
+  std::string tried = useChosen ? format("BORN_VULKAN_LIBRARY=%s", chosen) : "libvulkan.so.1";
+  loader.error = format("no Vulkan loader found (%s): install the Vulkan loader (Debian: "
+                        "libvulkan1) and a driver such as mesa-vulkan-drivers or the GPU "
+                        "vendor's (%s)",
+                        tried.c_str(), firstFailure.c_str());
+  return loader;
+}
+
+const VulkanLoader &vulkanLoader() {
+  static const VulkanLoader loader = openVulkanLoader(); // thread-safe initialisation
+  return loader;
+}
+
 const char *kNoDeviceHint =
     "is a Vulkan driver such as mesa-vulkan-drivers installed?";
 
@@ -125,6 +207,7 @@ public:
 
 private:
   bool validateProgram(uint64_t weightsSize, std::string *error);
+  bool loadGlobalFunctions(std::string *error);
   bool createInstance(std::string *error);
   bool pickPhysicalDevice(int deviceIndex, std::string *error);
   bool createDevice(std::string *error);
@@ -156,7 +239,24 @@ private:
   VkCommandBuffer commandBuffer_ = VK_NULL_HANDLE;
   VkFence fence_ = VK_NULL_HANDLE;
   std::mutex runMutex_;
+
+  // Vulkan entry points (see BORN_VK_*_FUNCTIONS): every instance function is
+  // set whenever instance_ is, every device function whenever device_ is.
+#define BORN_VK_DECLARE(name) PFN_##name name = nullptr;
+  PFN_vkGetInstanceProcAddr vkGetInstanceProcAddr = nullptr;
+  PFN_vkEnumerateInstanceVersion vkEnumerateInstanceVersion = nullptr;
+  BORN_VK_GLOBAL_FUNCTIONS(BORN_VK_DECLARE)
+  BORN_VK_INSTANCE_FUNCTIONS(BORN_VK_DECLARE)
+  BORN_VK_DEVICE_FUNCTIONS(BORN_VK_DECLARE)
+#undef BORN_VK_DECLARE
 };
+
+// Resolves `name` into the member of the same name with getProcAddr(handle);
+// remembers the first one missing in `missing`.
+#define BORN_VK_LOAD(getProcAddr, handle, name)                                           \
+  name = reinterpret_cast<PFN_##name>(getProcAddr(handle, #name));                       \
+  if (name == nullptr && missing == nullptr)                                              \
+    missing = #name;
 
 VulkanExecutorImpl::~VulkanExecutorImpl() {
   if (device_ != VK_NULL_HANDLE) {
@@ -183,8 +283,8 @@ VulkanExecutorImpl::~VulkanExecutorImpl() {
 
 bool VulkanExecutorImpl::init(const uint8_t *weights, uint64_t weightsSize, int deviceIndex,
                               std::string *error) {
-  return validateProgram(weightsSize, error) && createInstance(error) &&
-         pickPhysicalDevice(deviceIndex, error) && createDevice(error) &&
+  return validateProgram(weightsSize, error) && loadGlobalFunctions(error) &&
+         createInstance(error) && pickPhysicalDevice(deviceIndex, error) && createDevice(error) &&
          createKernels(error) && createBuffers(weights, error) &&
          createDescriptorSets(error) && recordCommands(error);
 }
@@ -284,9 +384,29 @@ bool VulkanExecutorImpl::validateProgram(uint64_t weightsSize, std::string *erro
   return true;
 }
 
+bool VulkanExecutorImpl::loadGlobalFunctions(std::string *error) {
+  const VulkanLoader &loader = vulkanLoader();
+  if (loader.getInstanceProcAddr == nullptr) {
+    *error = loader.error;
+    return false;
+  }
+  vkGetInstanceProcAddr = loader.getInstanceProcAddr;
+  const char *missing = nullptr;
+#define BORN_VK_LOAD_GLOBAL(name) BORN_VK_LOAD(vkGetInstanceProcAddr, VK_NULL_HANDLE, name)
+  BORN_VK_GLOBAL_FUNCTIONS(BORN_VK_LOAD_GLOBAL)
+#undef BORN_VK_LOAD_GLOBAL
+  if (missing != nullptr) {
+    *error = format("the Vulkan loader has no %s", missing);
+    return false;
+  }
+  vkEnumerateInstanceVersion = reinterpret_cast<PFN_vkEnumerateInstanceVersion>(
+      vkGetInstanceProcAddr(VK_NULL_HANDLE, "vkEnumerateInstanceVersion"));
+  return true;
+}
+
 bool VulkanExecutorImpl::createInstance(std::string *error) {
   uint32_t apiVersion = VK_API_VERSION_1_0;
-  if (vkEnumerateInstanceVersion(&apiVersion) != VK_SUCCESS)
+  if (vkEnumerateInstanceVersion == nullptr || vkEnumerateInstanceVersion(&apiVersion) != VK_SUCCESS)
     apiVersion = VK_API_VERSION_1_0;
   // SPIR-V 1.3 (what the compiler emits) needs Vulkan 1.1; ask for the newest
   // the loader offers up to 1.3 so drivers can expose what they support.
@@ -309,6 +429,17 @@ bool VulkanExecutorImpl::createInstance(std::string *error) {
   }
   if (result != VK_SUCCESS) {
     *error = format("vkCreateInstance failed: %s (%d)", resultName(result), result);
+    return false;
+  }
+  const char *missing = nullptr;
+#define BORN_VK_LOAD_INSTANCE(name) BORN_VK_LOAD(vkGetInstanceProcAddr, instance_, name)
+  BORN_VK_INSTANCE_FUNCTIONS(BORN_VK_LOAD_INSTANCE)
+#undef BORN_VK_LOAD_INSTANCE
+  if (missing != nullptr) {
+    if (vkDestroyInstance != nullptr)
+      vkDestroyInstance(instance_, nullptr);
+    instance_ = VK_NULL_HANDLE; // keeps the destructor off the missing functions
+    *error = format("the Vulkan loader has no %s", missing);
     return false;
   }
   return true;
@@ -410,6 +541,16 @@ bool VulkanExecutorImpl::createDevice(std::string *error) {
   info.pQueueCreateInfos = &queueInfo;
   info.pEnabledFeatures = &enabled;
   BORN_VK_CHECK(vkCreateDevice, physicalDevice_, &info, nullptr, &device_);
+  const char *missing = nullptr;
+#define BORN_VK_LOAD_DEVICE(name) BORN_VK_LOAD(vkGetDeviceProcAddr, device_, name)
+  BORN_VK_DEVICE_FUNCTIONS(BORN_VK_LOAD_DEVICE)
+#undef BORN_VK_LOAD_DEVICE
+  if (missing != nullptr) {
+    vkDestroyDevice(device_, nullptr);
+    device_ = VK_NULL_HANDLE; // keeps the destructor off the missing functions
+    *error = format("the Vulkan driver has no %s", missing);
+    return false;
+  }
   vkGetDeviceQueue(device_, queueFamily_, 0, &queue_);
 
   VkPipelineCacheCreateInfo cacheInfo{};

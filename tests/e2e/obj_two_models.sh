@@ -11,7 +11,7 @@ rm -rf "$work" && mkdir -p "$work"
 test -f "$work/mlp.h" && test -f "$work/cnn.h"
 cc -std=c11 -Wall -Werror -I"$work" -I"$runtime_include" -c "$src/two_models.c" -o "$work/two_models.o"
 c++ -o "$work/two_models" "$work/two_models.o" "$work/mlp.o" "$work/cnn.o" \
-  "$runtime_lib" -lvulkan -lm -lpthread -ldl
+  "$runtime_lib" -lm -lpthread -ldl
 "$work/two_models" "$ref/mlp_input.npy" "$ref/cnn_input.npy" "$work"
 /usr/bin/python3 "$src/compare.py" "$work/mlp_output.npy" "$ref/mlp_ref.npy" \
   "$work/cnn_output.npy" "$ref/cnn_ref.npy"

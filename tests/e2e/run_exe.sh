@@ -11,5 +11,10 @@ while (($#)) && [ "$1" != "--" ]; do bornc_flags+=("$1"); shift; done
 exe_flags=("$@")
 rm -rf "$work" && mkdir -p "$work"
 "$bornc" -q "$model" --weights "$weights" -o "$work/model" "${bornc_flags[@]}"
+# The runtime dlopens the Vulkan loader: executables must not need it to start.
+if ldd "$work/model" | grep libvulkan; then
+  echo "error: $work/model needs libvulkan" >&2
+  exit 1
+fi
 "$work/model" "$input" --out "$work/out" "${exe_flags[@]}"
 /usr/bin/python3 "$(dirname "$0")/compare.py" "$work/out/output_0.npy" "$ref"

@@ -48,8 +48,9 @@ protected:
     return path;
   }
 
-  CommandResult run(const std::string &args) {
-    return born_test::runCommand(shellQuote(BORN_TEST_MODEL_EXE) + " " + args, dir_);
+  // `env`: "NAME=value " assignments for the executable's environment.
+  CommandResult run(const std::string &args, const std::string &env = "") {
+    return born_test::runCommand(env + shellQuote(BORN_TEST_MODEL_EXE) + " " + args, dir_);
   }
 
   std::vector<float> readOutput(const std::string &path) {
@@ -106,6 +107,36 @@ TEST_F(BornMainTest, RunsOnVulkan) {
   std::string out = dir_.file("out");
   CommandResult r = run(shellQuote(aPath_) + " " + shellQuote(bPath_) + " --out " +
                         shellQuote(out) + " --device vulkan --vk-device 0");
+  if (r.exitCode != 0 && r.err.find("no Vulkan device found") != std::string::npos)
+    GTEST_SKIP() << r.err;
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  EXPECT_EQ(readOutput(out + "/output_0.npy"), reference_->expected(a_, b_));
+}
+
+// The Vulkan loader is opened at run time, on the first Vulkan session: with
+// none, a Vulkan run fails with a message saying what to install, and CPU runs
+// are unaffected. BORN_VULKAN_LIBRARY names the loader to use.
+TEST_F(BornMainTest, MissingVulkanLoaderIsAnErrorOnlyOnVulkan) {
+  std::string hidden = "BORN_VULKAN_LIBRARY=/nonexistent/libvulkan.so.1 ";
+  std::string inputs = shellQuote(aPath_) + " " + shellQuote(bPath_);
+  CommandResult r =
+      run(inputs + " --out " + shellQuote(dir_.file("vk")) + " --device vulkan", hidden);
+  EXPECT_EQ(r.exitCode, 1);
+  EXPECT_THAT(r.err, HasSubstr("no Vulkan loader found "
+                               "(BORN_VULKAN_LIBRARY=/nonexistent/libvulkan.so.1): install "
+                               "the Vulkan loader (Debian: libvulkan1) and a driver"));
+
+  std::string out = dir_.file("cpu");
+  r = run(inputs + " --out " + shellQuote(out) + " --device cpu", hidden);
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  EXPECT_EQ(readOutput(out + "/output_0.npy"), reference_->expected(a_, b_));
+}
+
+TEST_F(BornMainTest, VulkanLibraryPicksTheLoader) {
+  std::string out = dir_.file("out");
+  CommandResult r = run(shellQuote(aPath_) + " " + shellQuote(bPath_) + " --out " +
+                            shellQuote(out) + " --device vulkan",
+                        "BORN_VULKAN_LIBRARY=libvulkan.so.1 ");
   if (r.exitCode != 0 && r.err.find("no Vulkan device found") != std::string::npos)
     GTEST_SKIP() << r.err;
   ASSERT_EQ(r.exitCode, 0) << r.err;
