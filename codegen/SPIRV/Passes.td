@@ -141,4 +141,37 @@ def LowerNestedLinalgToLoops
                            "mlir::memref::MemRefDialect"];
 }
 
+def HoistAccumulators
+    : Pass<"born-hoist-accumulators", "mlir::func::FuncOp"> {
+  let summary = "Keep a kernel loop's accumulator in a register";
+  let description = [{
+    A reduction lowered to loops inside a kernel (a matmul's `k` loop) loads
+    and stores its output element in every iteration: a storage-buffer round
+    trip the driver cannot remove, since it cannot prove that the buffers do
+    not alias. Where a sequential loop inside an `scf.parallel` is the only
+    access to an element that does not change across iterations (one load,
+    then one store), the element is loaded once before the loop, carried as
+    an iter_arg, and stored once after it. Buffers bound to one kernel are
+    distinct, so loads from other buffers in the loop cannot see the
+    element.
+
+    ```mlir
+    scf.for %k = %c0 to %c8 step %c1 {
+      %a = memref.load %out[%i, %j]
+      %s = arith.addf %a, ...
+      memref.store %s, %out[%i, %j]
+    }
+    // becomes
+    %a0 = memref.load %out[%i, %j]
+    %r = scf.for %k = %c0 to %c8 step %c1 iter_args(%a = %a0) {
+      %s = arith.addf %a, ...
+      scf.yield %s
+    }
+    memref.store %r, %out[%i, %j]
+    ```
+  }];
+  let dependentDialects = ["mlir::memref::MemRefDialect",
+                           "mlir::scf::SCFDialect"];
+}
+
 #endif

@@ -15,7 +15,8 @@ std::string vulkanKernelsPipeline() {
   // linalg ops are one thread's sequential loops; every other linalg op is
   // its own kernel. Views (subviews from tiles, tensor.pad and concat,
   // reshapes) are folded into the loads and stores of the loops, so kernels
-  // bind whole buffers and no view is left on the host. Index computations
+  // bind whole buffers and no view is left on the host; a thread's
+  // reduction then accumulates in a register. Index computations
   // are sunk into the launch before outlining so that loop bounds do not
   // become extra kernel arguments (storage buffers). Math functions go to
   // GLSL.std.450, except those it lacks (erf), which become polynomials.
@@ -31,6 +32,7 @@ std::string vulkanKernelsPipeline() {
          "scf-forall-to-parallel, born-wrap-serial-linalg-ops, "
          "born-lower-nested-linalg-to-loops, "
          "convert-linalg-to-parallel-loops, fold-memref-alias-ops, "
+         "cse, born-hoist-accumulators, "
          "born-tile-parallel-loops-for-gpu, "
          "gpu-map-parallel-loops), "
          "convert-parallel-loops-to-gpu, canonicalize, "
