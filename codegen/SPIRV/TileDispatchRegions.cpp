@@ -60,11 +60,16 @@ struct TileDispatchRegionsPass
     SmallVector<born::DispatchOp> dispatches;
     func.walk([&](born::DispatchOp d) { dispatches.push_back(d); });
     for (born::DispatchOp dispatch : dispatches) {
+      Block &body = dispatch.getBody().front();
       SmallVector<Operation *> members;
-      for (Operation &op : dispatch.getBody().front().without_terminator())
+      for (Operation &op : body.without_terminator())
         members.push_back(&op);
-      Operation *root = members.back();
-      bool fuse = members.size() > 1 && formsOneChain(members);
+      // The root is the op whose result leaves the region.
+      auto yield = cast<born::YieldOp>(body.getTerminator());
+      Operation *root = yield.getValues().size() == 1
+                            ? yield.getValues()[0].getDefiningOp()
+                            : nullptr;
+      bool fuse = root && members.size() > 1 && formsOneChain(root, members);
       born::inlineDispatchRegion(rewriter, dispatch);
       if (fuse)
         tileAndFuse(rewriter, cast<linalg::LinalgOp>(root), members);
@@ -84,7 +89,7 @@ struct TileDispatchRegionsPass
   /// member needs a temporary buffer. Members off the chain (two operands
   /// of one elementwise op both computed in the region, or a producer read
   /// over a reduction, whose tile would be a whole row) would need one.
-  bool formsOneChain(ArrayRef<Operation *> members) {
+  bool formsOneChain(Operation *rootOp, ArrayRef<Operation *> members) {
     OpSet region(members.begin(), members.end());
     OpSet remaining = region;
     for (Operation *op : members) {
@@ -93,8 +98,8 @@ struct TileDispatchRegionsPass
           !hasStaticLoops(linalgOp) || op->getNumResults() != 1)
         return false;
     }
-    auto root = cast<linalg::LinalgOp>(members.back());
-    if (root.getNumParallelLoops() == 0)
+    auto root = dyn_cast<linalg::LinalgOp>(rootOp);
+    if (!root || !region.contains(rootOp) || root.getNumParallelLoops() == 0)
       return false;
     Operation *op = root;
     Value destination;
