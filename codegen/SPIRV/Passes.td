@@ -91,4 +91,87 @@ def AnnotateSPIRVKernels
   let dependentDialects = ["mlir::spirv::SPIRVDialect"];
 }
 
+def TileDispatchRegions
+    : Pass<"born-tile-dispatch-regions", "mlir::func::FuncOp"> {
+  let summary = "Turn each fusable dispatch region into one scf.forall over its output";
+  let description = [{
+    Makes a `born.dispatch` region one kernel: its root is tiled by an
+    `scf.forall` with one iteration per element of its parallel dimensions
+    (reductions run sequentially inside) and the other members are fused
+    into the loop body. A region is fused only when, at that tile size,
+    every member can write the root's output element in place: the members
+    form one chain of destinations (a fill initializing a matmul) and of
+    elementwise generics that overwrite their producer's tile. Then, after
+    `eliminate-empty-tensors`, bufferization leaves no temporary, which a
+    kernel could only keep in private memory. Other regions, and ops outside
+    any region, are dissolved and keep one kernel per linalg op.
+
+    ```mlir
+    %r = born.dispatch -> (tensor<4x16xf32>) {
+      %f = linalg.fill ins(%zero : f32) outs(%e : tensor<4x16xf32>)
+      %m = linalg.matmul ins(%x, %w ...) outs(%f ...)
+      %y = linalg.generic ins(%m, %b ...) outs(%e ...)   // bias + relu
+      born.yield %y
+    }
+    // becomes
+    %r = scf.forall (%i, %j) in (4, 16) shared_outs(%o = %e) {
+      %t = tensor.empty() : tensor<1x1xf32>
+      %f = linalg.fill ins(%zero : f32) outs(%t : tensor<1x1xf32>)
+      %m = linalg.matmul ins(%x[%i, 0] 1x8, %w[0, %j] 8x1) outs(%f)
+      %y = linalg.generic ins(%m, %b[%j] 1) outs(%m)
+      scf.forall.in_parallel { tensor.parallel_insert_slice %y into %o[%i, %j] [1, 1] }
+    }
+    ```
+  }];
+  let dependentDialects = ["mlir::scf::SCFDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
+def LowerNestedLinalgToLoops
+    : Pass<"born-lower-nested-linalg-to-loops", "mlir::func::FuncOp"> {
+  let summary = "Lower linalg ops inside an scf.parallel to sequential loops";
+  let description = [{
+    Inside a kernel (the body of a fused dispatch region's loop, or a
+    one-thread wrap), a linalg op is the work of one thread: it becomes
+    `scf.for` loops. `convert-linalg-to-parallel-loops` would make its
+    parallel dimensions a nested `scf.parallel` instead, which maps to
+    nothing useful.
+  }];
+  let dependentDialects = ["mlir::scf::SCFDialect",
+                           "mlir::memref::MemRefDialect"];
+}
+
+def HoistAccumulators
+    : Pass<"born-hoist-accumulators", "mlir::func::FuncOp"> {
+  let summary = "Keep a kernel loop's accumulator in a register";
+  let description = [{
+    A reduction lowered to loops inside a kernel (a matmul's `k` loop) loads
+    and stores its output element in every iteration: a storage-buffer round
+    trip the driver cannot remove, since it cannot prove that the buffers do
+    not alias. Where a sequential loop inside an `scf.parallel` is the only
+    access to an element that does not change across iterations (one load,
+    then one store), the element is loaded once before the loop, carried as
+    an iter_arg, and stored once after it. Buffers bound to one kernel are
+    distinct, so loads from other buffers in the loop cannot see the
+    element.
+
+    ```mlir
+    scf.for %k = %c0 to %c8 step %c1 {
+      %a = memref.load %out[%i, %j]
+      %s = arith.addf %a, ...
+      memref.store %s, %out[%i, %j]
+    }
+    // becomes
+    %a0 = memref.load %out[%i, %j]
+    %r = scf.for %k = %c0 to %c8 step %c1 iter_args(%a = %a0) {
+      %s = arith.addf %a, ...
+      scf.yield %s
+    }
+    memref.store %r, %out[%i, %j]
+    ```
+  }];
+  let dependentDialects = ["mlir::memref::MemRefDialect",
+                           "mlir::scf::SCFDialect"];
+}
+
 #endif

@@ -1,28 +1,28 @@
-// The Vulkan kernels phase end to end: one kernel per linalg op, SPIR-V
-// modules, and a host function of launches that the schedule is read from.
+// The Vulkan kernels phase end to end: the dispatch region fill + matmul +
+// bias/relu is one kernel (one thread per output element, writing it in
+// place), a SPIR-V module, and a host function of launches that the
+// schedule is read from.
 // RUN: bornc -q %s --target=vulkan --compile-to=kernels | FileCheck %s
 // RUN: rm -rf %t && bornc -q %s --emit=spirv -o %t
 // RUN: FileCheck %s --input-file=%t/schedule.txt --check-prefix=SCHEDULE
 // RUN: spirv-val --target-env vulkan1.1 %t/forward_kernel.spv
-// RUN: spirv-val --target-env vulkan1.1 %t/forward_kernel_0.spv
-// RUN: spirv-val --target-env vulkan1.1 %t/forward_kernel_1.spv
 
 // CHECK: func.func @forward(%{{.*}}: memref<4x8xf32>, %{{.*}}: memref<8x16xf32> {born.param = "w"}, %{{.*}}: memref<16xf32> {born.param = "b"}, %[[OUT:.*]]: memref<4x16xf32>)
-// CHECK-COUNT-3: gpu.launch_func
+// CHECK: gpu.launch_func @forward_kernel::@forward_kernel blocks in (%{{.*}}, %{{.*}}, %{{.*}}) threads in (%{{.*}}, %{{.*}}, %{{.*}}) args(%[[OUT]] : memref<4x16xf32>
+// CHECK-NOT: gpu.launch_func
 // CHECK: spirv.module @__spv__forward_kernel
 // CHECK: spirv.EntryPoint "GLCompute" @forward_kernel
 // CHECK: spirv.ExecutionMode @forward_kernel "LocalSize", 4, 16, 1
+// CHECK-NOT: spirv.module
 
-// SCHEDULE: kernels 3
+// SCHEDULE: kernels 1
 // SCHEDULE: buffers 4
 // SCHEDULE-NEXT: 0: input 0 128 bytes
 // SCHEDULE-NEXT: 1: weights 'w' 512 bytes
 // SCHEDULE-NEXT: 2: weights 'b' 64 bytes
 // SCHEDULE-NEXT: 3: output 0 256 bytes
-// SCHEDULE: dispatches 3
-// SCHEDULE-NEXT: 0: kernel 0 grid=1x1x1 buffers=[3]
-// SCHEDULE-NEXT: 1: kernel 1 grid=1x1x1 buffers=[0, 1, 3]
-// SCHEDULE-NEXT: 2: kernel 2 grid=1x1x1 buffers=[3, 2]
+// SCHEDULE: dispatches 1
+// SCHEDULE-NEXT: 0: kernel 0 grid=1x1x1 buffers=[3, 0, 1, 2]
 #rows = affine_map<(d0, d1) -> (d0, d1)>
 #cols = affine_map<(d0, d1) -> (d1)>
 func.func @forward(%x: tensor<4x8xf32>) -> tensor<4x16xf32> {
