@@ -14,7 +14,10 @@ std::string cpuKernelsPipeline() {
   // plain pointer per tensor. Canonicalization must precede
   // buffer-results-to-out-params, which then writes results straight into the
   // caller's output buffers.
-  return "func.func(born-cpu-tile-and-vectorize), born-approximate-math{all}, "
+  // Weight packing changes the entry's param arguments: the CPU's own
+  // layout, after the Vulkan path has taken its copy of the module.
+  return "born-cpu-pack-matmul-weights, "
+         "func.func(born-cpu-tile-and-vectorize), born-approximate-math{all}, "
          "canonicalize, cse, "
          "one-shot-bufferize{bufferize-function-boundaries "
          "function-boundary-type-conversion=identity-layout-map}, "

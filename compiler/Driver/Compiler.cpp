@@ -18,6 +18,7 @@
 #include "mlir/Target/LLVMIR/Export.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/MC/TargetRegistry.h"
@@ -80,6 +81,8 @@ static func::FuncOp findEntry(ModuleOp module, llvm::StringRef name) {
   return entry;
 }
 
+static FailureOr<std::vector<ParamSpec>> entryParams(func::FuncOp entry);
+
 LogicalResult Compiler::runPhase(ModuleOp module, Phase phase) {
   switch (phase) {
   case Phase::Import: {
@@ -105,15 +108,23 @@ LogicalResult Compiler::runPhase(ModuleOp module, Phase phase) {
       return failure();
     // Everything above the kernels phase is shared; from here on the Vulkan
     // path works on its own copy.
-    if (options.targetVulkan)
+    if (options.targetVulkan) {
       vulkanKernels = module.clone();
+      FailureOr<std::vector<ParamSpec>> params =
+          entryParams(findEntry(*vulkanKernels, entryName));
+      if (failed(params))
+        return failure();
+      vulkanParams = std::move(*params);
+    }
     if (!options.targetCPU)
       module.getBody()->clear();
     return success();
   case Phase::Kernels:
     if (options.targetVulkan && failed(runVulkanKernelsPhase()))
       return failure();
-    return runPipeline(module, cpuKernelsPipeline());
+    if (failed(runPipeline(module, cpuKernelsPipeline())))
+      return failure();
+    return collectTargetParams(module);
   case Phase::Host: {
     if (failed(runPipeline(module, cpuHostPipeline())))
       return failure();
@@ -122,6 +133,7 @@ LogicalResult Compiler::runPhase(ModuleOp module, Phase phase) {
       for (unsigned i = 0; i < func.getNumArguments(); ++i) {
         func.removeArgAttr(i, kParamAttrName);
         func.removeArgAttr(i, kParamSourceAttrName);
+        func.removeArgAttr(i, kExpandedShapeAttrName);
         func.removeArgAttr(i, kPermutationAttrName);
         func.removeArgAttr(i, "born.name");
       }
@@ -190,6 +202,56 @@ static std::string argName(func::FuncOp func, unsigned i,
   return (fallback + llvm::Twine(i)).str();
 }
 
+/// The params an entry function takes, in argument order, from the
+/// attributes born-lift-params (and CPU weight packing) set; tensors or,
+/// after bufferization, memrefs. None for a null (emptied) entry.
+static FailureOr<std::vector<ParamSpec>> entryParams(func::FuncOp entry) {
+  std::vector<ParamSpec> params;
+  if (!entry)
+    return params;
+  for (unsigned i = 0; i < entry.getNumArguments(); ++i) {
+    auto key = entry.getArgAttrOfType<StringAttr>(i, kParamAttrName);
+    if (!key)
+      continue;
+    BlockArgument arg = entry.getArgument(i);
+    auto type = dyn_cast<ShapedType>(arg.getType());
+    if (!type || !type.hasStaticShape())
+      return emitError(arg.getLoc())
+             << "parameter '" << key.getValue()
+             << "' must be statically shaped, got " << arg.getType();
+    ParamSpec p{key.str(), type.getElementType(),
+                llvm::SmallVector<int64_t>(type.getShape()), "", {}, {}};
+    if (auto source = entry.getArgAttrOfType<StringAttr>(i, kParamSourceAttrName))
+      p.source = source.str();
+    if (auto shape =
+            entry.getArgAttrOfType<DenseI64ArrayAttr>(i, kExpandedShapeAttrName))
+      p.expandedShape.assign(shape.asArrayRef().begin(),
+                             shape.asArrayRef().end());
+    if (auto perm =
+            entry.getArgAttrOfType<DenseI64ArrayAttr>(i, kPermutationAttrName))
+      p.permutation.assign(perm.asArrayRef().begin(), perm.asArrayRef().end());
+    params.push_back(std::move(p));
+  }
+  return params;
+}
+
+LogicalResult Compiler::collectTargetParams(ModuleOp cpuModule) {
+  FailureOr<std::vector<ParamSpec>> cpu =
+      entryParams(findEntry(cpuModule, entryName));
+  if (failed(cpu))
+    return failure();
+  modelSignature.cpuParams = std::move(*cpu);
+  // Targets that read a param in the same layout share its blob slice.
+  modelSignature.params.clear();
+  llvm::StringSet<> seen;
+  for (const std::vector<ParamSpec> *list :
+       {&modelSignature.cpuParams, &vulkanParams})
+    for (const ParamSpec &p : *list)
+      if (seen.insert(p.name).second)
+        modelSignature.params.push_back(p);
+  return success();
+}
+
 LogicalResult Compiler::captureSignature(ModuleOp module) {
   func::FuncOp entry = findEntry(module, entryName);
   modelSignature = ModelSignature();
@@ -208,17 +270,9 @@ LogicalResult Compiler::captureSignature(ModuleOp module) {
   for (unsigned i = 0; i < entry.getNumArguments(); ++i) {
     BlockArgument arg = entry.getArgument(i);
     TensorSpec spec;
-    if (auto param = entry.getArgAttrOfType<StringAttr>(i, kParamAttrName)) {
-      if (failed(specOf(arg.getType(), arg.getLoc(), param.str(), spec)))
+    if (entry.getArgAttr(i, kParamAttrName)) {
+      if (failed(specOf(arg.getType(), arg.getLoc(), "parameter", spec)))
         return failure();
-      ParamSpec p{spec.name, spec.elementType, spec.shape, "", {}};
-      if (auto source =
-              entry.getArgAttrOfType<StringAttr>(i, kParamSourceAttrName))
-        p.source = source.str();
-      if (auto perm =
-              entry.getArgAttrOfType<DenseI64ArrayAttr>(i, kPermutationAttrName))
-        p.permutation.assign(perm.asArrayRef().begin(), perm.asArrayRef().end());
-      modelSignature.params.push_back(std::move(p));
       continue;
     }
     if (failed(specOf(arg.getType(), arg.getLoc(), argName(entry, i, "input_"),
@@ -226,6 +280,10 @@ LogicalResult Compiler::captureSignature(ModuleOp module) {
       return failure();
     modelSignature.inputs.push_back(std::move(spec));
   }
+  FailureOr<std::vector<ParamSpec>> params = entryParams(entry);
+  if (failed(params))
+    return failure();
+  modelSignature.params = std::move(*params);
   for (unsigned i = 0; i < entry.getNumResults(); ++i) {
     TensorSpec spec;
     std::string name = "output_" + std::to_string(i);
@@ -484,7 +542,7 @@ Compiler::translateToLLVM(ModuleOp module, llvm::LLVMContext &llvmContext,
       return internalError("entry function '" + entryName + "' not found");
     forward->setName(prefix + "_forward");
     size_t numArgs =
-        sig.inputs.size() + sig.params.size() + sig.outputs.size();
+        sig.inputs.size() + sig.cpuParams.size() + sig.outputs.size();
     if (forward->arg_size() != numArgs)
       return internalError("entry takes " + llvm::Twine(forward->arg_size()) +
                            " arguments, expected " + llvm::Twine(numArgs));
@@ -502,7 +560,7 @@ Compiler::translateToLLVM(ModuleOp module, llvm::LLVMContext &llvmContext,
     };
     for (size_t i = 0; i < sig.inputs.size(); ++i)
       callArgs.push_back(loadArg(i));
-    for (const ParamSpec &p : sig.params) {
+    for (const ParamSpec &p : sig.cpuParams) {
       llvm::Expected<uint64_t> offset = paramOffset(p.name);
       if (!offset)
         return offset.takeError();

@@ -33,11 +33,18 @@ struct TensorSpec {
   llvm::SmallVector<int64_t> shape;
 };
 
-/// What the entry point takes and returns, captured after the graph phase.
+/// What the entry point takes and returns. Inputs and outputs are captured
+/// after the graph phase; params are collected from each target's module,
+/// since a target may lay weights out its own way (the CPU packs matmul
+/// weights into panels).
 struct ModelSignature {
   std::vector<TensorSpec> inputs;
   std::vector<TensorSpec> outputs;
+  /// Every distinct param the weights blob holds: the graph's after the graph
+  /// phase, the targets' once the kernels phase has run.
   std::vector<ParamSpec> params;
+  /// The CPU entry point's params, in argument order.
+  std::vector<ParamSpec> cpuParams;
 };
 
 /// Where the compiled model finds its weights at run time.
@@ -100,10 +107,12 @@ public:
 private:
   mlir::LogicalResult runPhase(mlir::ModuleOp module, Phase phase);
   mlir::LogicalResult captureSignature(mlir::ModuleOp module);
+  mlir::LogicalResult collectTargetParams(mlir::ModuleOp cpuModule);
   mlir::LogicalResult runVulkanKernelsPhase();
 
   mlir::OwningOpRef<mlir::ModuleOp> vulkanKernels;
   std::optional<VulkanProgram> vulkanSchedule;
+  std::vector<ParamSpec> vulkanParams;
 
   CompileOptions options;
   ModelSignature modelSignature;
