@@ -21,6 +21,7 @@
 #include "llvm/ADT/StringSet.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/LegacyPassManager.h"
+#include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -122,7 +123,7 @@ LogicalResult Compiler::runPhase(ModuleOp module, Phase phase) {
   case Phase::Kernels:
     if (options.targetVulkan && failed(runVulkanKernelsPhase()))
       return failure();
-    if (failed(runPipeline(module, cpuKernelsPipeline())))
+    if (failed(runPipeline(module, cpuKernelsPipeline(registerBlock()))))
       return failure();
     return collectTargetParams(module);
   case Phase::Host: {
@@ -635,7 +636,10 @@ Compiler::translateToLLVM(ModuleOp module, llvm::LLVMContext &llvmContext,
   return m;
 }
 
-llvm::Error Compiler::writeObject(llvm::Module &m, llvm::StringRef path) {
+/// The target machine for `cpuName` (empty or "native": the host CPU and
+/// its features).
+static llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
+createTargetMachine(const std::string &cpuName) {
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
   llvm::Triple triple(llvm::sys::getProcessTriple());
@@ -643,7 +647,7 @@ llvm::Error Compiler::writeObject(llvm::Module &m, llvm::StringRef path) {
   const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
   if (!target)
     return internalError("no LLVM target for " + triple.str() + ": " + error);
-  std::string cpu = options.cpuName;
+  std::string cpu = cpuName;
   std::string features;
   if (cpu.empty() || cpu == "native") {
     cpu = llvm::sys::getHostCPUName().str();
@@ -659,6 +663,32 @@ llvm::Error Compiler::writeObject(llvm::Module &m, llvm::StringRef path) {
   if (!tm)
     return internalError("cannot create a target machine for CPU '" + cpu +
                          "'");
+  return tm;
+}
+
+RegisterBlock Compiler::registerBlock() const {
+  RegisterBlock block;
+  llvm::Expected<std::unique_ptr<llvm::TargetMachine>> tm =
+      createTargetMachine(options.cpuName);
+  if (tm)
+    block = registerBlockFor(
+        (*tm)->getMCSubtargetInfo()->checkFeatures("+avx512f") ? 512 : 256);
+  else
+    llvm::consumeError(tm.takeError()); // writeObject reports it
+  if (options.blockRows)
+    block.rows = options.blockRows;
+  if (options.blockCols)
+    block.cols = options.blockCols;
+  return block;
+}
+
+llvm::Error Compiler::writeObject(llvm::Module &m, llvm::StringRef path) {
+  llvm::Expected<std::unique_ptr<llvm::TargetMachine>> created =
+      createTargetMachine(options.cpuName);
+  if (!created)
+    return created.takeError();
+  std::unique_ptr<llvm::TargetMachine> tm = std::move(*created);
+  const llvm::Triple &triple = tm->getTargetTriple();
   m.setTargetTriple(triple);
   m.setDataLayout(tm->createDataLayout());
 

@@ -1,6 +1,7 @@
 #ifndef BORN_COMPILER_DRIVER_COMPILER_H
 #define BORN_COMPILER_DRIVER_COMPILER_H
 
+#include "codegen/CPU/Pipeline.h"
 #include "codegen/SPIRV/VulkanProgram.h"
 #include "compiler/Driver/Phase.h"
 #include "compiler/Weights/Weights.h"
@@ -24,6 +25,8 @@ struct CompileOptions {
   std::string prefix = "model"; // symbol prefix of everything exported
   std::string entry;    // entry function; empty = the only public function
   bool quiet = false;   // no per-phase progress on stderr
+  /// The CPU matmul register block (rows x cols); 0 = chosen for the target.
+  int64_t blockRows = 0, blockCols = 0;
 };
 
 /// A graph input or output of the compiled model.
@@ -109,6 +112,8 @@ private:
   mlir::LogicalResult captureSignature(mlir::ModuleOp module);
   mlir::LogicalResult collectTargetParams(mlir::ModuleOp cpuModule);
   mlir::LogicalResult runVulkanKernelsPhase();
+  /// The CPU register block: the options' or the target's.
+  RegisterBlock registerBlock() const;
 
   mlir::OwningOpRef<mlir::ModuleOp> vulkanKernels;
   std::optional<VulkanProgram> vulkanSchedule;
