@@ -21,6 +21,9 @@ def TileAndVectorize : Pass<"born-cpu-tile-and-vectorize", "mlir::func::FuncOp">
            "Tile size of the second-innermost parallel dimension">,
     Option<"tileCols", "tile-cols", "int64_t", /*default=*/"16",
            "Tile size of the innermost parallel dimension">,
+    Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",
+           "Elements of one vector register: blocks wider than this are "
+           "whole vectors wide">,
     Option<"maxVectorElements", "max-vector-elements", "int64_t",
            /*default=*/"4096",
            "Largest iteration space (elements) an op is vectorized at">,

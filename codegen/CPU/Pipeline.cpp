@@ -14,8 +14,8 @@ RegisterBlock registerBlockFor(unsigned vectorBits) {
   // 4x32 25, 8x16 32, 16x16 40; with AVX2 (16 registers), 4x16 39 ms,
   // 2x32 40, 8x8 50, 8x16 55 (its 16 accumulators spill).
   if (vectorBits >= 512)
-    return {8, 32};
-  return {4, 16};
+    return {8, 32, 16};
+  return {4, 16, 8};
 }
 
 std::string cpuKernelsPipeline(RegisterBlock block) {
@@ -29,7 +29,9 @@ std::string cpuKernelsPipeline(RegisterBlock block) {
   // layout, after the Vulkan path has taken its copy of the module.
   return "born-cpu-pack-matmul-weights{panel-width=" + cols + "}, "
          "func.func(born-cpu-tile-and-vectorize{tile-rows=" + rows +
-         " tile-cols=" + cols + "}), born-approximate-math{all}, "
+         " tile-cols=" + cols +
+         " vector-width=" + std::to_string(block.vectorWidth) +
+         "}), born-approximate-math{all}, "
          "canonicalize, cse, "
          "one-shot-bufferize{bufferize-function-boundaries "
          "function-boundary-type-conversion=identity-layout-map}, "

@@ -10,6 +10,7 @@ namespace born {
 struct RegisterBlock {
   int64_t rows = 8;
   int64_t cols = 16;
+  int64_t vectorWidth = 16; // f32 elements per vector register
 };
 
 /// The block for a target's vector width: with 512-bit vectors (32
