@@ -203,8 +203,9 @@ Expected<WeightsBlob> buildWeightsBlob(ArrayRef<ParamSpec> params,
     if (!param.expandedShape.empty()) {
       expanded.assign(param.expandedShape);
       if (!isSplitOf(expanded, data.shape))
-        return fail("the IR expects a shape that " + shapeString(expanded) +
-                    " splits, " + origin + " has " + shapeString(data.shape));
+        return fail("the IR reads it as " + shapeString(expanded) +
+                    " (its dims split), " + origin + " has " +
+                    shapeString(data.shape));
     } else if (ArrayRef<int64_t>(data.shape) != ArrayRef<int64_t>(expanded)) {
       return fail("the IR expects shape " + shapeString(expanded) + ", " +
                   origin + " has " + shapeString(data.shape));
