@@ -194,6 +194,11 @@ struct TileAndVectorizePass
       if (op.hasPureTensorSemantics() && isTopLevel(op) && hasStaticLoops(op))
         ops.push_back(op);
     });
+    // Slices of a reshaped producer (a packed matmul's result, viewed
+    // unpacked) become reshapes of the producer's slices, so it fuses.
+    RewritePatternSet cleanupPatterns(&getContext());
+    cleanupPatterns.add<SliceWholeRowsOfCollapse>(&getContext());
+    FrozenRewritePatternSet cleanup(std::move(cleanupPatterns));
     llvm::DenseSet<Operation *> erased;
     for (linalg::LinalgOp op : llvm::reverse(ops)) {
       if (erased.contains(op) || op->use_empty())
@@ -204,11 +209,7 @@ struct TileAndVectorizePass
       tiling.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
       scf::SCFTileAndFuseOptions options;
       options.setTilingOptions(tiling);
-      // Slices of a reshaped producer (a packed matmul's result, viewed
-      // unpacked) become reshapes of the producer's slices, so it fuses.
-      RewritePatternSet cleanup(&getContext());
-      cleanup.add<SliceWholeRowsOfCollapse>(&getContext());
-      options.cleanupPatterns = FrozenRewritePatternSet(std::move(cleanup));
+      options.cleanupPatterns = cleanup;
       // Fuse producers used only inside this nest (by the root or by ops
       // already fused into it) when each tile of the producer is computed
       // once: as the consumer's destination (a fill), or read through a
