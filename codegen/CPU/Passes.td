@@ -21,6 +21,9 @@ def TileAndVectorize : Pass<"born-cpu-tile-and-vectorize", "mlir::func::FuncOp">
            "Tile size of the second-innermost parallel dimension">,
     Option<"tileCols", "tile-cols", "int64_t", /*default=*/"16",
            "Tile size of the innermost parallel dimension">,
+    Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",
+           "Elements of one vector register: blocks wider than this are "
+           "whole vectors wide">,
     Option<"maxVectorElements", "max-vector-elements", "int64_t",
            /*default=*/"4096",
            "Largest iteration space (elements) an op is vectorized at">,
@@ -29,7 +32,43 @@ def TileAndVectorize : Pass<"born-cpu-tile-and-vectorize", "mlir::func::FuncOp">
                            "mlir::tensor::TensorDialect", "mlir::linalg::LinalgDialect"];
 }
 
-#endif
+
+def PackMatmulWeights : Pass<"born-cpu-pack-matmul-weights", "mlir::ModuleOp"> {
+  let summary = "Lay out matmul weights as contiguous column panels";
+  let description = [{
+    A register block of a matmul reads a `panel-width`-column panel of the
+    right-hand side one row per reduction step; in the plain [K, N] layout
+    those rows lie N elements apart, a new page every few steps. When the
+    right-hand side is a weight (an entry argument with `born.param`), used
+    only as the right-hand side of plain `linalg.matmul`s, and N is a
+    multiple of the panel width, this pass makes the argument the packed
+    tensor [N/w, K, w] (panel jb holds columns jb*w .. jb*w+w-1, each panel
+    contiguous) and each matmul a `linalg.generic` reading it:
+
+    ```mlir
+    %c = linalg.matmul ins(%a, %b : tensor<MxK>, tensor<KxN>) outs(%init)
+    // becomes, with %bp : tensor<N/w x K x w>
+    %initp = tensor.expand_shape %init [[0], [1, 2]] : tensor<M x N/w x w>
+    %cp = linalg.generic {maps (jb, i, jj, k) -> (i, k), (jb, k, jj),
+                          (i, jb, jj)} ins(%a, %bp) outs(%initp)
+    %c = tensor.collapse_shape %cp [[0], [1, 2]]
+    ```
+
+    The packing is compile-time work: the argument's layout attributes
+    (`born.expanded_shape`, `born.permutation`, composed with any it had)
+    tell the weights blob builder how to lay the stored tensor out, under a
+    blob key of its own. The loop order puts the panel index outermost, so
+    the default register block (8 rows x one panel) tiles it.
+  }];
+  let options = [
+    Option<"panelWidth", "panel-width", "int64_t", /*default=*/"16",
+           "Columns per packed panel (the register block's width)">,
+  ];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
 
 def OutlineParallelLoops : Pass<"born-cpu-outline-parallel-loops", "mlir::ModuleOp"> {
   let summary = "Run top-level scf.forall loops on the runtime's thread pool";
@@ -49,3 +88,5 @@ def OutlineParallelLoops : Pass<"born-cpu-outline-parallel-loops", "mlir::Module
   let dependentDialects = ["mlir::func::FuncDialect", "mlir::scf::SCFDialect",
                            "mlir::arith::ArithDialect"];
 }
+
+#endif

@@ -6,12 +6,29 @@
 
 namespace born {
 
-std::string cpuKernelsPipeline() {
+RegisterBlock registerBlockFor(unsigned vectorBits) {
+  // Measured on 1024^3 f32 (bench/bench.py): with AVX-512, 8x32 22 ms,
+  // 4x32 25, 8x16 32, 16x16 40; with AVX2 (16 registers), 4x16 39 ms,
+  // 2x32 40, 8x8 50, 8x16 55 (its 16 accumulators spill).
+  if (vectorBits >= 512)
+    return {8, 32, 16};
+  return {4, 16, 8};
+}
+
+std::string cpuKernelsPipeline(RegisterBlock block) {
+  std::string rows = std::to_string(block.rows),
+              cols = std::to_string(block.cols);
   // Identity layouts at function boundaries keep the entry point's ABI a
   // plain pointer per tensor. Canonicalization must precede
   // buffer-results-to-out-params, which then writes results straight into the
   // caller's output buffers.
-  return "func.func(born-cpu-tile-and-vectorize), born-approximate-math{all}, "
+  // Weight packing changes the entry's param arguments: the CPU's own
+  // layout, after the Vulkan path has taken its copy of the module.
+  return "born-cpu-pack-matmul-weights{panel-width=" + cols + "}, "
+         "func.func(born-cpu-tile-and-vectorize{tile-rows=" + rows +
+         " tile-cols=" + cols +
+         " vector-width=" + std::to_string(block.vectorWidth) +
+         "}), born-approximate-math{all}, "
          "canonicalize, cse, "
          "one-shot-bufferize{bufferize-function-boundaries "
          "function-boundary-type-conversion=identity-layout-map}, "

@@ -19,8 +19,10 @@
 #include "mlir/Target/LLVMIR/Export.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/LegacyPassManager.h"
+#include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -81,6 +83,8 @@ static func::FuncOp findEntry(ModuleOp module, llvm::StringRef name) {
   return entry;
 }
 
+static FailureOr<std::vector<ParamSpec>> entryParams(func::FuncOp entry);
+
 LogicalResult Compiler::runPhase(ModuleOp module, Phase phase) {
   switch (phase) {
   case Phase::Import: {
@@ -106,15 +110,23 @@ LogicalResult Compiler::runPhase(ModuleOp module, Phase phase) {
       return failure();
     // Everything above the kernels phase is shared; from here on the Vulkan
     // path works on its own copy.
-    if (options.targetVulkan)
+    if (options.targetVulkan) {
       vulkanKernels = module.clone();
+      FailureOr<std::vector<ParamSpec>> params =
+          entryParams(findEntry(*vulkanKernels, entryName));
+      if (failed(params))
+        return failure();
+      vulkanParams = std::move(*params);
+    }
     if (!options.targetCPU)
       module.getBody()->clear();
     return success();
   case Phase::Kernels:
     if (options.targetVulkan && failed(runVulkanKernelsPhase()))
       return failure();
-    return runPipeline(module, cpuKernelsPipeline());
+    if (failed(runPipeline(module, cpuKernelsPipeline(registerBlock()))))
+      return failure();
+    return collectTargetParams(module);
   case Phase::Host: {
     if (failed(runPipeline(module, cpuHostPipeline())))
       return failure();
@@ -123,6 +135,7 @@ LogicalResult Compiler::runPhase(ModuleOp module, Phase phase) {
       for (unsigned i = 0; i < func.getNumArguments(); ++i) {
         func.removeArgAttr(i, kParamAttrName);
         func.removeArgAttr(i, kParamSourceAttrName);
+        func.removeArgAttr(i, kExpandedShapeAttrName);
         func.removeArgAttr(i, kPermutationAttrName);
         func.removeArgAttr(i, "born.name");
       }
@@ -191,6 +204,56 @@ static std::string argName(func::FuncOp func, unsigned i,
   return (fallback + llvm::Twine(i)).str();
 }
 
+/// The params an entry function takes, in argument order, from the
+/// attributes born-lift-params (and CPU weight packing) set; tensors or,
+/// after bufferization, memrefs. None for a null (emptied) entry.
+static FailureOr<std::vector<ParamSpec>> entryParams(func::FuncOp entry) {
+  std::vector<ParamSpec> params;
+  if (!entry)
+    return params;
+  for (unsigned i = 0; i < entry.getNumArguments(); ++i) {
+    auto key = entry.getArgAttrOfType<StringAttr>(i, kParamAttrName);
+    if (!key)
+      continue;
+    BlockArgument arg = entry.getArgument(i);
+    auto type = dyn_cast<ShapedType>(arg.getType());
+    if (!type || !type.hasStaticShape())
+      return emitError(arg.getLoc())
+             << "parameter '" << key.getValue()
+             << "' must be statically shaped, got " << arg.getType();
+    ParamSpec p{key.str(), type.getElementType(),
+                llvm::SmallVector<int64_t>(type.getShape()), "", {}, {}};
+    if (auto source = entry.getArgAttrOfType<StringAttr>(i, kParamSourceAttrName))
+      p.source = source.str();
+    if (auto shape =
+            entry.getArgAttrOfType<DenseI64ArrayAttr>(i, kExpandedShapeAttrName))
+      p.expandedShape.assign(shape.asArrayRef().begin(),
+                             shape.asArrayRef().end());
+    if (auto perm =
+            entry.getArgAttrOfType<DenseI64ArrayAttr>(i, kPermutationAttrName))
+      p.permutation.assign(perm.asArrayRef().begin(), perm.asArrayRef().end());
+    params.push_back(std::move(p));
+  }
+  return params;
+}
+
+LogicalResult Compiler::collectTargetParams(ModuleOp cpuModule) {
+  FailureOr<std::vector<ParamSpec>> cpu =
+      entryParams(findEntry(cpuModule, entryName));
+  if (failed(cpu))
+    return failure();
+  modelSignature.cpuParams = std::move(*cpu);
+  // Targets that read a param in the same layout share its blob slice.
+  modelSignature.params.clear();
+  llvm::StringSet<> seen;
+  for (const std::vector<ParamSpec> *list :
+       {&modelSignature.cpuParams, &vulkanParams})
+    for (const ParamSpec &p : *list)
+      if (seen.insert(p.name).second)
+        modelSignature.params.push_back(p);
+  return success();
+}
+
 LogicalResult Compiler::captureSignature(ModuleOp module) {
   func::FuncOp entry = findEntry(module, entryName);
   modelSignature = ModelSignature();
@@ -209,17 +272,9 @@ LogicalResult Compiler::captureSignature(ModuleOp module) {
   for (unsigned i = 0; i < entry.getNumArguments(); ++i) {
     BlockArgument arg = entry.getArgument(i);
     TensorSpec spec;
-    if (auto param = entry.getArgAttrOfType<StringAttr>(i, kParamAttrName)) {
-      if (failed(specOf(arg.getType(), arg.getLoc(), param.str(), spec)))
+    if (entry.getArgAttr(i, kParamAttrName)) {
+      if (failed(specOf(arg.getType(), arg.getLoc(), "parameter", spec)))
         return failure();
-      ParamSpec p{spec.name, spec.elementType, spec.shape, "", {}};
-      if (auto source =
-              entry.getArgAttrOfType<StringAttr>(i, kParamSourceAttrName))
-        p.source = source.str();
-      if (auto perm =
-              entry.getArgAttrOfType<DenseI64ArrayAttr>(i, kPermutationAttrName))
-        p.permutation.assign(perm.asArrayRef().begin(), perm.asArrayRef().end());
-      modelSignature.params.push_back(std::move(p));
       continue;
     }
     if (failed(specOf(arg.getType(), arg.getLoc(), argName(entry, i, "input_"),
@@ -227,6 +282,10 @@ LogicalResult Compiler::captureSignature(ModuleOp module) {
       return failure();
     modelSignature.inputs.push_back(std::move(spec));
   }
+  FailureOr<std::vector<ParamSpec>> params = entryParams(entry);
+  if (failed(params))
+    return failure();
+  modelSignature.params = std::move(*params);
   for (unsigned i = 0; i < entry.getNumResults(); ++i) {
     TensorSpec spec;
     std::string name = "output_" + std::to_string(i);
@@ -485,7 +544,7 @@ Compiler::translateToLLVM(ModuleOp module, llvm::LLVMContext &llvmContext,
       return internalError("entry function '" + entryName + "' not found");
     forward->setName(prefix + "_forward");
     size_t numArgs =
-        sig.inputs.size() + sig.params.size() + sig.outputs.size();
+        sig.inputs.size() + sig.cpuParams.size() + sig.outputs.size();
     if (forward->arg_size() != numArgs)
       return internalError("entry takes " + llvm::Twine(forward->arg_size()) +
                            " arguments, expected " + llvm::Twine(numArgs));
@@ -503,7 +562,7 @@ Compiler::translateToLLVM(ModuleOp module, llvm::LLVMContext &llvmContext,
     };
     for (size_t i = 0; i < sig.inputs.size(); ++i)
       callArgs.push_back(loadArg(i));
-    for (const ParamSpec &p : sig.params) {
+    for (const ParamSpec &p : sig.cpuParams) {
       llvm::Expected<uint64_t> offset = paramOffset(p.name);
       if (!offset)
         return offset.takeError();
@@ -578,7 +637,10 @@ Compiler::translateToLLVM(ModuleOp module, llvm::LLVMContext &llvmContext,
   return m;
 }
 
-llvm::Error Compiler::writeObject(llvm::Module &m, llvm::StringRef path) {
+/// The target machine for `cpuName` (empty or "native": the host CPU and
+/// its features).
+static llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
+createTargetMachine(const std::string &cpuName) {
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
   llvm::Triple triple(llvm::sys::getProcessTriple());
@@ -586,7 +648,7 @@ llvm::Error Compiler::writeObject(llvm::Module &m, llvm::StringRef path) {
   const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
   if (!target)
     return internalError("no LLVM target for " + triple.str() + ": " + error);
-  std::string cpu = options.cpuName;
+  std::string cpu = cpuName;
   std::string features;
   if (cpu.empty() || cpu == "native") {
     cpu = llvm::sys::getHostCPUName().str();
@@ -602,6 +664,32 @@ llvm::Error Compiler::writeObject(llvm::Module &m, llvm::StringRef path) {
   if (!tm)
     return internalError("cannot create a target machine for CPU '" + cpu +
                          "'");
+  return tm;
+}
+
+RegisterBlock Compiler::registerBlock() const {
+  RegisterBlock block;
+  llvm::Expected<std::unique_ptr<llvm::TargetMachine>> tm =
+      createTargetMachine(options.cpuName);
+  if (tm)
+    block = registerBlockFor(
+        (*tm)->getMCSubtargetInfo()->checkFeatures("+avx512f") ? 512 : 256);
+  else
+    llvm::consumeError(tm.takeError()); // writeObject reports it
+  if (options.blockRows)
+    block.rows = options.blockRows;
+  if (options.blockCols)
+    block.cols = options.blockCols;
+  return block;
+}
+
+llvm::Error Compiler::writeObject(llvm::Module &m, llvm::StringRef path) {
+  llvm::Expected<std::unique_ptr<llvm::TargetMachine>> created =
+      createTargetMachine(options.cpuName);
+  if (!created)
+    return created.takeError();
+  std::unique_ptr<llvm::TargetMachine> tm = std::move(*created);
+  const llvm::Triple &triple = tm->getTargetTriple();
   m.setTargetTriple(triple);
   m.setDataLayout(tm->createDataLayout());
 

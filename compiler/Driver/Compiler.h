@@ -1,6 +1,7 @@
 #ifndef BORN_COMPILER_DRIVER_COMPILER_H
 #define BORN_COMPILER_DRIVER_COMPILER_H
 
+#include "codegen/CPU/Pipeline.h"
 #include "codegen/SPIRV/VulkanProgram.h"
 #include "compiler/Driver/Phase.h"
 #include "compiler/Weights/Weights.h"
@@ -24,6 +25,8 @@ struct CompileOptions {
   std::string prefix = "model"; // symbol prefix of everything exported
   std::string entry;    // entry function; empty = the only public function
   bool quiet = false;   // no per-phase progress on stderr
+  /// The CPU matmul register block (rows x cols); 0 = chosen for the target.
+  int64_t blockRows = 0, blockCols = 0;
 };
 
 /// A graph input or output of the compiled model.
@@ -33,11 +36,18 @@ struct TensorSpec {
   llvm::SmallVector<int64_t> shape;
 };
 
-/// What the entry point takes and returns, captured after the graph phase.
+/// What the entry point takes and returns. Inputs and outputs are captured
+/// after the graph phase; params are collected from each target's module,
+/// since a target may lay weights out its own way (the CPU packs matmul
+/// weights into panels).
 struct ModelSignature {
   std::vector<TensorSpec> inputs;
   std::vector<TensorSpec> outputs;
+  /// Every distinct param the weights blob holds: the graph's after the graph
+  /// phase, the targets' once the kernels phase has run.
   std::vector<ParamSpec> params;
+  /// The CPU entry point's params, in argument order.
+  std::vector<ParamSpec> cpuParams;
 };
 
 /// Where the compiled model finds its weights at run time.
@@ -100,10 +110,14 @@ public:
 private:
   mlir::LogicalResult runPhase(mlir::ModuleOp module, Phase phase);
   mlir::LogicalResult captureSignature(mlir::ModuleOp module);
+  mlir::LogicalResult collectTargetParams(mlir::ModuleOp cpuModule);
   mlir::LogicalResult runVulkanKernelsPhase();
+  /// The CPU register block: the options' or the target's.
+  RegisterBlock registerBlock() const;
 
   mlir::OwningOpRef<mlir::ModuleOp> vulkanKernels;
   std::optional<VulkanProgram> vulkanSchedule;
+  std::vector<ParamSpec> vulkanParams;
 
   CompileOptions options;
   ModelSignature modelSignature;

@@ -122,6 +122,20 @@ static std::string shapeString(ArrayRef<int64_t> shape) {
   return s + "]";
 }
 
+/// Whether each dim of `stored` is the product of consecutive dims of
+/// `expanded`, in order (so both view the same row-major bytes).
+static bool isSplitOf(ArrayRef<int64_t> expanded, ArrayRef<int64_t> stored) {
+  size_t e = 0;
+  for (int64_t dim : stored) {
+    int64_t product = 1;
+    while (e < expanded.size() && product < dim)
+      product *= expanded[e++];
+    if (product != dim)
+      return false;
+  }
+  return e == expanded.size();
+}
+
 /// Appends `bytes` (a row-major tensor of shape `stored`) with its dimensions
 /// permuted: result.shape[i] = stored[perm[i]].
 static void appendPermuted(ArrayRef<uint8_t> bytes, ArrayRef<int64_t> stored,
@@ -181,19 +195,29 @@ Expected<WeightsBlob> buildWeightsBlob(ArrayRef<ParamSpec> params,
     if (data.dtype != dtype)
       return fail("the IR expects " + dtype + ", " + origin + " has " +
                   data.dtype);
-    SmallVector<int64_t> stored(param.shape);
+    // The shape the layout's permutation applies to, and whether the stored
+    // tensor has it.
+    SmallVector<int64_t> expanded(param.shape);
     for (auto [i, p] : llvm::enumerate(param.permutation))
-      stored[p] = param.shape[i];
-    if (ArrayRef<int64_t>(data.shape) != ArrayRef<int64_t>(stored))
-      return fail("the IR expects shape " + shapeString(stored) + ", " +
+      expanded[p] = param.shape[i];
+    if (!param.expandedShape.empty()) {
+      expanded.assign(param.expandedShape);
+      if (!isSplitOf(expanded, data.shape))
+        return fail("the IR reads it as " + shapeString(expanded) +
+                    " (its dims split), " + origin + " has " +
+                    shapeString(data.shape));
+    } else if (ArrayRef<int64_t>(data.shape) != ArrayRef<int64_t>(expanded)) {
+      return fail("the IR expects shape " + shapeString(expanded) + ", " +
                   origin + " has " + shapeString(data.shape));
+    }
     if (param.permutation.empty()) {
       if (Error err = appendToBlob(blob, param.name, data.bytes))
         return std::move(err);
       continue;
     }
+    // A reshape of row-major bytes moves nothing: only the permutation does.
     std::vector<uint8_t> permuted;
-    appendPermuted(data.bytes, stored, param.permutation,
+    appendPermuted(data.bytes, expanded, param.permutation,
                    safeTensorsDTypeSize(data.dtype), permuted);
     if (Error err = appendToBlob(blob, param.name, permuted))
       return std::move(err);

@@ -53,12 +53,16 @@ struct WeightsBlob {
 llvm::Error appendToBlob(WeightsBlob &blob, llvm::StringRef name,
                          llvm::ArrayRef<uint8_t> bytes);
 
+/// A parameter as the entry point reads it: the stored tensor `source`,
+/// viewed row-major as `expandedShape` (a split of the stored dims; empty =
+/// the stored shape), then permuted: shape[i] = expanded[permutation[i]].
 struct ParamSpec {
   std::string name;   // blob key
   mlir::Type elementType;
   llvm::SmallVector<int64_t> shape;
   std::string source; // stored tensor's name; empty = `name`
-  llvm::SmallVector<int64_t> permutation; // shape[i] = stored[permutation[i]]
+  llvm::SmallVector<int64_t> expandedShape;
+  llvm::SmallVector<int64_t> permutation;
 
   llvm::StringRef sourceName() const { return source.empty() ? name : source; }
 };

@@ -46,3 +46,47 @@ func.func @odd_sizes(%x: tensor<28x10xf32>) -> tensor<28x10xf32> {
   } -> tensor<28x10xf32>
   return %r : tensor<28x10xf32>
 }
+
+// -----
+
+#a = affine_map<(d0, d1, d2, d3) -> (d1, d3)>
+#bp = affine_map<(d0, d1, d2, d3) -> (d0, d3, d2)>
+#cp = affine_map<(d0, d1, d2, d3) -> (d1, d0, d2)>
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#bias = affine_map<(d0, d1) -> (d1)>
+// A matmul on a packed weight (born-cpu-pack-matmul-weights), viewed
+// unpacked by bias + relu: the 8x16 block of the view is the packed block
+// [8, 1, 16], so the fill and the matmul fuse into the one loop nest, and
+// each reduction step reads 16 contiguous floats of panel j / 16.
+// CHECK-LABEL: func @packed_matmul_bias_relu
+// CHECK: scf.forall (%[[I:.*]], %[[J:.*]]) = (0, 0) to (64, 512) step (8, 16)
+// CHECK: %[[PANEL:.*]] = arith.divui %[[J]], %c16
+// CHECK-NOT: linalg.
+// CHECK: scf.for %[[K:.*]] = %c0 to %c784 step %c1 iter_args({{.*}}) -> ({{.*}}vector<8x16xf32>)
+// CHECK: vector.transfer_read %{{.*}}[%[[PANEL]], %[[K]], %c0]{{.*}} : tensor<32x784x16xf32>, vector<1x16xf32>
+// CHECK-COUNT-8: vector.fma {{.*}} : vector<16xf32>
+// CHECK: arith.maximumf {{.*}} : vector<8x16xf32>
+// CHECK: scf.forall.in_parallel
+// CHECK-NOT: scf.forall
+func.func @packed_matmul_bias_relu(%x: tensor<64x784xf32>, %w: tensor<32x784x16xf32>, %b: tensor<512xf32>) -> tensor<64x512xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<64x512xf32>
+  %ep = tensor.empty() : tensor<64x32x16xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%ep : tensor<64x32x16xf32>) -> tensor<64x32x16xf32>
+  %mp = linalg.generic {indexing_maps = [#a, #bp, #cp], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %w : tensor<64x784xf32>, tensor<32x784x16xf32>) outs(%f : tensor<64x32x16xf32>) {
+  ^bb0(%in: f32, %wi: f32, %out: f32):
+    %p = arith.mulf %in, %wi : f32
+    %s = arith.addf %out, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<64x32x16xf32>
+  %m = tensor.collapse_shape %mp [[0], [1, 2]] : tensor<64x32x16xf32> into tensor<64x512xf32>
+  %r = linalg.generic {indexing_maps = [#id, #bias, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%m, %b : tensor<64x512xf32>, tensor<512xf32>) outs(%e : tensor<64x512xf32>) {
+  ^bb0(%in: f32, %bi: f32, %out: f32):
+    %s = arith.addf %in, %bi : f32
+    %y = arith.maximumf %s, %zero : f32
+    linalg.yield %y : f32
+  } -> tensor<64x512xf32>
+  return %r : tensor<64x512xf32>
+}

@@ -24,8 +24,10 @@ struct LiftParamsPass : born::impl::LiftParamsBase<LiftParamsPass> {
     MLIRContext *ctx = func.getContext();
     llvm::MapVector<StringAttr, SmallVector<born::ParamOp>> byName;
     func.walk([&](born::ParamOp op) {
-      byName[StringAttr::get(ctx, born::paramKey(op.getName(),
-                                                 op.getPermutation()))]
+      byName[StringAttr::get(ctx, born::paramKey(
+                                op.getName(), {},
+                                op.getPermutation().value_or(
+                                    ArrayRef<int64_t>())))]
           .push_back(op);
     });
     if (byName.empty())

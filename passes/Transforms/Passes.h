@@ -12,19 +12,30 @@ namespace born {
 #include "passes/Transforms/Passes.h.inc"
 
 /// Entry-argument attributes set by born-lift-params: the weights-blob key
-/// the argument is fed from and, for a permuted parameter, the stored
-/// tensor's name and the permutation applied to it.
+/// the argument is fed from and, for a parameter laid out differently from
+/// the stored tensor, the stored tensor's name and the layout: the stored
+/// row-major bytes viewed as `born.expanded_shape` (default: the stored
+/// shape), then permuted by `born.permutation` (default: identity).
 inline constexpr llvm::StringLiteral kParamAttrName = "born.param";
 inline constexpr llvm::StringLiteral kParamSourceAttrName = "born.param_source";
+inline constexpr llvm::StringLiteral kExpandedShapeAttrName =
+    "born.expanded_shape";
 inline constexpr llvm::StringLiteral kPermutationAttrName = "born.permutation";
 
-/// The blob key of a parameter: its name, plus the permutation if any.
+/// The blob key of a parameter: its name, plus its layout if any. Empty
+/// arrays mean no reshape / no permutation.
 inline std::string paramKey(llvm::StringRef name,
-                            std::optional<llvm::ArrayRef<int64_t>> perm) {
+                            llvm::ArrayRef<int64_t> expandedShape,
+                            llvm::ArrayRef<int64_t> perm) {
   std::string key = name.str();
-  if (perm) {
+  if (!expandedShape.empty()) {
+    key += ":shape=";
+    for (auto [i, d] : llvm::enumerate(expandedShape))
+      key += (i ? "x" : "") + std::to_string(d);
+  }
+  if (!perm.empty()) {
     key += ":perm=";
-    for (auto [i, p] : llvm::enumerate(*perm))
+    for (auto [i, p] : llvm::enumerate(perm))
       key += (i ? "," : "") + std::to_string(p);
   }
   return key;

@@ -62,10 +62,10 @@ TEST_F(WeightsTest, LaysOutParamsAlignedAndPermuted) {
   WeightSet set;
   ASSERT_FALSE(static_cast<bool>(loadSafeTensors(path, set)));
 
-  ParamSpec a{"a", b.getF32Type(), {2, 3}, "", {}};
-  ParamSpec aT{"a:perm=1,0", b.getF32Type(), {3, 2}, "a", {1, 0}};
+  ParamSpec a{"a", b.getF32Type(), {2, 3}, "", {}, {}};
+  ParamSpec aT{"a:perm=1,0", b.getF32Type(), {3, 2}, "a", {}, {1, 0}};
   // result.shape[i] = stored[perm[i]]: [2,3,2] permuted [2,0,1] -> [2,2,3].
-  ParamSpec bP{"b:perm=2,0,1", b.getF32Type(), {2, 2, 3}, "b", {2, 0, 1}};
+  ParamSpec bP{"b:perm=2,0,1", b.getF32Type(), {2, 2, 3}, "b", {}, {2, 0, 1}};
   llvm::Expected<WeightsBlob> blob =
       buildWeightsBlob({a, aT, bP}, set, path);
   ASSERT_TRUE(static_cast<bool>(blob)) << llvm::toString(blob.takeError());
@@ -89,6 +89,24 @@ TEST_F(WeightsTest, LaysOutParamsAlignedAndPermuted) {
   llvm::sys::fs::remove(path);
 }
 
+TEST_F(WeightsTest, PacksColumnPanels) {
+  // W [K=2, N=4] = 0..7 viewed as [K, N/2, 2], permuted to panels [N/2, K, 2]:
+  // out[jb][k][jj] = W[k][2 jb + jj].
+  std::string path = writeSafeTensors(
+      R"({"w":{"dtype":"F32","shape":[2,4],"data_offsets":[0,32]}})",
+      floatBytes({0, 1, 2, 3, 4, 5, 6, 7}));
+  WeightSet set;
+  ASSERT_FALSE(static_cast<bool>(loadSafeTensors(path, set)));
+  ParamSpec packed{"w:packed", b.getF32Type(), {2, 2, 2}, "w", {2, 2, 2},
+                   {1, 0, 2}};
+  llvm::Expected<WeightsBlob> blob = buildWeightsBlob({packed}, set, path);
+  ASSERT_TRUE(static_cast<bool>(blob)) << llvm::toString(blob.takeError());
+  float expected[] = {0, 1, 4, 5, 2, 3, 6, 7};
+  for (int i = 0; i < 8; ++i)
+    EXPECT_EQ(floatAt(*blob, blob->offsets["w:packed"], i), expected[i]);
+  llvm::sys::fs::remove(path);
+}
+
 TEST_F(WeightsTest, ErrorsNameTheTensor) {
   std::string path = writeSafeTensors(
       R"({"w":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]}})",
@@ -99,13 +117,13 @@ TEST_F(WeightsTest, ErrorsNameTheTensor) {
     llvm::Expected<WeightsBlob> blob = buildWeightsBlob({p}, set, path);
     return blob ? std::string() : llvm::toString(blob.takeError());
   };
-  EXPECT_NE(message({"v", b.getF32Type(), {2, 2}, "", {}})
+  EXPECT_NE(message({"v", b.getF32Type(), {2, 2}, "", {}, {}})
                 .find("parameter 'v': not found in"),
             std::string::npos);
-  EXPECT_NE(message({"w", b.getF16Type(), {2, 2}, "", {}})
+  EXPECT_NE(message({"w", b.getF16Type(), {2, 2}, "", {}, {}})
                 .find("the IR expects F16"),
             std::string::npos);
-  EXPECT_NE(message({"w", b.getF32Type(), {4}, "", {}})
+  EXPECT_NE(message({"w", b.getF32Type(), {4}, "", {}, {}})
                 .find("the IR expects shape [4]"),
             std::string::npos);
   llvm::sys::fs::remove(path);

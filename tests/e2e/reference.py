@@ -60,6 +60,16 @@ def main(out):
     np.save(f"{out}/cnn_input.npy", images.numpy())
     np.save(f"{out}/cnn_ref.npy", cnn(images).detach().numpy())
 
+    # Plain matmuls on weights (tests/e2e/matmul.mlir), in float64.
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((40, 96), dtype=np.float32)
+    b = rng.standard_normal((96, 64), dtype=np.float32)
+    w = rng.standard_normal((48, 64), dtype=np.float32)
+    save_safetensors(f"{out}/matmul.safetensors", {"b": b, "w": w})
+    np.save(f"{out}/matmul_input.npy", a)
+    ref = (a.astype(np.float64) @ b @ w.T.astype(np.float64))
+    np.save(f"{out}/matmul_ref.npy", ref.astype(np.float32))
+
 
 if __name__ == "__main__":
     main(sys.argv[1])

@@ -48,6 +48,11 @@ cl::opt<std::string> targetCpu("target-cpu",
                                cl::desc("LLVM CPU name (default: the host CPU "
                                         "and its features)"),
                                cl::cat(category));
+cl::opt<std::string> registerBlock(
+    "register-block",
+    cl::desc("CPU matmul register block ROWSxCOLS (default: chosen for the "
+             "target CPU), for tuning"),
+    cl::value_desc("8x32"), cl::cat(category));
 cl::opt<std::string> entry("entry", cl::desc("Entry function name"),
                            cl::cat(category));
 cl::opt<std::string> weightsPath(
@@ -123,6 +128,13 @@ int main(int argc, char **argv) {
   options.cpuName = targetCpu;
   options.entry = entry;
   options.quiet = quiet;
+  if (!registerBlock.empty()) {
+    auto [rows, cols] = StringRef(registerBlock).split('x');
+    if (rows.getAsInteger(10, options.blockRows) ||
+        cols.getAsInteger(10, options.blockCols) || options.blockRows <= 0 ||
+        options.blockCols <= 0)
+      return fail("--register-block: expected ROWSxCOLS, e.g. 8x32");
+  }
   SmallVector<StringRef> targetList;
   StringRef(targets).split(targetList, ',');
   options.targetCPU = options.targetVulkan = false;
