@@ -27,6 +27,10 @@ struct ApproximateMathPass
       populateMathF32ExpansionPatterns(patterns, approximated);
       populateMathPolynomialApproximationPatterns(patterns, approximated);
     } else {
+      // The polynomials are f32; narrower floats compute in f32.
+      populateMathF32ExpansionPatterns(patterns, [](StringRef name) {
+        return name == "math.erf" || name == "math.erfc";
+      });
       populatePolynomialApproximateErfPattern(patterns);
       populatePolynomialApproximateErfcPattern(patterns);
     }

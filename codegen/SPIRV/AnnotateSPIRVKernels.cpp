@@ -11,14 +11,19 @@ using namespace mlir;
 
 namespace {
 /// What Born's Vulkan runtime can count on: Vulkan 1.1 accepts SPIR-V 1.3.
-/// Int64 is only required by kernels that touch i64 tensors (spirv-update-vce
-/// drops what a kernel does not use); the runtime enables shaderInt64 when the
-/// device has it.
+/// Int64 (i64 tensors) and Float16 + StorageBuffer16BitAccess (f16 tensors)
+/// are only required by kernels that use them (spirv-update-vce drops what a
+/// kernel does not use); the runtime enables the matching device features
+/// where the device has them and refuses kernels that need missing ones.
 spirv::TargetEnvAttr vulkanTargetEnv(MLIRContext *ctx) {
   auto triple = spirv::VerCapExtAttr::get(
       spirv::Version::V_1_3,
-      {spirv::Capability::Shader, spirv::Capability::Int64},
-      {spirv::Extension::SPV_KHR_storage_buffer_storage_class}, ctx);
+      {spirv::Capability::Shader, spirv::Capability::Int64,
+       spirv::Capability::Float16,
+       spirv::Capability::StorageBuffer16BitAccess},
+      {spirv::Extension::SPV_KHR_storage_buffer_storage_class,
+       spirv::Extension::SPV_KHR_16bit_storage},
+      ctx);
   return spirv::TargetEnvAttr::get(triple,
                                    spirv::getDefaultResourceLimits(ctx),
                                    spirv::ClientAPI::Vulkan);

@@ -213,6 +213,8 @@ private:
   bool createDevice(std::string *error);
   bool createKernels(std::string *error);
   bool createBuffers(const uint8_t *weights, std::string *error);
+  const char *missingFeature(const born_vk_kernel &kernel) const;
+  std::string deviceName() const;
   bool createDescriptorSets(std::string *error);
   bool recordCommands(std::string *error);
   int findMemoryType(uint32_t typeBits, VkMemoryPropertyFlags required,
@@ -231,6 +233,10 @@ private:
   VkDevice device_ = VK_NULL_HANDLE;
   VkQueue queue_ = VK_NULL_HANDLE;
   VkPipelineCache pipelineCache_ = VK_NULL_HANDLE;
+  uint32_t instanceApiVersion_ = VK_API_VERSION_1_0;
+  // Optional features enabled on the device, for the SPIR-V capabilities
+  // kernels may declare.
+  bool shaderInt64_ = false, shaderFloat16_ = false, storageBuffer16_ = false;
   std::vector<Kernel> kernels_;
   std::vector<Buffer> buffers_;
   VkDescriptorPool descriptorPool_ = VK_NULL_HANDLE;
@@ -418,6 +424,7 @@ bool VulkanExecutorImpl::createInstance(std::string *error) {
   app.pApplicationName = model_.name;
   app.pEngineName = "born";
   app.apiVersion = apiVersion;
+  instanceApiVersion_ = apiVersion;
   VkInstanceCreateInfo info{};
   info.sType = VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO;
   info.pApplicationInfo = &app;
@@ -530,16 +537,50 @@ bool VulkanExecutorImpl::createDevice(std::string *error) {
   queueInfo.queueFamilyIndex = queueFamily_;
   queueInfo.queueCount = 1;
   queueInfo.pQueuePriorities = &priority;
-  // Kernels on i64 tensors declare the Int64 capability, which is only valid
-  // with shaderInt64 enabled; enable it wherever the device has it.
-  VkPhysicalDeviceFeatures supported{}, enabled{};
+  // Kernels declare only the capabilities they use (Int64 for i64 tensors,
+  // Float16 and StorageBuffer16BitAccess for f16 ones), each valid only with
+  // its device feature enabled: enable every one the device has, and let
+  // createKernels refuse a kernel that needs a missing one.
+  VkPhysicalDeviceFeatures supported{};
   vkGetPhysicalDeviceFeatures(physicalDevice_, &supported);
-  enabled.shaderInt64 = supported.shaderInt64;
+  VkPhysicalDeviceShaderFloat16Int8Features float16{};
+  float16.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_FLOAT16_INT8_FEATURES;
+  VkPhysicalDevice16BitStorageFeatures storage16{};
+  storage16.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_16BIT_STORAGE_FEATURES;
+  storage16.pNext = &float16;
+  VkPhysicalDeviceFeatures2 features2{};
+  features2.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2;
+  features2.pNext = &storage16;
+  VkPhysicalDeviceProperties properties{};
+  vkGetPhysicalDeviceProperties(physicalDevice_, &properties);
+  // Both feature structs are core in Vulkan 1.2.
+  auto getFeatures2 = reinterpret_cast<PFN_vkGetPhysicalDeviceFeatures2>(
+      vkGetInstanceProcAddr(instance_, "vkGetPhysicalDeviceFeatures2"));
+  bool vulkan12 = getFeatures2 != nullptr &&
+                  properties.apiVersion >= VK_API_VERSION_1_2 &&
+                  instanceApiVersion_ >= VK_API_VERSION_1_2;
+  if (vulkan12)
+    getFeatures2(physicalDevice_, &features2);
+  shaderInt64_ = supported.shaderInt64;
+  shaderFloat16_ = vulkan12 && float16.shaderFloat16;
+  storageBuffer16_ = vulkan12 && storage16.storageBuffer16BitAccess;
+  features2.features = VkPhysicalDeviceFeatures{};
+  features2.features.shaderInt64 = shaderInt64_;
+  storage16 = VkPhysicalDevice16BitStorageFeatures{};
+  storage16.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_16BIT_STORAGE_FEATURES;
+  storage16.pNext = &float16;
+  storage16.storageBuffer16BitAccess = storageBuffer16_;
+  float16 = VkPhysicalDeviceShaderFloat16Int8Features{};
+  float16.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_FLOAT16_INT8_FEATURES;
+  float16.shaderFloat16 = shaderFloat16_;
   VkDeviceCreateInfo info{};
   info.sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO;
   info.queueCreateInfoCount = 1;
   info.pQueueCreateInfos = &queueInfo;
-  info.pEnabledFeatures = &enabled;
+  if (vulkan12)
+    info.pNext = &features2;
+  else
+    info.pEnabledFeatures = &features2.features;
   BORN_VK_CHECK(vkCreateDevice, physicalDevice_, &info, nullptr, &device_);
   const char *missing = nullptr;
 #define BORN_VK_LOAD_DEVICE(name) BORN_VK_LOAD(vkGetDeviceProcAddr, device_, name)
@@ -559,6 +600,35 @@ bool VulkanExecutorImpl::createDevice(std::string *error) {
   return true;
 }
 
+// The first optional feature a kernel's OpCapability instructions need that
+// the device did not enable, or nullptr.
+const char *VulkanExecutorImpl::missingFeature(const born_vk_kernel &kernel) const {
+  constexpr uint32_t kOpCapability = 17, kFloat16 = 9, kInt64 = 11,
+                     kStorageBuffer16BitAccess = 4433;
+  for (uint64_t i = 5; i < kernel.spirv_words;) {
+    uint32_t count = kernel.spirv[i] >> 16, opcode = kernel.spirv[i] & 0xffff;
+    if (count == 0)
+      break;
+    if (opcode == kOpCapability && i + 1 < kernel.spirv_words) {
+      uint32_t capability = kernel.spirv[i + 1];
+      if (capability == kFloat16 && !shaderFloat16_)
+        return "shaderFloat16";
+      if (capability == kInt64 && !shaderInt64_)
+        return "shaderInt64";
+      if (capability == kStorageBuffer16BitAccess && !storageBuffer16_)
+        return "storageBuffer16BitAccess";
+    }
+    i += count;
+  }
+  return nullptr;
+}
+
+std::string VulkanExecutorImpl::deviceName() const {
+  VkPhysicalDeviceProperties properties{};
+  vkGetPhysicalDeviceProperties(physicalDevice_, &properties);
+  return properties.deviceName;
+}
+
 bool VulkanExecutorImpl::createKernels(std::string *error) {
   kernels_.resize(program_.num_kernels);
   for (uint32_t k = 0; k < program_.num_kernels; ++k) {
@@ -566,6 +636,11 @@ bool VulkanExecutorImpl::createKernels(std::string *error) {
     Kernel &kernel = kernels_[k];
     std::string where = format(" (kernel %u '%s')", k, desc.entry);
 
+    if (const char *feature = missingFeature(desc)) {
+      *error = format("kernel %u '%s' needs the Vulkan feature %s, which %s lacks", k,
+                      desc.entry, feature, deviceName().c_str());
+      return false;
+    }
     VkShaderModuleCreateInfo moduleInfo{};
     moduleInfo.sType = VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO;
     moduleInfo.codeSize = static_cast<size_t>(desc.spirv_words) * 4;
