@@ -17,13 +17,6 @@ using namespace mlir;
 namespace born {
 namespace {
 
-std::string shapeString(llvm::ArrayRef<int64_t> shape) {
-  std::string s = "[";
-  for (size_t i = 0; i < shape.size(); ++i)
-    s += (i ? ", " : "") + std::to_string(shape[i]);
-  return s + "]";
-}
-
 /// One call of an operation function: finds the operands' graph and checks
 /// them. Converts to false when an operand is invalid (the reason is recorded
 /// already, or is recorded here).

@@ -1,5 +1,7 @@
 #include "compiler/Weights/Weights.h"
 
+#include "dialects/born/IR/BornOps.h"
+
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/Support/JSON.h"
 
@@ -115,12 +117,6 @@ Error loadSafeTensors(StringRef path, WeightSet &set) {
   return Error::success();
 }
 
-static std::string shapeString(ArrayRef<int64_t> shape) {
-  std::string s = "[";
-  for (size_t i = 0; i < shape.size(); ++i)
-    s += (i ? ", " : "") + std::to_string(shape[i]);
-  return s + "]";
-}
 
 /// Whether each dim of `stored` is the product of consecutive dims of
 /// `expanded`, in order (so both view the same row-major bytes).

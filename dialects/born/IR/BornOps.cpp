@@ -26,14 +26,14 @@ std::optional<SmallVector<int64_t>> born::broadcastShapes(ArrayRef<int64_t> a,
   return out;
 }
 
-namespace {
-std::string shapeString(ArrayRef<int64_t> shape) {
+std::string born::shapeString(ArrayRef<int64_t> shape) {
   std::string s = "[";
   for (auto [i, d] : llvm::enumerate(shape))
     s += (i ? ", " : "") + std::to_string(d);
   return s + "]";
 }
 
+namespace {
 RankedTensorType rankedType(Value v) {
   return cast<RankedTensorType>(v.getType());
 }

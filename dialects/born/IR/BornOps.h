@@ -15,6 +15,9 @@
 #include "dialects/born/IR/BornOps.h.inc"
 
 namespace born {
+/// "[2, 3, 4]": how diagnostics print a static shape.
+std::string shapeString(llvm::ArrayRef<int64_t> shape);
+
 /// NumPy broadcast of two static shapes; std::nullopt if incompatible.
 std::optional<llvm::SmallVector<int64_t>>
 broadcastShapes(llvm::ArrayRef<int64_t> a, llvm::ArrayRef<int64_t> b);
