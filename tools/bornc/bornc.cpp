@@ -1,6 +1,7 @@
 // bornc: compiles a model to a standalone executable, an object file with a
 // C header, or any intermediate form.
 #include "compiler/Driver/Compiler.h"
+#include "compiler/ONNX/Importer.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
@@ -19,7 +20,7 @@ namespace {
 enum class Emit { Exe, Obj, MLIR, LLVM, SPIRV };
 
 cl::OptionCategory category("bornc options");
-cl::opt<std::string> inputPath(cl::Positional, cl::desc("<model.mlir>"),
+cl::opt<std::string> inputPath(cl::Positional, cl::desc("<model.onnx | model.mlir>"),
                                cl::Required, cl::cat(category));
 cl::opt<std::string> outputPath("o", cl::desc("Output file ('-' = stdout for "
                                               "text forms)"),
@@ -63,6 +64,15 @@ cl::opt<bool> externalWeights(
     cl::desc("Write weights to OUTPUT.weights (mmapped at run time) instead "
              "of embedding them"),
     cl::cat(category));
+cl::list<std::string> inputShapes(
+    "input-shape",
+    cl::desc("ONNX: static shape of an input with symbolic dimensions"),
+    cl::value_desc("NAME=1x3x224x224"), cl::cat(category));
+cl::list<std::string> boundInputs(
+    "bind-input",
+    cl::desc("ONNX: make an input a constant read from a TensorProto (.pb) "
+             "file, for inputs that determine shapes"),
+    cl::value_desc("NAME=FILE"), cl::cat(category));
 cl::opt<bool> quiet("q", cl::desc("No progress on stderr"), cl::cat(category));
 
 int fail(const Twine &msg) {
@@ -175,10 +185,15 @@ int main(int argc, char **argv) {
   }
 
   StringRef ext = sys::path::extension(inputPath);
-  if (ext == ".onnx" || ext == ".gguf")
-    return fail(inputPath + ": " + ext.drop_front() +
-                " import is not implemented yet; bornc reads born-dialect "
-                "IR (.mlir)");
+  bool isONNX = ext == ".onnx";
+  if (ext == ".gguf")
+    return fail(inputPath + ": gguf import is not implemented yet; bornc "
+                "reads ONNX models (.onnx) and born-dialect IR (.mlir)");
+  if (!isONNX && (!inputShapes.empty() || !boundInputs.empty()))
+    return fail("--input-shape and --bind-input apply to ONNX models only");
+  if (isONNX && !weightsPath.empty())
+    return fail("--weights does not apply to ONNX models: their weights are "
+                "the model's initializers");
   bool textOutput = emit == Emit::MLIR || emit == Emit::LLVM;
   if (outputPath.empty()) {
     if (!textOutput)
@@ -195,14 +210,34 @@ int main(int argc, char **argv) {
   SourceMgr sourceMgr;
   mlir::SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
   std::string error;
-  auto file = mlir::openInputFile(inputPath, &error);
-  if (!file)
-    return fail(error);
-  sourceMgr.AddNewSourceBuffer(std::move(file), SMLoc());
-  mlir::OwningOpRef<mlir::ModuleOp> module =
-      mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
-  if (!module)
-    return 1;
+  mlir::OwningOpRef<mlir::ModuleOp> module;
+  // Weights: the ONNX model's initializers, or a SafeTensors file.
+  born::WeightSet weightSet;
+  if (isONNX) {
+    born::onnx::ImportOptions importOptions;
+    for (const std::string &spec : inputShapes)
+      if (Error err = born::onnx::parseInputShape(spec, importOptions))
+        return fail(std::move(err));
+    for (StringRef spec : boundInputs) {
+      auto [name, file] = spec.split('=');
+      if (name.empty() || file.empty())
+        return fail("--bind-input expects NAME=FILE, got '" + spec + "'");
+      importOptions.boundInputs[name] = file.str();
+    }
+    auto imported =
+        born::onnx::importModel(inputPath, context, importOptions, weightSet);
+    if (!imported)
+      return fail(imported.takeError());
+    module = std::move(*imported);
+  } else {
+    auto file = mlir::openInputFile(inputPath, &error);
+    if (!file)
+      return fail(error);
+    sourceMgr.AddNewSourceBuffer(std::move(file), SMLoc());
+    module = mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
+    if (!module)
+      return 1;
+  }
 
   born::Compiler compiler(options);
   if (failed(compiler.runPhases(*module)))
@@ -233,8 +268,7 @@ int main(int argc, char **argv) {
   if (emit == Emit::SPIRV)
     return writeSPIRV(*compiler.vulkanProgram(), outputPath) ? 0 : 1;
 
-  // Weights: from a SafeTensors file; checked against the params' types.
-  born::WeightSet weightSet;
+  // SafeTensors weights are checked against the params' types.
   if (!weightsPath.empty())
     if (Error err = born::loadSafeTensors(weightsPath, weightSet))
       return fail(std::move(err));

@@ -1,0 +1,375 @@
+//===- Elementwise.cpp - ONNX math, activations, logic and casts ----------===//
+#include "compiler/ONNX/NodeContext.h"
+#include "compiler/ONNX/TensorProto.h"
+
+#include "onnx.pb.h"
+
+#include <cmath>
+
+using namespace mlir;
+
+namespace born::onnx {
+namespace {
+
+/// The two inputs of a binary op, checked to have one element type.
+LogicalResult binaryOperands(NodeContext &ctx, Value &lhs, Value &rhs) {
+  lhs = ctx.input(0);
+  rhs = ctx.input(1);
+  if (!lhs || !rhs)
+    return failure();
+  if (NodeContext::elementType(lhs) != NodeContext::elementType(rhs))
+    return ctx.error("operand types differ: " +
+                     typeString(lhs.getType()) + " and " +
+                     typeString(rhs.getType()));
+  return success();
+}
+
+template <typename OpT>
+ImportFn binary() {
+  return [](NodeContext &ctx) -> LogicalResult {
+    Value lhs, rhs;
+    if (failed(binaryOperands(ctx, lhs, rhs)))
+      return failure();
+    FailureOr<Value> result = ctx.make<OpT>(lhs, rhs);
+    if (failed(result))
+      return failure();
+    ctx.setOutput(0, *result);
+    return success();
+  };
+}
+
+ImportFn compare(CmpPredicate predicate) {
+  return [predicate](NodeContext &ctx) -> LogicalResult {
+    Value lhs, rhs;
+    if (failed(binaryOperands(ctx, lhs, rhs)))
+      return failure();
+    if (NodeContext::elementType(lhs).isInteger(1)) {
+      // Bools compare as integers.
+      Type i8 = ctx.b.getIntegerType(8);
+      FailureOr<Value> l = ctx.cast(lhs, i8), r = ctx.cast(rhs, i8);
+      if (failed(l) || failed(r))
+        return failure();
+      lhs = *l;
+      rhs = *r;
+    }
+    FailureOr<Value> result = ctx.make<CmpOp>(predicate, lhs, rhs);
+    if (failed(result))
+      return failure();
+    ctx.setOutput(0, *result);
+    return success();
+  };
+}
+
+template <typename OpT>
+ImportFn unary(bool floatOnly) {
+  return [floatOnly](NodeContext &ctx) -> LogicalResult {
+    Value x = ctx.input(0);
+    if (!x || (floatOnly && failed(ctx.requireFloat(x, "input"))))
+      return failure();
+    FailureOr<Value> result = ctx.make<OpT>(x);
+    if (failed(result))
+      return failure();
+    ctx.setOutput(0, *result);
+    return success();
+  };
+}
+
+/// Sum, Mean, Max, Min: variadic, broadcasting.
+template <typename OpT>
+ImportFn variadic(bool mean = false) {
+  return [mean](NodeContext &ctx) -> LogicalResult {
+    Value acc = ctx.input(0);
+    if (!acc)
+      return failure();
+    for (int64_t i = 1; i < ctx.numInputs(); ++i) {
+      Value next = ctx.input(i);
+      if (!next)
+        return failure();
+      FailureOr<Value> r = ctx.make<OpT>(acc, next);
+      if (failed(r))
+        return failure();
+      acc = *r;
+    }
+    if (mean && ctx.numInputs() > 1) {
+      FailureOr<Value> r = ctx.make<DivOp>(
+          acc, ctx.scalar(NodeContext::elementType(acc), ctx.numInputs()));
+      if (failed(r))
+        return failure();
+      acc = *r;
+    }
+    ctx.setOutput(0, acc);
+    return success();
+  };
+}
+
+/// y = f(x) built from born ops on x and scalars of x's element type.
+using Formula = std::function<FailureOr<Value>(NodeContext &, Value)>;
+ImportFn formula(Formula f) {
+  return [f](NodeContext &ctx) -> LogicalResult {
+    Value x = ctx.input(0);
+    if (!x || failed(ctx.requireFloat(x, "input")))
+      return failure();
+    FailureOr<Value> y = f(ctx, x);
+    if (failed(y))
+      return failure();
+    ctx.setOutput(0, *y);
+    return success();
+  };
+}
+
+// Small combinators so the activation formulas read like their definitions.
+struct Ops {
+  NodeContext &ctx;
+  Type t;
+  Value c(double v) { return ctx.scalar(t, v); }
+  template <typename OpT> FailureOr<Value> bin(FailureOr<Value> a, FailureOr<Value> b) {
+    if (failed(a) || failed(b))
+      return failure();
+    return ctx.make<OpT>(*a, *b);
+  }
+  template <typename OpT> FailureOr<Value> un(FailureOr<Value> a) {
+    if (failed(a))
+      return failure();
+    return ctx.make<OpT>(*a);
+  }
+  FailureOr<Value> add(FailureOr<Value> a, FailureOr<Value> b) { return bin<AddOp>(a, b); }
+  FailureOr<Value> sub(FailureOr<Value> a, FailureOr<Value> b) { return bin<SubOp>(a, b); }
+  FailureOr<Value> mul(FailureOr<Value> a, FailureOr<Value> b) { return bin<MulOp>(a, b); }
+  FailureOr<Value> div(FailureOr<Value> a, FailureOr<Value> b) { return bin<DivOp>(a, b); }
+  FailureOr<Value> max(FailureOr<Value> a, FailureOr<Value> b) { return bin<MaxOp>(a, b); }
+  FailureOr<Value> min(FailureOr<Value> a, FailureOr<Value> b) { return bin<MinOp>(a, b); }
+  FailureOr<Value> where(FailureOr<Value> cond, FailureOr<Value> a, FailureOr<Value> b) {
+    if (failed(cond) || failed(a) || failed(b))
+      return failure();
+    return ctx.make<WhereOp>(*cond, *a, *b);
+  }
+  FailureOr<Value> cmp(CmpPredicate p, FailureOr<Value> a, FailureOr<Value> b) {
+    if (failed(a) || failed(b))
+      return failure();
+    return ctx.make<CmpOp>(p, *a, *b);
+  }
+};
+
+LogicalResult importClip(NodeContext &ctx) {
+  Value x = ctx.input(0);
+  if (!x)
+    return failure();
+  Type t = NodeContext::elementType(x);
+  Value lo, hi;
+  if (ctx.opset < 11) {
+    if (ctx.hasAttr("min"))
+      lo = ctx.scalar(t, ctx.attrFloat("min", 0));
+    if (ctx.hasAttr("max"))
+      hi = ctx.scalar(t, ctx.attrFloat("max", 0));
+  } else {
+    lo = ctx.optionalInput(1);
+    hi = ctx.optionalInput(2);
+  }
+  Value y = x;
+  if (lo) {
+    FailureOr<Value> r = ctx.make<MaxOp>(y, lo);
+    if (failed(r))
+      return failure();
+    y = *r;
+  }
+  if (hi) {
+    FailureOr<Value> r = ctx.make<MinOp>(y, hi);
+    if (failed(r))
+      return failure();
+    y = *r;
+  }
+  ctx.setOutput(0, y);
+  return success();
+}
+
+LogicalResult importCast(NodeContext &ctx, Type to) {
+  Value x = ctx.input(0);
+  if (!x)
+    return failure();
+  FailureOr<Value> y = ctx.cast(x, to);
+  if (failed(y))
+    return failure();
+  ctx.setOutput(0, *y);
+  return success();
+}
+
+LogicalResult importPow(NodeContext &ctx) {
+  Value x = ctx.input(0), e = ctx.input(1);
+  if (!x || !e || failed(ctx.requireFloat(x, "base")))
+    return failure();
+  FailureOr<Value> ec = ctx.cast(e, NodeContext::elementType(x));
+  if (failed(ec))
+    return failure();
+  FailureOr<Value> y = ctx.make<PowOp>(x, *ec);
+  if (failed(y))
+    return failure();
+  ctx.setOutput(0, *y);
+  return success();
+}
+
+} // namespace
+
+void registerElementwiseOps(OpTable &t) {
+  t.add("Add", binary<AddOp>());
+  t.add("Sub", binary<SubOp>());
+  t.add("Mul", binary<MulOp>());
+  t.add("Div", binary<DivOp>());
+  t.add("Pow", importPow);
+  t.add("Max", variadic<MaxOp>());
+  t.add("Min", variadic<MinOp>());
+  t.add("Sum", variadic<AddOp>());
+  t.add("Mean", variadic<AddOp>(/*mean=*/true));
+  t.add("Equal", compare(CmpPredicate::eq));
+  t.add("Less", compare(CmpPredicate::lt));
+  t.add("LessOrEqual", compare(CmpPredicate::le));
+  t.add("Greater", compare(CmpPredicate::gt));
+  t.add("GreaterOrEqual", compare(CmpPredicate::ge));
+  t.add("Where", [](NodeContext &ctx) -> LogicalResult {
+    Value c = ctx.input(0), a = ctx.input(1), b = ctx.input(2);
+    if (!c || !a || !b)
+      return failure();
+    FailureOr<Value> y = ctx.make<WhereOp>(c, a, b);
+    if (failed(y))
+      return failure();
+    ctx.setOutput(0, *y);
+    return success();
+  });
+
+  t.add("Neg", unary<NegOp>(false));
+  t.add("Abs", unary<AbsOp>(false));
+  t.add("Relu", unary<ReluOp>(false));
+  t.add("Exp", unary<ExpOp>(true));
+  t.add("Log", unary<LogOp>(true));
+  t.add("Sqrt", unary<SqrtOp>(true));
+  t.add("Tanh", unary<TanhOp>(true));
+  t.add("Sigmoid", unary<SigmoidOp>(true));
+  t.add("Erf", unary<ErfOp>(true));
+  t.add("Identity", [](NodeContext &ctx) -> LogicalResult {
+    Value x = ctx.input(0);
+    if (!x)
+      return failure();
+    ctx.setOutput(0, x);
+    return success();
+  });
+  t.add("Clip", importClip);
+  t.add("Cast", [](NodeContext &ctx) -> LogicalResult {
+    int64_t to = ctx.attrInt("to", 0);
+    Type type = elementType(ctx.b.getContext(), int32_t(to));
+    if (!type)
+      return ctx.unsupported("cast to " + typeName(int32_t(to)));
+    return importCast(ctx, type);
+  });
+  t.add("CastLike", [](NodeContext &ctx) -> LogicalResult {
+    Value like = ctx.input(1);
+    if (!like)
+      return failure();
+    return importCast(ctx, NodeContext::elementType(like));
+  });
+
+  t.add("Reciprocal", formula([](NodeContext &ctx, Value x) {
+    Ops o{ctx, NodeContext::elementType(x)};
+    return o.div(o.c(1), x);
+  }));
+  t.add("LeakyRelu", formula([](NodeContext &ctx, Value x) {
+    Ops o{ctx, NodeContext::elementType(x)};
+    return o.where(o.cmp(CmpPredicate::lt, x, o.c(0)),
+                   o.mul(x, o.c(ctx.attrFloat("alpha", 0.01))), x);
+  }));
+  t.add("PRelu", [](NodeContext &ctx) -> LogicalResult {
+    Value x = ctx.input(0), slope = ctx.input(1);
+    if (!x || !slope)
+      return failure();
+    Ops o{ctx, NodeContext::elementType(x)};
+    FailureOr<Value> y =
+        o.where(o.cmp(CmpPredicate::lt, x, o.c(0)), o.mul(x, slope), x);
+    if (failed(y))
+      return failure();
+    ctx.setOutput(0, *y);
+    return success();
+  });
+  t.add("Elu", formula([](NodeContext &ctx, Value x) {
+    Ops o{ctx, NodeContext::elementType(x)};
+    double alpha = ctx.attrFloat("alpha", 1.0);
+    return o.where(o.cmp(CmpPredicate::lt, x, o.c(0)),
+                   o.mul(o.c(alpha), o.sub(o.un<ExpOp>(x), o.c(1))), x);
+  }));
+  t.add("Celu", formula([](NodeContext &ctx, Value x) {
+    Ops o{ctx, NodeContext::elementType(x)};
+    double alpha = ctx.attrFloat("alpha", 1.0);
+    // max(0, x) + min(0, alpha * (exp(x / alpha) - 1))
+    return o.add(o.max(x, o.c(0)),
+                 o.min(o.c(0), o.mul(o.c(alpha),
+                                     o.sub(o.un<ExpOp>(o.div(x, o.c(alpha))),
+                                           o.c(1)))));
+  }));
+  t.add("Selu", formula([](NodeContext &ctx, Value x) {
+    Ops o{ctx, NodeContext::elementType(x)};
+    double alpha = ctx.attrFloat("alpha", 1.67326319217681884765625);
+    double gamma = ctx.attrFloat("gamma", 1.05070102214813232421875);
+    return o.mul(o.c(gamma),
+                 o.where(o.cmp(CmpPredicate::le, x, o.c(0)),
+                         o.mul(o.c(alpha), o.sub(o.un<ExpOp>(x), o.c(1))), x));
+  }));
+  t.add("HardSigmoid", formula([](NodeContext &ctx, Value x) {
+    Ops o{ctx, NodeContext::elementType(x)};
+    double alpha = ctx.attrFloat("alpha", 0.2), beta = ctx.attrFloat("beta", 0.5);
+    return o.max(o.c(0), o.min(o.c(1), o.add(o.mul(o.c(alpha), x), o.c(beta))));
+  }));
+  t.add("HardSwish", formula([](NodeContext &ctx, Value x) {
+    Ops o{ctx, NodeContext::elementType(x)};
+    return o.mul(x, o.max(o.c(0), o.min(o.c(1), o.add(o.mul(o.c(1.0 / 6), x),
+                                                       o.c(0.5)))));
+  }));
+  t.add("Softplus", formula([](NodeContext &ctx, Value x) {
+    Ops o{ctx, NodeContext::elementType(x)};
+    // log(1 + exp(x)) = max(x, 0) + log(1 + exp(-|x|)), stable for large |x|.
+    return o.add(o.max(x, o.c(0)),
+                 o.un<LogOp>(o.add(o.c(1), o.un<ExpOp>(o.un<NegOp>(o.un<AbsOp>(x))))));
+  }));
+  t.add("Softsign", formula([](NodeContext &ctx, Value x) {
+    Ops o{ctx, NodeContext::elementType(x)};
+    return o.div(x, o.add(o.c(1), o.un<AbsOp>(x)));
+  }));
+  t.add("Mish", formula([](NodeContext &ctx, Value x) {
+    Ops o{ctx, NodeContext::elementType(x)};
+    auto softplus = o.add(o.max(x, o.c(0)),
+                          o.un<LogOp>(o.add(o.c(1), o.un<ExpOp>(o.un<NegOp>(o.un<AbsOp>(x))))));
+    return o.mul(x, o.un<TanhOp>(softplus));
+  }));
+  t.add("ThresholdedRelu", formula([](NodeContext &ctx, Value x) {
+    Ops o{ctx, NodeContext::elementType(x)};
+    return o.where(o.cmp(CmpPredicate::gt, x, o.c(ctx.attrFloat("alpha", 1.0))),
+                   x, o.c(0));
+  }));
+  t.add("Shrink", formula([](NodeContext &ctx, Value x) {
+    Ops o{ctx, NodeContext::elementType(x)};
+    double lambd = ctx.attrFloat("lambd", 0.5), bias = ctx.attrFloat("bias", 0);
+    return o.where(o.cmp(CmpPredicate::lt, x, o.c(-lambd)), o.add(x, o.c(bias)),
+                   o.where(o.cmp(CmpPredicate::gt, x, o.c(lambd)),
+                           o.sub(x, o.c(bias)), o.c(0)));
+  }));
+  t.add("Gelu", formula([](NodeContext &ctx, Value x) -> FailureOr<Value> {
+    std::string approximate = ctx.attrString("approximate", "none");
+    if (approximate != "none" && approximate != "tanh")
+      return ctx.unsupported("approximate='" + approximate + "'");
+    return ctx.make<GeluOp>(x, approximate == "tanh");
+  }), 20);
+  t.add("Dropout", [](NodeContext &ctx) -> LogicalResult {
+    // Inference: the identity, and a mask of ones. training_mode must be
+    // false (a constant) for that to hold.
+    Value x = ctx.input(0);
+    if (!x)
+      return failure();
+    if (ctx.hasInput(2)) {
+      std::optional<DenseElementsAttr> training = ctx.constantInput(2);
+      if (!training || training->getSplatValue<bool>())
+        return ctx.unsupported("training_mode other than a constant false");
+    }
+    ctx.setOutput(0, x);
+    if (ctx.hasOutput(1))
+      ctx.setOutput(1, ctx.scalar(ctx.b.getI1Type(), 1, NodeContext::shape(x)));
+    return success();
+  });
+}
+
+} // namespace born::onnx
