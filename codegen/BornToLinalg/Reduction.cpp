@@ -19,6 +19,10 @@ TypedAttr initialValue(ReduceKind kind, Type elementType) {
     return lowestValueAttr(elementType);
   case ReduceKind::min:
     return highestValueAttr(elementType);
+  case ReduceKind::prod:
+    return isa<FloatType>(elementType)
+               ? TypedAttr(FloatAttr::get(elementType, 1.0))
+               : TypedAttr(IntegerAttr::get(elementType, 1));
   case ReduceKind::sum:
   case ReduceKind::mean:
     break;
@@ -35,6 +39,9 @@ Value combine(ReduceKind kind, OpBuilder &b, Location loc, Value x, Value acc) {
   case ReduceKind::min:
     return fp ? arith::MinimumFOp::create(b, loc, x, acc).getResult()
               : arith::MinSIOp::create(b, loc, x, acc).getResult();
+  case ReduceKind::prod:
+    return fp ? arith::MulFOp::create(b, loc, x, acc).getResult()
+              : arith::MulIOp::create(b, loc, x, acc).getResult();
   case ReduceKind::sum:
   case ReduceKind::mean:
     break;
@@ -83,7 +90,11 @@ struct ReduceToLinalg : OpConversionPattern<born::ReduceOp> {
       result =
           createElementwise(rewriter, loc, tensorType(result), result,
                             [&](OpBuilder &b, Location l, ValueRange args) {
-                              return arith::DivFOp::create(b, l, args[0], n);
+                              if (isa<FloatType>(n.getType()))
+                                return arith::DivFOp::create(b, l, args[0], n)
+                                    .getResult();
+                              return arith::DivSIOp::create(b, l, args[0], n)
+                                  .getResult();
                             });
     }
     // keepdims: only unit dimensions come back.

@@ -229,6 +229,14 @@ FailureOr<Value> NodeContext::finish(OperationState &state, bool inferType) {
     return error("cannot build " + state.name.getStringRef() + ": " +
                  diagnostics);
   }
+  // Empty results are constants: nothing to compute, and codegen need not
+  // see zero-size tensors.
+  auto resultType = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+  if (op->getNumResults() == 1 && resultType &&
+      resultType.getNumElements() == 0) {
+    op->erase();
+    return constant(DenseElementsAttr::get(resultType, ArrayRef<Attribute>()));
+  }
   SmallVector<Value, 1> folded;
   if (succeeded(b.tryFold(op, folded)) && !folded.empty()) {
     op->erase();

@@ -285,12 +285,13 @@ def Born_Pool2DOp : Born_Op<"pool2d", [Pure, InferTypeOpAdaptor]> {
 
 def Born_ReduceKindAttr : I64EnumAttr<"ReduceKind", "reduction", [
     I64EnumAttrCase<"sum", 0>, I64EnumAttrCase<"mean", 1>,
-    I64EnumAttrCase<"max", 2>, I64EnumAttrCase<"min", 3>]> {
+    I64EnumAttrCase<"max", 2>, I64EnumAttrCase<"min", 3>,
+    I64EnumAttrCase<"prod", 4>]> {
   let cppNamespace = "::born";
 }
 
 def Born_ReduceOp : Born_Op<"reduce", [Pure, InferTypeOpAdaptor]> {
-  let summary = "sum, mean, max or min over a set of axes";
+  let summary = "sum, mean, max, min or product over a set of axes";
   let description = [{
     Reduces `input` over `axes` (distinct, in `[0, rank)`). With `keepdims`
     the reduced dimensions stay with size 1; otherwise they are removed.
