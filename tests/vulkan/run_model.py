@@ -14,7 +14,8 @@ import sys
 
 import numpy as np
 
-SAFETENSORS_DTYPES = {np.float32: "F32", np.int32: "I32", np.int64: "I64",
+SAFETENSORS_DTYPES = {np.float32: "F32", np.float64: "F64", np.int32: "I32",
+                      np.int64: "I64", np.int16: "I16", np.int8: "I8",
                       np.bool_: "BOOL"}
 
 
@@ -172,11 +173,29 @@ def math(rng):
         [v.astype(np.int32) for v in ints] + [p & q, p | q, p ^ q, ~p])
 
 
+def dtypes(rng):
+    a = rng.integers(-2**15, 2**15, (4, 33)).astype(np.int16)
+    b = rng.integers(-128, 128, 33).astype(np.int8)
+    # |x| < 128: wider floats to i8 are undefined.
+    x = np.clip(rng.standard_normal((4, 33)) * 40, -127.9, 127.9)
+    x[0, :6] = [0.5, 1.5, 2.5, -0.5, -2.5, -127.9]
+    k = rng.integers(1, 300, 33).astype(np.int16) * rng.choice([-1, 1], 33)
+    k = k.astype(np.int16)
+    return [a, b, x], {"k": k}, [
+        a * k, np.fmod(a, k), ~b, np.sin(x), np.round(x),
+        np.trunc(x).astype(np.int8), a.astype(np.float32), x.sum(1),
+        a > b.astype(np.int16)]
+
+
+# Models whose element types the Vulkan target does not offer.
+CPU_ONLY = {"dtypes"}
+
 MODELS = {"mlp2": mlp2, "ints": ints, "reduce": reduce,
           "elementwise": elementwise, "softmax": softmax,
           "layer_norm": layer_norm, "pool": pool, "gather": gather,
           "concat": concat, "slice": slice, "argmax": argmax,
-          "select": select, "math": math}
+          "select": select, "math": math,
+          "dtypes": dtypes}
 
 
 def main():
@@ -191,7 +210,7 @@ def main():
     save_safetensors(weights_path, weights)
     exe = os.path.join(work, name)
     weights_args = ["--weights", weights_path] if weights else []
-    devices = ["cpu", "vulkan"]
+    devices = ["cpu"] if name in CPU_ONLY else ["cpu", "vulkan"]
     subprocess.run([bornc, "-q", os.path.join(source_dir, name + ".mlir"),
                     "--target=" + ",".join(devices), *weights_args, "-o", exe],
                    check=True)
