@@ -58,6 +58,26 @@ Value scalarOf(born::MinOp, OpBuilder &b, Location loc, ValueRange args) {
   return floatOrInt<arith::MinimumFOp, arith::MinSIOp>(b, loc, args[0],
                                                        args[1]);
 }
+// remf is C's fmod and remsi C's %: both take the sign of the dividend.
+Value scalarOf(born::RemOp, OpBuilder &b, Location loc, ValueRange args) {
+  return floatOrInt<arith::RemFOp, arith::RemSIOp>(b, loc, args[0], args[1]);
+}
+// On i1 the bitwise ops are the logical ones.
+Value scalarOf(born::AndOp, OpBuilder &b, Location loc, ValueRange args) {
+  return arith::AndIOp::create(b, loc, args[0], args[1]);
+}
+Value scalarOf(born::OrOp, OpBuilder &b, Location loc, ValueRange args) {
+  return arith::OrIOp::create(b, loc, args[0], args[1]);
+}
+Value scalarOf(born::XorOp, OpBuilder &b, Location loc, ValueRange args) {
+  return arith::XOrIOp::create(b, loc, args[0], args[1]);
+}
+Value scalarOf(born::NotOp, OpBuilder &b, Location loc, ValueRange args) {
+  Type t = args[0].getType();
+  Value ones = arith::ConstantOp::create(
+      b, loc, b.getIntegerAttr(t, APInt::getAllOnes(t.getIntOrFloatBitWidth())));
+  return arith::XOrIOp::create(b, loc, args[0], ones);
+}
 
 Value scalarOf(born::NegOp, OpBuilder &b, Location loc, ValueRange args) {
   Value x = args[0];
@@ -92,6 +112,49 @@ Value scalarOf(born::SigmoidOp, OpBuilder &b, Location loc, ValueRange args) {
 Value scalarOf(born::SiluOp, OpBuilder &b, Location loc, ValueRange args) {
   return arith::MulFOp::create(b, loc, args[0], sigmoid(b, loc, args[0]));
 }
+
+// Float functions that map one-to-one onto a math op.
+#define BORN_MATH_UNARY(BORN_OP, MATH_OP)                                      \
+  Value scalarOf(born::BORN_OP, OpBuilder &b, Location loc, ValueRange args) { \
+    return math::MATH_OP::create(b, loc, args[0]);                             \
+  }
+BORN_MATH_UNARY(SinOp, SinOp)
+BORN_MATH_UNARY(CosOp, CosOp)
+BORN_MATH_UNARY(TanOp, TanOp)
+BORN_MATH_UNARY(AsinOp, AsinOp)
+BORN_MATH_UNARY(AcosOp, AcosOp)
+BORN_MATH_UNARY(AtanOp, AtanOp)
+BORN_MATH_UNARY(SinhOp, SinhOp)
+BORN_MATH_UNARY(CoshOp, CoshOp)
+BORN_MATH_UNARY(AsinhOp, AsinhOp)
+BORN_MATH_UNARY(AcoshOp, AcoshOp)
+BORN_MATH_UNARY(AtanhOp, AtanhOp)
+BORN_MATH_UNARY(FloorOp, FloorOp)
+BORN_MATH_UNARY(CeilOp, CeilOp)
+BORN_MATH_UNARY(RoundOp, RoundEvenOp)
+BORN_MATH_UNARY(TruncOp, TruncOp)
+#undef BORN_MATH_UNARY
+
+Value scalarOf(born::SignOp, OpBuilder &b, Location loc, ValueRange args) {
+  Value x = args[0];
+  Type t = x.getType();
+  Value zero = createScalar(b, loc, t, 0);
+  if (isFloat(x)) {
+    // Zeros and NaN (unordered-or-equal to 0) are their own sign.
+    Value keep =
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UEQ, x, zero);
+    Value one = math::CopySignOp::create(b, loc, createScalar(b, loc, t, 1), x);
+    return arith::SelectOp::create(b, loc, keep, x, one);
+  }
+  // (x > 0) - (x < 0)
+  auto test = [&](arith::CmpIPredicate p) -> Value {
+    return arith::ExtUIOp::create(b, loc, t,
+                                  arith::CmpIOp::create(b, loc, p, x, zero));
+  };
+  return arith::SubIOp::create(b, loc, test(arith::CmpIPredicate::sgt),
+                               test(arith::CmpIPredicate::slt));
+}
+
 Value scalarOf(born::ReluOp, OpBuilder &b, Location loc, ValueRange args) {
   Value zero = createScalar(b, loc, args[0].getType(), 0);
   return floatOrInt<arith::MaximumFOp, arith::MaxSIOp>(b, loc, args[0], zero);
@@ -242,6 +305,16 @@ void born::populateElementwiseToLinalgPatterns(RewritePatternSet &patterns) {
       ElementwiseToGeneric<born::SigmoidOp>, ElementwiseToGeneric<born::ReluOp>,
       ElementwiseToGeneric<born::SiluOp>, ElementwiseToGeneric<born::ErfOp>,
       ElementwiseToGeneric<born::GeluOp>, ElementwiseToGeneric<born::CmpOp>,
-      ElementwiseToGeneric<born::WhereOp>, ElementwiseToGeneric<born::CastOp>>(
-      patterns.getContext());
+      ElementwiseToGeneric<born::WhereOp>, ElementwiseToGeneric<born::CastOp>,
+      ElementwiseToGeneric<born::RemOp>, ElementwiseToGeneric<born::AndOp>,
+      ElementwiseToGeneric<born::OrOp>, ElementwiseToGeneric<born::XorOp>,
+      ElementwiseToGeneric<born::NotOp>, ElementwiseToGeneric<born::SignOp>,
+      ElementwiseToGeneric<born::SinOp>, ElementwiseToGeneric<born::CosOp>,
+      ElementwiseToGeneric<born::TanOp>, ElementwiseToGeneric<born::AsinOp>,
+      ElementwiseToGeneric<born::AcosOp>, ElementwiseToGeneric<born::AtanOp>,
+      ElementwiseToGeneric<born::SinhOp>, ElementwiseToGeneric<born::CoshOp>,
+      ElementwiseToGeneric<born::AsinhOp>, ElementwiseToGeneric<born::AcoshOp>,
+      ElementwiseToGeneric<born::AtanhOp>, ElementwiseToGeneric<born::FloorOp>,
+      ElementwiseToGeneric<born::CeilOp>, ElementwiseToGeneric<born::RoundOp>,
+      ElementwiseToGeneric<born::TruncOp>>(patterns.getContext());
 }

@@ -42,10 +42,14 @@ std::string cpuKernelsPipeline(RegisterBlock block) {
 }
 
 std::string cpuHostPipeline() {
+  // Math functions without an LLVM intrinsic (asinh, ...) become libm calls
+  // one element at a time, through vector.extract/insert: those must exist
+  // before the vector dialect goes to LLVM.
   return "convert-vector-to-scf{full-unroll=true}, lower-affine, "
          "convert-scf-to-cf, expand-strided-metadata, lower-affine, "
+         "convert-math-to-llvm, convert-math-to-libm, "
          "convert-vector-to-llvm, finalize-memref-to-llvm, "
-         "convert-math-to-llvm, convert-math-to-libm, convert-arith-to-llvm, "
+         "convert-arith-to-llvm, "
          "convert-ub-to-llvm, convert-index-to-llvm, convert-cf-to-llvm, "
          "convert-func-to-llvm{use-bare-ptr-memref-call-conv=true}, "
          "reconcile-unrealized-casts";

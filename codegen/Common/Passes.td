@@ -28,8 +28,12 @@ def ApproximateMath : Pass<"born-approximate-math"> {
   let description = [{
     By default rewrites `math.erf` and `math.erfc`, which neither SPIR-V's
     GLSL.std.450 instruction set nor LLVM's vector intrinsics provide, into
-    MLIR's polynomial approximations (arith and other math ops), leaving
-    every other math op to the target (`convert-math-to-spirv` on Vulkan).
+    MLIR's polynomial approximations (arith and other math ops), and
+    `math.trunc`, which `convert-math-to-spirv` lacks, into
+    `copysign(floor(|x|), x)`, and `math.asin`/`math.acos` into `math.atan`
+    and `math.sqrt` (GLSL's own are imprecise on some drivers), leaving
+    every other math op to the target
+    (`convert-math-to-spirv` on Vulkan).
     With `all`, exp, expm1, log, log1p, log2, tanh, erf and erfc are
     rewritten (in f32 for narrower floats): on the CPU this keeps vector code vector instead of one
     libm call per element.

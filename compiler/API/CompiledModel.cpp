@@ -56,6 +56,7 @@ static std::optional<DType> dtypeFromRuntime(int32_t dtype) {
   case BORN_DTYPE_F64: return DType::F64;
   case BORN_DTYPE_I32: return DType::I32;
   case BORN_DTYPE_I64: return DType::I64;
+  case BORN_DTYPE_I16: return DType::I16;
   case BORN_DTYPE_I8: return DType::I8;
   case BORN_DTYPE_BOOL: return DType::Bool;
   default: return std::nullopt;

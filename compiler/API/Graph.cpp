@@ -46,6 +46,7 @@ llvm::StringRef dtypeName(DType dtype) {
   case DType::F64: return "f64";
   case DType::I64: return "i64";
   case DType::I32: return "i32";
+  case DType::I16: return "i16";
   case DType::I8: return "i8";
   case DType::Bool: return "bool";
   }
@@ -59,7 +60,8 @@ size_t dtypeSize(DType dtype) {
   case DType::F32:
   case DType::I32: return 4;
   case DType::F16:
-  case DType::BF16: return 2;
+  case DType::BF16:
+  case DType::I16: return 2;
   case DType::I8:
   case DType::Bool: return 1;
   }
@@ -72,6 +74,7 @@ static DType dtypeOf(Type t) {
   if (t.isF64()) return DType::F64;
   if (t.isInteger(64)) return DType::I64;
   if (t.isInteger(32)) return DType::I32;
+  if (t.isInteger(16)) return DType::I16;
   if (t.isInteger(8)) return DType::I8;
   if (t.isInteger(1)) return DType::Bool;
   return DType::F32;
@@ -222,6 +225,7 @@ Type Graph::elementType(DType dtype) {
   case DType::F64: return b.getF64Type();
   case DType::I64: return b.getI64Type();
   case DType::I32: return b.getI32Type();
+  case DType::I16: return b.getI16Type();
   case DType::I8: return b.getI8Type();
   case DType::Bool: return b.getI1Type();
   }

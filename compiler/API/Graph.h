@@ -54,7 +54,7 @@ namespace born {
 class Graph;
 
 /// Element types of graph tensors.
-enum class DType { F32, F16, BF16, F64, I64, I32, I8, Bool };
+enum class DType { F32, F16, BF16, F64, I64, I32, I16, I8, Bool };
 
 /// "f32", "i64", ...
 llvm::StringRef dtypeName(DType dtype);

@@ -313,6 +313,8 @@ static int32_t dtypeOf(Type t) {
     return BORN_DTYPE_I32;
   if (t.isInteger(64))
     return BORN_DTYPE_I64;
+  if (t.isInteger(16))
+    return BORN_DTYPE_I16;
   if (t.isInteger(8))
     return BORN_DTYPE_I8;
   if (t.isInteger(1))

@@ -38,6 +38,8 @@ std::string safeTensorsDType(mlir::Type t) {
     return "I64";
   if (t.isInteger(32))
     return "I32";
+  if (t.isInteger(16))
+    return "I16";
   if (t.isInteger(8))
     return "I8";
   if (t.isInteger(1))

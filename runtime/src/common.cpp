@@ -89,6 +89,7 @@ extern "C" size_t born_dtype_size(int32_t dtype) {
   case BORN_DTYPE_I32: return 4;
   case BORN_DTYPE_I64: return 8;
   case BORN_DTYPE_I8: return 1;
+  case BORN_DTYPE_I16: return 2;
   case BORN_DTYPE_U8: return 1;
   case BORN_DTYPE_BOOL: return 1;
   default: return 0;
@@ -103,6 +104,7 @@ extern "C" const char *born_dtype_name(int32_t dtype) {
   case BORN_DTYPE_I32: return "i32";
   case BORN_DTYPE_I64: return "i64";
   case BORN_DTYPE_I8: return "i8";
+  case BORN_DTYPE_I16: return "i16";
   case BORN_DTYPE_U8: return "u8";
   case BORN_DTYPE_BOOL: return "bool";
   default: return "?";

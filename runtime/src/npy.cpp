@@ -24,6 +24,7 @@ const char *descrFor(int32_t dtype) {
   case BORN_DTYPE_I32: return "<i4";
   case BORN_DTYPE_I64: return "<i8";
   case BORN_DTYPE_I8: return "|i1";
+  case BORN_DTYPE_I16: return "<i2";
   case BORN_DTYPE_U8: return "|u1";
   case BORN_DTYPE_BOOL: return "|b1";
   default: return nullptr;
@@ -49,7 +50,7 @@ bool dtypeFromDescr(const std::string &descr, int32_t *dtype, std::string *error
   static const struct { const char *kind; int32_t dtype; } kinds[] = {
       {"f4", BORN_DTYPE_F32}, {"f2", BORN_DTYPE_F16}, {"f8", BORN_DTYPE_F64},
       {"i4", BORN_DTYPE_I32}, {"i8", BORN_DTYPE_I64}, {"i1", BORN_DTYPE_I8},
-      {"u1", BORN_DTYPE_U8},  {"b1", BORN_DTYPE_BOOL},
+      {"u1", BORN_DTYPE_U8},  {"b1", BORN_DTYPE_BOOL}, {"i2", BORN_DTYPE_I16},
   };
   for (const auto &entry : kinds) {
     if (kind == entry.kind) {
@@ -57,7 +58,7 @@ bool dtypeFromDescr(const std::string &descr, int32_t *dtype, std::string *error
       return true;
     }
   }
-  *error = format("unsupported dtype '%s' (supported: <f4 <f2 <f8 <i4 <i8 |i1 |u1 |b1)",
+  *error = format("unsupported dtype '%s' (supported: <f4 <f2 <f8 <i2 <i4 <i8 |i1 |u1 |b1)",
                   descr.c_str());
   return false;
 }

@@ -40,7 +40,7 @@ const struct {
 } kDtypes[] = {
     {BORN_DTYPE_F32, "float32"}, {BORN_DTYPE_F16, "float16"}, {BORN_DTYPE_F64, "float64"},
     {BORN_DTYPE_I32, "int32"},   {BORN_DTYPE_I64, "int64"},   {BORN_DTYPE_I8, "int8"},
-    {BORN_DTYPE_U8, "uint8"},    {BORN_DTYPE_BOOL, "bool"},
+    {BORN_DTYPE_U8, "uint8"},    {BORN_DTYPE_BOOL, "bool"}, {BORN_DTYPE_I16, "int16"},
 };
 
 // Value i of the test pattern, as the Python side computes it:
@@ -55,6 +55,7 @@ double elementAsDouble(const born_host_tensor &t, int64_t i) {
   case BORN_DTYPE_I32: { int32_t v; std::memcpy(&v, p, 4); return v; }
   case BORN_DTYPE_I64: { int64_t v; std::memcpy(&v, p, 8); return static_cast<double>(v); }
   case BORN_DTYPE_I8: return static_cast<int8_t>(*p);
+  case BORN_DTYPE_I16: { int16_t v; std::memcpy(&v, p, 2); return v; }
   case BORN_DTYPE_U8: return *p;
   case BORN_DTYPE_BOOL: return *p;
   case BORN_DTYPE_F16: { // the pattern values are small integers: exact in f16
@@ -83,7 +84,7 @@ TEST(NpyNumpy, ReadsFilesWrittenByNumpy) {
   std::string script =
       "import numpy as np, sys\n"
       "d = sys.argv[1]\n"
-      "for name in ['float32','float16','float64','int32','int64','int8','uint8','bool']:\n"
+      "for name in ['float32','float16','float64','int32','int64','int8','uint8','bool','int16']:\n"
       "    i = np.arange(24, dtype=np.int64)\n"
       "    a = (i % 3 == 0) if name == 'bool' else (i * 3 - 5).astype(name)\n"
       "    np.save(f'{d}/{name}.npy', a.reshape(2, 3, 4))\n"
@@ -147,6 +148,7 @@ TEST(NpyNumpy, NumpyReadsFilesWeWrite) {
       case BORN_DTYPE_F64: std::memcpy(p, &v, 8); break;
       case BORN_DTYPE_I32: { int32_t x = static_cast<int32_t>(v); std::memcpy(p, &x, 4); break; }
       case BORN_DTYPE_I64: { int64_t x = static_cast<int64_t>(v); std::memcpy(p, &x, 8); break; }
+      case BORN_DTYPE_I16: { int16_t x = static_cast<int16_t>(v); std::memcpy(p, &x, 2); break; }
       case BORN_DTYPE_F16: { // small integers: build the half by hand
         uint16_t bits = 0;
         if (v != 0) {
@@ -170,7 +172,7 @@ TEST(NpyNumpy, NumpyReadsFilesWeWrite) {
   std::string script =
       "import numpy as np, sys\n"
       "d = sys.argv[1]\n"
-      "for name in ['float32','float16','float64','int32','int64','int8','uint8','bool']:\n"
+      "for name in ['float32','float16','float64','int32','int64','int8','uint8','bool','int16']:\n"
       "    a = np.load(f'{d}/ours_{name}.npy')\n"
       "    i = np.arange(24, dtype=np.int64)\n"
       "    e = (i % 3 == 0) if name == 'bool' else (i * 3 - 5).astype(name)\n"

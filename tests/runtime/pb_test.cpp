@@ -233,6 +233,17 @@ TEST(OnnxPb, Int32DataForNarrowTypes) {
   EXPECT_EQ(i8[1], 127);
   EXPECT_EQ(i8[2], -1);
 
+  // int16 (ONNX data_type 5) likewise.
+  Proto int16;
+  int16.varintField(1, 2).varintField(2, 5);
+  int16.bytesField(5, Proto::packedVarints({static_cast<uint64_t>(-32768), 300}));
+  TensorGuard c;
+  parse(int16, &c.t);
+  EXPECT_EQ(c.t.dtype, BORN_DTYPE_I16);
+  const int16_t *i16 = static_cast<const int16_t *>(c.t.data);
+  EXPECT_EQ(i16[0], -32768);
+  EXPECT_EQ(i16[1], 300);
+
   // float16: int32_data holds the bits.
   Proto half;
   half.varintField(2, 10).varintField(5, 0x3c00).varintField(5, 0xc000);

@@ -14,7 +14,8 @@ import sys
 
 import numpy as np
 
-SAFETENSORS_DTYPES = {np.float32: "F32", np.int32: "I32", np.int64: "I64",
+SAFETENSORS_DTYPES = {np.float32: "F32", np.float64: "F64", np.int32: "I32",
+                      np.int64: "I64", np.int16: "I16", np.int8: "I8",
                       np.bool_: "BOOL"}
 
 
@@ -144,11 +145,57 @@ def argmax(rng):
     return [x], {}, [x.argmax(1), x.argmax(0)[None]]
 
 
+def math(rng):
+    x = (rng.standard_normal((3, 40)) * 3).astype(np.float32)
+    x[0, :4] = [0.0, -0.0, 2.5, -2.5]
+    u = rng.uniform(-0.95, 0.95, (3, 40)).astype(np.float32)
+    u[2, :4] = [1, -1, 0.99999, -0.99999]
+    g = (1 + np.abs(rng.standard_normal((3, 40))) * 3).astype(np.float32)
+    h = (np.arange(-20, 20) / 2).astype(np.float32)  # halves round to even
+    h[h == 0] = 0.75  # no remainder by zero
+    i = rng.integers(-1000, 1000, 50).astype(np.int32)
+    j = rng.integers(1, 30, 50).astype(np.int32) * rng.choice([-1, 1], 50)
+    j = j.astype(np.int32)
+    p = rng.standard_normal(50) > 0
+    q = rng.standard_normal(50) > 0
+    f64 = [v.astype(np.float64) for v in (x, u, g, h)]
+    xd, ud, gd, hd = f64
+    with np.errstate(divide="ignore"):  # atanh(+-1) = +-inf
+        atanh = np.arctanh(ud)
+    floats = [np.sin(xd), np.cos(xd), np.tan(ud), np.arcsin(ud), np.arccos(ud),
+              np.arctan(xd), np.sinh(ud), np.cosh(ud), np.arcsinh(xd),
+              np.arccosh(gd), atanh, np.floor(xd), np.ceil(xd),
+              np.broadcast_to(np.round(hd), (3, 40)), np.trunc(xd),
+              np.sign(xd), np.fmod(xd, hd)]
+    ints = [np.fmod(i, j), np.sign(i), i & j, i | j, i ^ j, ~i]
+    return [x, u, g, h, i, j, p, q], {}, (
+        [f.astype(np.float32) for f in floats] +
+        [v.astype(np.int32) for v in ints] + [p & q, p | q, p ^ q, ~p])
+
+
+def dtypes(rng):
+    a = rng.integers(-2**15, 2**15, (4, 33)).astype(np.int16)
+    b = rng.integers(-128, 128, 33).astype(np.int8)
+    # |x| < 128: wider floats to i8 are undefined.
+    x = np.clip(rng.standard_normal((4, 33)) * 40, -127.9, 127.9)
+    x[0, :6] = [0.5, 1.5, 2.5, -0.5, -2.5, -127.9]
+    k = rng.integers(1, 300, 33).astype(np.int16) * rng.choice([-1, 1], 33)
+    k = k.astype(np.int16)
+    return [a, b, x], {"k": k}, [
+        a * k, np.fmod(a, k), ~b, np.sin(x), np.round(x),
+        np.trunc(x).astype(np.int8), a.astype(np.float32), x.sum(1),
+        a > b.astype(np.int16)]
+
+
+# Models whose element types the Vulkan target does not offer.
+CPU_ONLY = {"dtypes"}
+
 MODELS = {"mlp2": mlp2, "ints": ints, "reduce": reduce,
           "elementwise": elementwise, "softmax": softmax,
           "layer_norm": layer_norm, "pool": pool, "gather": gather,
           "concat": concat, "slice": slice, "argmax": argmax,
-          "select": select}
+          "select": select, "math": math,
+          "dtypes": dtypes}
 
 
 def main():
@@ -163,7 +210,7 @@ def main():
     save_safetensors(weights_path, weights)
     exe = os.path.join(work, name)
     weights_args = ["--weights", weights_path] if weights else []
-    devices = ["cpu", "vulkan"]
+    devices = ["cpu"] if name in CPU_ONLY else ["cpu", "vulkan"]
     subprocess.run([bornc, "-q", os.path.join(source_dir, name + ".mlir"),
                     "--target=" + ",".join(devices), *weights_args, "-o", exe],
                    check=True)

@@ -19,6 +19,8 @@ def Born_Dialect : Dialect {
     to upstream linalg, tensor, arith and math.
   }];
   let dependentDialects = ["::mlir::tensor::TensorDialect"];
+  // Folders produce DenseElementsAttrs; they become born.constant.
+  let hasConstantMaterializer = 1;
 }
 
 class Born_Op<string mnemonic, list<Trait> traits = []>
@@ -29,14 +31,19 @@ class Born_Op<string mnemonic, list<Trait> traits = []>
 //===----------------------------------------------------------------------===//
 
 def Born_FloatElement : AnyTypeOf<[F16, BF16, F32, F64]>;
-def Born_IntElement : AnyTypeOf<[I8, I32, I64]>;
-def Born_NumericElement : AnyTypeOf<[F16, BF16, F32, F64, I8, I32, I64]>;
+def Born_IntElement : AnyTypeOf<[I8, I16, I32, I64]>;
+def Born_NumericElement : AnyTypeOf<[F16, BF16, F32, F64, I8, I16, I32, I64]>;
 def Born_IndexElement : AnyTypeOf<[I32, I64]>;
 
+// Integers are signed (two's complement); i1 is a boolean.
 def Born_FloatTensor : StaticShapeTensorOf<[F16, BF16, F32, F64]>;
-def Born_NumericTensor : StaticShapeTensorOf<[F16, BF16, F32, F64, I8, I32, I64]>;
+def Born_NumericTensor
+    : StaticShapeTensorOf<[F16, BF16, F32, F64, I8, I16, I32, I64]>;
 def Born_IndexTensor : StaticShapeTensorOf<[I32, I64]>;
 def Born_BoolTensor : StaticShapeTensorOf<[I1]>;
-def Born_Tensor : StaticShapeTensorOf<[F16, BF16, F32, F64, I1, I8, I32, I64]>;
+// Operands of logical (i1) or bitwise (integer) operations.
+def Born_BitsTensor : StaticShapeTensorOf<[I1, I8, I16, I32, I64]>;
+def Born_Tensor
+    : StaticShapeTensorOf<[F16, BF16, F32, F64, I1, I8, I16, I32, I64]>;
 
 #endif // BORN_DIALECT_TD

@@ -14,7 +14,7 @@ include "mlir/Interfaces/ControlFlowInterfaces.td"
 
 // Binary elementwise op with NumPy broadcasting; the result shape is inferred.
 class Born_BinaryOp<string mnemonic, Type operandType, string example,
-                    list<Trait> traits = []>
+                    list<Trait> traits = [], string details = "">
     : Born_Op<mnemonic, !listconcat(traits, [Pure, InferTypeOpAdaptor])> {
   let arguments = (ins operandType:$lhs, operandType:$rhs);
   let results = (outs operandType:$result);
@@ -25,6 +25,7 @@ class Born_BinaryOp<string mnemonic, Type operandType, string example,
     Elementwise operation on two tensors of the same element type. Shapes
     broadcast as in NumPy: they align on the right, and a dimension of size 1
     stretches to match the other operand.
+  }] # details # [{
 
     Example:
     ```mlir
@@ -36,18 +37,22 @@ class Born_BinaryOp<string mnemonic, Type operandType, string example,
 def Born_AddOp : Born_BinaryOp<"add", Born_NumericTensor,
     "%0 = born.add %x, %bias : tensor<4x8xf32>, tensor<8xf32>", [Commutative]> {
   let summary = "elementwise addition";
+  let hasFolder = 1;
 }
 def Born_SubOp : Born_BinaryOp<"sub", Born_NumericTensor,
     "%0 = born.sub %x, %y : tensor<4x8xf32>, tensor<4x1xf32>"> {
   let summary = "elementwise subtraction";
+  let hasFolder = 1;
 }
 def Born_MulOp : Born_BinaryOp<"mul", Born_NumericTensor,
     "%0 = born.mul %x, %scale : tensor<2x3xf16>, tensor<1x3xf16>", [Commutative]> {
   let summary = "elementwise multiplication";
+  let hasFolder = 1;
 }
 def Born_DivOp : Born_BinaryOp<"div", Born_NumericTensor,
     "%0 = born.div %x, %n : tensor<4x8xf32>, tensor<4x1xf32>"> {
   let summary = "elementwise division (integer division truncates toward zero)";
+  let hasFolder = 1;
 }
 def Born_PowOp : Born_BinaryOp<"pow", Born_FloatTensor,
     "%0 = born.pow %x, %e : tensor<4x8xf32>, tensor<f32>"> {
@@ -56,13 +61,39 @@ def Born_PowOp : Born_BinaryOp<"pow", Born_FloatTensor,
 def Born_MaxOp : Born_BinaryOp<"max", Born_NumericTensor,
     "%0 = born.max %x, %y : tensor<4xf32>, tensor<4xf32>", [Commutative]> {
   let summary = "elementwise maximum (NaN propagates)";
+  let hasFolder = 1;
 }
 def Born_MinOp : Born_BinaryOp<"min", Born_NumericTensor,
     "%0 = born.min %x, %y : tensor<4xi32>, tensor<1xi32>", [Commutative]> {
   let summary = "elementwise minimum (NaN propagates)";
+  let hasFolder = 1;
+}
+def Born_RemOp : Born_BinaryOp<"rem", Born_NumericTensor,
+    "%0 = born.rem %x, %n : tensor<4x8xi32>, tensor<i32>", [],
+    "`lhs - trunc(lhs / rhs) * rhs`, as C's `fmod` and `%`: the result has "
+    "the sign of `lhs` (ONNX `Mod` with `fmod = 1`). Integer division by "
+    "zero is undefined."> {
+  let summary = "elementwise remainder with the sign of the dividend";
+  let hasFolder = 1;
+}
+def Born_AndOp : Born_BinaryOp<"and", Born_BitsTensor,
+    "%0 = born.and %a, %b : tensor<4xi1>, tensor<4xi1>", [Commutative]> {
+  let summary = "elementwise logical (i1) or bitwise (integers) and";
+  let hasFolder = 1;
+}
+def Born_OrOp : Born_BinaryOp<"or", Born_BitsTensor,
+    "%0 = born.or %a, %b : tensor<4xi32>, tensor<i32>", [Commutative]> {
+  let summary = "elementwise logical (i1) or bitwise (integers) or";
+  let hasFolder = 1;
+}
+def Born_XorOp : Born_BinaryOp<"xor", Born_BitsTensor,
+    "%0 = born.xor %a, %b : tensor<4xi1>, tensor<1xi1>", [Commutative]> {
+  let summary = "elementwise logical (i1) or bitwise (integers) exclusive or";
+  let hasFolder = 1;
 }
 
-class Born_UnaryOp<string mnemonic, Type operandType, string formula>
+class Born_UnaryOp<string mnemonic, Type operandType, string formula,
+                   string exampleType = "tensor<2x3xf32>">
     : Born_Op<mnemonic, [Pure, SameOperandsAndResultType]> {
   let arguments = (ins operandType:$input);
   let results = (outs operandType:$result);
@@ -73,16 +104,18 @@ class Born_UnaryOp<string mnemonic, Type operandType, string formula>
 
     Example:
     ```mlir
-    %0 = born.}] # mnemonic # [{ %x : tensor<2x3xf32>
+    %0 = born.}] # mnemonic # [{ %x : }] # exampleType # [{
     ```
   }];
 }
 
 def Born_NegOp : Born_UnaryOp<"neg", Born_NumericTensor, "y = -x"> {
   let summary = "elementwise negation";
+  let hasFolder = 1;
 }
 def Born_AbsOp : Born_UnaryOp<"abs", Born_NumericTensor, "y = |x|"> {
   let summary = "elementwise absolute value";
+  let hasFolder = 1;
 }
 def Born_ExpOp : Born_UnaryOp<"exp", Born_FloatTensor, "y = e^x"> {
   let summary = "elementwise exponential";
@@ -111,6 +144,68 @@ def Born_SiluOp : Born_UnaryOp<"silu", Born_FloatTensor, "y = x * sigmoid(x)"> {
 }
 def Born_ErfOp : Born_UnaryOp<"erf", Born_FloatTensor, "y = erf(x)"> {
   let summary = "elementwise Gauss error function";
+}
+
+// Trigonometric and hyperbolic functions and their inverses, in radians.
+def Born_SinOp : Born_UnaryOp<"sin", Born_FloatTensor, "y = sin(x)"> {
+  let summary = "elementwise sine";
+}
+def Born_CosOp : Born_UnaryOp<"cos", Born_FloatTensor, "y = cos(x)"> {
+  let summary = "elementwise cosine";
+}
+def Born_TanOp : Born_UnaryOp<"tan", Born_FloatTensor, "y = tan(x)"> {
+  let summary = "elementwise tangent";
+}
+def Born_AsinOp : Born_UnaryOp<"asin", Born_FloatTensor, "y = asin(x)"> {
+  let summary = "elementwise arcsine (NaN outside [-1, 1])";
+}
+def Born_AcosOp : Born_UnaryOp<"acos", Born_FloatTensor, "y = acos(x)"> {
+  let summary = "elementwise arccosine (NaN outside [-1, 1])";
+}
+def Born_AtanOp : Born_UnaryOp<"atan", Born_FloatTensor, "y = atan(x)"> {
+  let summary = "elementwise arctangent";
+}
+def Born_SinhOp : Born_UnaryOp<"sinh", Born_FloatTensor, "y = sinh(x)"> {
+  let summary = "elementwise hyperbolic sine";
+}
+def Born_CoshOp : Born_UnaryOp<"cosh", Born_FloatTensor, "y = cosh(x)"> {
+  let summary = "elementwise hyperbolic cosine";
+}
+def Born_AsinhOp : Born_UnaryOp<"asinh", Born_FloatTensor, "y = asinh(x)"> {
+  let summary = "elementwise inverse hyperbolic sine";
+}
+def Born_AcoshOp : Born_UnaryOp<"acosh", Born_FloatTensor, "y = acosh(x)"> {
+  let summary = "elementwise inverse hyperbolic cosine (NaN below 1)";
+}
+def Born_AtanhOp : Born_UnaryOp<"atanh", Born_FloatTensor, "y = atanh(x)"> {
+  let summary = "elementwise inverse hyperbolic tangent (NaN outside [-1, 1])";
+}
+
+// Rounding to an integral value, which stays a float.
+def Born_FloorOp : Born_UnaryOp<"floor", Born_FloatTensor, "y = floor(x)"> {
+  let summary = "elementwise rounding toward negative infinity";
+}
+def Born_CeilOp : Born_UnaryOp<"ceil", Born_FloatTensor, "y = ceil(x)"> {
+  let summary = "elementwise rounding toward positive infinity";
+}
+def Born_RoundOp : Born_UnaryOp<"round", Born_FloatTensor,
+                                "y = the integer nearest x, halves to even"> {
+  let summary = "elementwise rounding to nearest, ties to even";
+}
+def Born_TruncOp : Born_UnaryOp<"trunc", Born_FloatTensor, "y = trunc(x)"> {
+  let summary = "elementwise rounding toward zero";
+}
+
+def Born_SignOp : Born_UnaryOp<"sign", Born_NumericTensor,
+                               "y = -1, 0 or 1 by the sign of x (NaN stays NaN)"> {
+  let summary = "elementwise sign";
+  let hasFolder = 1;
+}
+def Born_NotOp : Born_UnaryOp<"not", Born_BitsTensor,
+                              "y = !x (i1) or ~x (integers, bitwise)",
+                              "tensor<2x3xi1>"> {
+  let summary = "elementwise logical or bitwise not";
+  let hasFolder = 1;
 }
 
 def Born_GeluOp : Born_Op<"gelu", [Pure, SameOperandsAndResultType]> {
@@ -150,6 +245,7 @@ def Born_CmpOp : Born_Op<"cmp", [Pure, InferTypeOpAdaptor]> {
     %mask = born.cmp gt, %x, %zero : tensor<4x8xf32>, tensor<f32>
     ```
   }];
+  let hasFolder = 1;
   let arguments = (ins Born_CmpPredicateAttr:$predicate,
                        Born_NumericTensor:$lhs, Born_NumericTensor:$rhs);
   let results = (outs Born_BoolTensor:$result);
@@ -169,6 +265,7 @@ def Born_WhereOp : Born_Op<"where", [Pure, InferTypeOpAdaptor]> {
     %0 = born.where %mask, %x, %y : tensor<4x1xi1>, tensor<4x8xf32>, tensor<f32>
     ```
   }];
+  let hasFolder = 1;
   let arguments = (ins Born_BoolTensor:$condition, Born_Tensor:$on_true,
                        Born_Tensor:$on_false);
   let results = (outs Born_Tensor:$result);
@@ -193,6 +290,7 @@ def Born_CastOp : Born_Op<"cast", [Pure, SameOperandsAndResultShape]> {
   }];
   let arguments = (ins Born_Tensor:$input);
   let results = (outs Born_Tensor:$result);
+  let hasFolder = 1;
   let assemblyFormat = "$input attr-dict `:` type($input) `to` type($result)";
 }
 
@@ -304,6 +402,7 @@ def Born_ReduceOp : Born_Op<"reduce", [Pure, InferTypeOpAdaptor]> {
   }];
   let arguments = (ins Born_ReduceKindAttr:$kind, Born_NumericTensor:$input,
                        DenseI64ArrayAttr:$axes, UnitAttr:$keepdims);
+  let hasFolder = 1;
   let results = (outs Born_NumericTensor:$result);
   let assemblyFormat = [{
     $kind $input `axes` `=` $axes (`keepdims` $keepdims^)? attr-dict `:`
@@ -417,6 +516,7 @@ def Born_ReshapeOp : Born_Op<"reshape", [Pure, SameOperandsAndResultElementType]
     ```
   }];
   let arguments = (ins Born_Tensor:$input);
+  let hasFolder = 1;
   let results = (outs Born_Tensor:$result);
   let hasVerifier = 1;
   let assemblyFormat = "$input attr-dict `:` type($input) `to` type($result)";
@@ -434,6 +534,7 @@ def Born_TransposeOp : Born_Op<"transpose", [Pure, InferTypeOpAdaptor]> {
     ```
   }];
   let arguments = (ins Born_Tensor:$input, DenseI64ArrayAttr:$permutation);
+  let hasFolder = 1;
   let results = (outs Born_Tensor:$result);
   let assemblyFormat = "$input `permutation` `=` $permutation attr-dict `:` type($input)";
   let hasCanonicalizer = 1;
@@ -451,6 +552,7 @@ def Born_BroadcastOp : Born_Op<"broadcast", [Pure, SameOperandsAndResultElementT
     ```
   }];
   let arguments = (ins Born_Tensor:$input);
+  let hasFolder = 1;
   let results = (outs Born_Tensor:$result);
   let hasVerifier = 1;
   let assemblyFormat = "$input attr-dict `:` type($input) `to` type($result)";
@@ -468,6 +570,7 @@ def Born_ConcatOp : Born_Op<"concat", [Pure, InferTypeOpAdaptor]> {
     ```
   }];
   let arguments = (ins Variadic<Born_Tensor>:$inputs, I64Attr:$axis);
+  let hasFolder = 1;
   let results = (outs Born_Tensor:$result);
   let assemblyFormat = "$inputs `axis` `=` $axis attr-dict `:` type($inputs)";
 }
@@ -487,6 +590,7 @@ def Born_SliceOp : Born_Op<"slice", [Pure, InferTypeOpAdaptor]> {
   }];
   let arguments = (ins Born_Tensor:$input, DenseI64ArrayAttr:$start,
                        DenseI64ArrayAttr:$limit, DenseI64ArrayAttr:$step);
+  let hasFolder = 1;
   let results = (outs Born_Tensor:$result);
   let assemblyFormat = [{
     $input `start` `=` $start `limit` `=` $limit `step` `=` $step attr-dict
@@ -509,6 +613,7 @@ def Born_GatherOp : Born_Op<"gather", [Pure, InferTypeOpAdaptor]> {
   }];
   let arguments = (ins Born_Tensor:$data, Born_IndexTensor:$indices,
                        I64Attr:$axis);
+  let hasFolder = 1;
   let results = (outs Born_Tensor:$result);
   let assemblyFormat = [{
     $data `,` $indices `axis` `=` $axis attr-dict `:` type($data) `,`

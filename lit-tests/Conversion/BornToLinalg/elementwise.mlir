@@ -238,3 +238,128 @@ func.func @param_stays(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
   %0 = born.add %x, %w : tensor<4x8xf32>, tensor<8xf32>
   return %0 : tensor<4x8xf32>
 }
+
+// -----
+
+// Each float function is one math op; round is roundeven (ties to even).
+// CHECK-LABEL: func @math_functions
+// CHECK: math.sin
+// CHECK: math.cos
+// CHECK: math.tan
+// CHECK: math.asin
+// CHECK: math.acos
+// CHECK: math.atan
+// CHECK: math.sinh
+// CHECK: math.cosh
+// CHECK: math.asinh
+// CHECK: math.acosh
+// CHECK: math.atanh
+// CHECK: math.floor
+// CHECK: math.ceil
+// CHECK: math.roundeven
+// CHECK: math.trunc
+func.func @math_functions(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = born.sin %x : tensor<4xf32>
+  %1 = born.cos %0 : tensor<4xf32>
+  %2 = born.tan %1 : tensor<4xf32>
+  %3 = born.asin %2 : tensor<4xf32>
+  %4 = born.acos %3 : tensor<4xf32>
+  %5 = born.atan %4 : tensor<4xf32>
+  %6 = born.sinh %5 : tensor<4xf32>
+  %7 = born.cosh %6 : tensor<4xf32>
+  %8 = born.asinh %7 : tensor<4xf32>
+  %9 = born.acosh %8 : tensor<4xf32>
+  %10 = born.atanh %9 : tensor<4xf32>
+  %11 = born.floor %10 : tensor<4xf32>
+  %12 = born.ceil %11 : tensor<4xf32>
+  %13 = born.round %12 : tensor<4xf32>
+  %14 = born.trunc %13 : tensor<4xf32>
+  return %14 : tensor<4xf32>
+}
+
+// -----
+
+// Float sign keeps zeros and NaN (unordered-or-equal to 0), else +-1.
+// CHECK-LABEL: func @sign_float
+// CHECK:   ^bb0(%[[X:.+]]: f32, %{{.+}}: f32):
+// CHECK:     %[[ZERO:.+]] = arith.constant 0.000000e+00 : f32
+// CHECK:     %[[KEEP:.+]] = arith.cmpf ueq, %[[X]], %[[ZERO]] : f32
+// CHECK:     %[[ONE:.+]] = arith.constant 1.000000e+00 : f32
+// CHECK:     %[[S:.+]] = math.copysign %[[ONE]], %[[X]] : f32
+// CHECK:     arith.select %[[KEEP]], %[[X]], %[[S]] : f32
+func.func @sign_float(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = born.sign %x : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// Integer sign is (x > 0) - (x < 0).
+// CHECK-LABEL: func @sign_int
+// CHECK:   ^bb0(%[[X:.+]]: i16, %{{.+}}: i16):
+// CHECK:     %[[GT:.+]] = arith.cmpi sgt, %[[X]]
+// CHECK:     %[[P:.+]] = arith.extui %[[GT]] : i1 to i16
+// CHECK:     %[[LT:.+]] = arith.cmpi slt, %[[X]]
+// CHECK:     %[[N:.+]] = arith.extui %[[LT]] : i1 to i16
+// CHECK:     arith.subi %[[P]], %[[N]] : i16
+func.func @sign_int(%x: tensor<4xi16>) -> tensor<4xi16> {
+  %0 = born.sign %x : tensor<4xi16>
+  return %0 : tensor<4xi16>
+}
+
+// -----
+
+// not is xor with all ones: logical on i1, bitwise on integers; and, or and
+// xor are the arith bitwise ops on both.
+// CHECK-LABEL: func @bits
+// CHECK:       arith.xori %{{.+}}, %true : i1
+// CHECK:       arith.xori %{{.+}}, %c-1_i8 : i8
+// CHECK:       arith.andi %{{.+}}, %{{.+}} : i1
+// CHECK:       arith.ori %{{.+}}, %{{.+}} : i8
+// CHECK:       arith.xori %{{.+}}, %{{.+}} : i64
+func.func @bits(%p: tensor<4xi1>, %i: tensor<4xi8>, %j: tensor<4xi64>) -> (tensor<4xi1>, tensor<4xi8>, tensor<4xi1>, tensor<4xi8>, tensor<4xi64>) {
+  %0 = born.not %p : tensor<4xi1>
+  %1 = born.not %i : tensor<4xi8>
+  %2 = born.and %p, %0 : tensor<4xi1>, tensor<4xi1>
+  %3 = born.or %i, %1 : tensor<4xi8>, tensor<4xi8>
+  %4 = born.xor %j, %j : tensor<4xi64>, tensor<4xi64>
+  return %0, %1, %2, %3, %4 : tensor<4xi1>, tensor<4xi8>, tensor<4xi1>, tensor<4xi8>, tensor<4xi64>
+}
+
+// -----
+
+// rem: the sign of the dividend (C fmod and %).
+// CHECK-LABEL: func @rem
+// CHECK: arith.remf %{{.+}}, %{{.+}} : f64
+// CHECK: arith.remsi %{{.+}}, %{{.+}} : i32
+func.func @rem(%x: tensor<4xf64>, %y: tensor<f64>, %i: tensor<4xi32>, %j: tensor<4xi32>) -> (tensor<4xf64>, tensor<4xi32>) {
+  %0 = born.rem %x, %y : tensor<4xf64>, tensor<f64>
+  %1 = born.rem %i, %j : tensor<4xi32>, tensor<4xi32>
+  return %0, %1 : tensor<4xf64>, tensor<4xi32>
+}
+
+// -----
+
+// Casts between every kind of element type.
+// CHECK-LABEL: func @casts
+// CHECK: arith.fptosi %{{.+}} : f64 to i16
+// CHECK: arith.sitofp %{{.+}} : i16 to bf16
+// CHECK: arith.extsi %{{.+}} : i8 to i16
+// CHECK: arith.trunci %{{.+}} : i64 to i16
+// CHECK: arith.uitofp %{{.+}} : i1 to f64
+// CHECK: arith.extui %{{.+}} : i1 to i16
+// CHECK: arith.cmpi ne, %{{.+}}, %{{.+}} : i16
+// CHECK: arith.extf %{{.+}} : bf16 to f32
+// CHECK: arith.truncf %{{.+}} : f32 to f16
+func.func @casts(%f: tensor<4xf64>, %s: tensor<4xi16>, %b: tensor<4xi8>, %l: tensor<4xi64>, %p: tensor<4xi1>, %h: tensor<4xbf16>)
+    -> (tensor<4xi16>, tensor<4xbf16>, tensor<4xi16>, tensor<4xi16>, tensor<4xf64>, tensor<4xi16>, tensor<4xi1>, tensor<4xf16>) {
+  %0 = born.cast %f : tensor<4xf64> to tensor<4xi16>
+  %1 = born.cast %s : tensor<4xi16> to tensor<4xbf16>
+  %2 = born.cast %b : tensor<4xi8> to tensor<4xi16>
+  %3 = born.cast %l : tensor<4xi64> to tensor<4xi16>
+  %4 = born.cast %p : tensor<4xi1> to tensor<4xf64>
+  %5 = born.cast %p : tensor<4xi1> to tensor<4xi16>
+  %6 = born.cast %s : tensor<4xi16> to tensor<4xi1>
+  %7 = born.cast %h : tensor<4xbf16> to tensor<4xf16>
+  return %0, %1, %2, %3, %4, %5, %6, %7 : tensor<4xi16>, tensor<4xbf16>, tensor<4xi16>, tensor<4xi16>, tensor<4xf64>, tensor<4xi16>, tensor<4xi1>, tensor<4xf16>
+}

@@ -191,3 +191,51 @@ func.func @dispatch_types(%e: tensor<4xf32>) {
   }
   return
 }
+
+// -----
+
+func.func @sin_of_ints(%a: tensor<4xi32>) {
+  // expected-error @+1 {{operand #0 must be statically shaped tensor of 16-bit float or bfloat16 type or 32-bit float or 64-bit float values}}
+  %0 = born.sin %a : tensor<4xi32>
+  return
+}
+
+// -----
+
+func.func @and_of_floats(%a: tensor<4xf32>) {
+  // expected-error @+1 {{operand #0 must be statically shaped tensor of 1-bit signless integer or 8-bit signless integer or 16-bit signless integer or 32-bit signless integer or 64-bit signless integer values}}
+  %0 = born.and %a, %a : tensor<4xf32>, tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @xor_mixed(%a: tensor<4xi1>, %b: tensor<4xi8>) {
+  // expected-error @+1 {{operand element types differ}}
+  %0 = born.xor %a, %b : tensor<4xi1>, tensor<4xi8>
+  return
+}
+
+// -----
+
+func.func @rem_shapes(%a: tensor<4xi16>, %b: tensor<3xi16>) {
+  // expected-error @+1 {{operand shapes [4] and [3] do not broadcast}}
+  %0 = born.rem %a, %b : tensor<4xi16>, tensor<3xi16>
+  return
+}
+
+// -----
+
+func.func @not_of_floats(%a: tensor<4xf16>) {
+  // expected-error @+1 {{must be statically shaped tensor of 1-bit signless integer}}
+  %0 = born.not %a : tensor<4xf16>
+  return
+}
+
+// -----
+
+func.func @sign_of_bools(%a: tensor<4xi1>) {
+  // expected-error @+1 {{must be statically shaped tensor of 16-bit float}}
+  %0 = born.sign %a : tensor<4xi1>
+  return
+}

@@ -98,3 +98,71 @@ func.func @shapes(%x: tensor<2x3x4xf32>, %y: tensor<2x5x4xf32>, %t: tensor<16x8x
   %7 = born.param "embed.weight" : tensor<16x8xf32>
   return %5 : tensor<2x3x8xf32>
 }
+
+// -----
+
+// CHECK-LABEL: func @math
+func.func @math(%x: tensor<4x8xf32>, %h: tensor<3xf16>) -> tensor<4x8xf32> {
+  // CHECK: born.sin %{{.*}} : tensor<4x8xf32>
+  %0 = born.sin %x : tensor<4x8xf32>
+  // CHECK: born.cos
+  %1 = born.cos %0 : tensor<4x8xf32>
+  // CHECK: born.tan
+  %2 = born.tan %1 : tensor<4x8xf32>
+  // CHECK: born.asin
+  %3 = born.asin %2 : tensor<4x8xf32>
+  // CHECK: born.acos
+  %4 = born.acos %3 : tensor<4x8xf32>
+  // CHECK: born.atan
+  %5 = born.atan %4 : tensor<4x8xf32>
+  // CHECK: born.sinh
+  %6 = born.sinh %5 : tensor<4x8xf32>
+  // CHECK: born.cosh
+  %7 = born.cosh %6 : tensor<4x8xf32>
+  // CHECK: born.asinh
+  %8 = born.asinh %7 : tensor<4x8xf32>
+  // CHECK: born.acosh
+  %9 = born.acosh %8 : tensor<4x8xf32>
+  // CHECK: born.atanh
+  %10 = born.atanh %9 : tensor<4x8xf32>
+  // CHECK: born.floor
+  %11 = born.floor %10 : tensor<4x8xf32>
+  // CHECK: born.ceil
+  %12 = born.ceil %11 : tensor<4x8xf32>
+  // CHECK: born.round
+  %13 = born.round %12 : tensor<4x8xf32>
+  // CHECK: born.trunc
+  %14 = born.trunc %13 : tensor<4x8xf32>
+  // CHECK: born.sign %{{.*}} : tensor<4x8xf32>
+  %15 = born.sign %14 : tensor<4x8xf32>
+  // CHECK: born.rem %{{.*}}, %{{.*}} : tensor<4x8xf32>, tensor<4x8xf32>
+  %16 = born.rem %x, %15 : tensor<4x8xf32>, tensor<4x8xf32>
+  // CHECK: born.round %{{.*}} : tensor<3xf16>
+  %17 = born.round %h : tensor<3xf16>
+  return %16 : tensor<4x8xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @bits
+func.func @bits(%a: tensor<4xi1>, %b: tensor<1xi1>, %i: tensor<2x4xi16>, %j: tensor<4xi16>) -> (tensor<4xi1>, tensor<2x4xi16>) {
+  // CHECK: born.and %{{.*}}, %{{.*}} : tensor<4xi1>, tensor<1xi1>
+  %0 = born.and %a, %b : tensor<4xi1>, tensor<1xi1>
+  // CHECK: born.or
+  %1 = born.or %0, %a : tensor<4xi1>, tensor<4xi1>
+  // CHECK: born.xor
+  %2 = born.xor %1, %b : tensor<4xi1>, tensor<1xi1>
+  // CHECK: born.not %{{.*}} : tensor<4xi1>
+  %3 = born.not %2 : tensor<4xi1>
+  // CHECK: born.and %{{.*}}, %{{.*}} : tensor<2x4xi16>, tensor<4xi16>
+  %4 = born.and %i, %j : tensor<2x4xi16>, tensor<4xi16>
+  // CHECK: born.not %{{.*}} : tensor<2x4xi16>
+  %5 = born.not %4 : tensor<2x4xi16>
+  // CHECK: born.sign %{{.*}} : tensor<2x4xi16>
+  %6 = born.sign %5 : tensor<2x4xi16>
+  // CHECK: born.rem %{{.*}}, %{{.*}} : tensor<2x4xi16>, tensor<4xi16>
+  %7 = born.rem %6, %j : tensor<2x4xi16>, tensor<4xi16>
+  // CHECK: born.cast %{{.*}} : tensor<2x4xi16> to tensor<2x4xbf16>
+  %8 = born.cast %7 : tensor<2x4xi16> to tensor<2x4xbf16>
+  return %3, %7 : tensor<4xi1>, tensor<2x4xi16>
+}
