@@ -5,6 +5,7 @@
 #include "onnx.pb.h"
 
 #include <cmath>
+#include <limits>
 
 using namespace mlir;
 
@@ -207,6 +208,32 @@ LogicalResult importPow(NodeContext &ctx) {
   return success();
 }
 
+/// Mod: with fmod=1 the remainder takes the dividend's sign (C fmod);
+/// otherwise (integers only) the divisor's, like Python's %.
+LogicalResult importMod(NodeContext &ctx) {
+  Value x, y;
+  if (failed(binaryOperands(ctx, x, y)))
+    return failure();
+  Type t = NodeContext::elementType(x);
+  bool fmod = ctx.attrInt("fmod", 0);
+  if (!fmod && isa<FloatType>(t))
+    return ctx.error("fmod=0 is only defined for integers");
+  Ops o{ctx, t};
+  FailureOr<Value> r = ctx.make<RemOp>(x, y);
+  if (!fmod) {
+    // r != 0 and sign(r) != sign(y): r + y.
+    FailureOr<Value> fix = o.bin<AndOp>(
+        o.cmp(CmpPredicate::ne, r, o.c(0)),
+        o.bin<XorOp>(o.cmp(CmpPredicate::lt, r, o.c(0)),
+                     o.cmp(CmpPredicate::lt, y, o.c(0))));
+    r = o.where(fix, o.add(r, y), r);
+  }
+  if (failed(r))
+    return failure();
+  ctx.setOutput(0, *r);
+  return success();
+}
+
 } // namespace
 
 void registerElementwiseOps(OpTable &t) {
@@ -244,6 +271,59 @@ void registerElementwiseOps(OpTable &t) {
   t.add("Tanh", unary<TanhOp>(true));
   t.add("Sigmoid", unary<SigmoidOp>(true));
   t.add("Erf", unary<ErfOp>(true));
+  t.add("Sin", unary<SinOp>(true));
+  t.add("Cos", unary<CosOp>(true));
+  t.add("Tan", unary<TanOp>(true));
+  t.add("Asin", unary<AsinOp>(true));
+  t.add("Acos", unary<AcosOp>(true));
+  t.add("Atan", unary<AtanOp>(true));
+  t.add("Sinh", unary<SinhOp>(true));
+  t.add("Cosh", unary<CoshOp>(true));
+  t.add("Asinh", unary<AsinhOp>(true));
+  t.add("Acosh", unary<AcoshOp>(true));
+  t.add("Atanh", unary<AtanhOp>(true));
+  t.add("Floor", unary<FloorOp>(true));
+  t.add("Ceil", unary<CeilOp>(true));
+  t.add("Round", unary<RoundOp>(true));
+  t.add("Sign", unary<SignOp>(false));
+  t.add("Not", unary<NotOp>(false));
+  t.add("BitwiseNot", unary<NotOp>(false));
+  t.add("And", binary<AndOp>());
+  t.add("Or", binary<OrOp>());
+  t.add("Xor", binary<XorOp>());
+  t.add("BitwiseAnd", binary<AndOp>());
+  t.add("BitwiseOr", binary<OrOp>());
+  t.add("BitwiseXor", binary<XorOp>());
+  t.add("Mod", importMod);
+  t.add("IsNaN", [](NodeContext &ctx) -> LogicalResult {
+    Value x = ctx.input(0);
+    if (!x || failed(ctx.requireFloat(x, "input")))
+      return failure();
+    FailureOr<Value> y = ctx.make<CmpOp>(CmpPredicate::ne, x, x);
+    if (failed(y))
+      return failure();
+    ctx.setOutput(0, *y);
+    return success();
+  });
+  t.add("IsInf", [](NodeContext &ctx) -> LogicalResult {
+    Value x = ctx.input(0);
+    if (!x || failed(ctx.requireFloat(x, "input")))
+      return failure();
+    Ops o{ctx, NodeContext::elementType(x)};
+    double inf = std::numeric_limits<double>::infinity();
+    bool pos = ctx.attrInt("detect_positive", 1),
+         neg = ctx.attrInt("detect_negative", 1);
+    FailureOr<Value> y =
+        pos && neg ? o.cmp(CmpPredicate::eq, o.un<AbsOp>(x), o.c(inf))
+        : pos      ? o.cmp(CmpPredicate::eq, x, o.c(inf))
+        : neg      ? o.cmp(CmpPredicate::eq, x, o.c(-inf))
+                   : FailureOr<Value>(ctx.scalar(ctx.b.getI1Type(), 0,
+                                                 NodeContext::shape(x)));
+    if (failed(y))
+      return failure();
+    ctx.setOutput(0, *y);
+    return success();
+  });
   t.add("Identity", [](NodeContext &ctx) -> LogicalResult {
     Value x = ctx.input(0);
     if (!x)
@@ -347,6 +427,10 @@ void registerElementwiseOps(OpTable &t) {
     return o.where(o.cmp(CmpPredicate::lt, x, o.c(-lambd)), o.add(x, o.c(bias)),
                    o.where(o.cmp(CmpPredicate::gt, x, o.c(lambd)),
                            o.sub(x, o.c(bias)), o.c(0)));
+  }));
+  t.add("Swish", formula([](NodeContext &ctx, Value x) {
+    Ops o{ctx, NodeContext::elementType(x)};
+    return o.mul(x, o.un<SigmoidOp>(o.mul(o.c(ctx.attrFloat("alpha", 1.0)), x)));
   }));
   t.add("Gelu", formula([](NodeContext &ctx, Value x) -> FailureOr<Value> {
     std::string approximate = ctx.attrString("approximate", "none");

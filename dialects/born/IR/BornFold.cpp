@@ -390,6 +390,8 @@ OpFoldResult ReduceOp::fold(FoldAdaptor adaptor) {
         return llvm::maximum(x, y);
       if (kind == ReduceKind::min)
         return llvm::minimum(x, y);
+      if (kind == ReduceKind::prod)
+        return x * y;
       return x + y;
     }
     const APInt &x = intOf(a), &y = intOf(b);
@@ -397,6 +399,8 @@ OpFoldResult ReduceOp::fold(FoldAdaptor adaptor) {
       return llvm::APIntOps::smax(x, y);
     if (kind == ReduceKind::min)
       return llvm::APIntOps::smin(x, y);
+    if (kind == ReduceKind::prod)
+      return x * y;
     return x + y;
   };
   // Accumulate each input element into its result element: the input index
@@ -422,6 +426,8 @@ OpFoldResult ReduceOp::fold(FoldAdaptor adaptor) {
     MaybeScalar v = acc[linearIndex(resultShape, index)];
     if (!v || kind != ReduceKind::mean) // empty reductions are not folded
       return v;
+    if (!isFloat(*v))
+      return Scalar(intOf(*v).sdiv(APInt(intOf(*v).getBitWidth(), count)));
     APFloat n(floatOf(*v).getSemantics());
     n.convertFromAPInt(APInt(64, count), /*IsSigned=*/false,
                        APFloat::rmNearestTiesToEven);
