@@ -37,6 +37,7 @@ const OpTable &opTable() {
   static const OpTable table = [] {
     OpTable t;
     registerElementwiseOps(t);
+    registerIndexingOps(t);
     registerNNOps(t);
     registerReductionOps(t);
     registerShapeOps(t);

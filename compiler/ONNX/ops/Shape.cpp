@@ -126,9 +126,12 @@ LogicalResult importFlatten(NodeContext &ctx) {
   if (!x)
     return failure();
   int64_t rank = NodeContext::rank(x);
-  FailureOr<int64_t> axis = ctx.axis(ctx.attrInt("axis", 1), rank + 1);
-  if (failed(axis))
-    return failure();
+  // axis lies in [-rank, rank]: negative ones count from rank, not rank + 1.
+  int64_t a = ctx.attrInt("axis", 1);
+  if (a < -rank || a > rank)
+    return ctx.error("axis " + llvm::Twine(a) + " is out of range for rank " +
+                     llvm::Twine(rank));
+  std::optional<int64_t> axis = a < 0 ? a + rank : a;
   int64_t outer = 1, inner = 1;
   for (auto [i, d] : llvm::enumerate(NodeContext::shape(x)))
     (int64_t(i) < *axis ? outer : inner) *= d;
