@@ -300,17 +300,19 @@ LogicalResult importPad(NodeContext &ctx) {
                        " holds");
   }
   Value y = x;
-  if (crop) {
+  // Other modes fold the crop into their gathers (a born.slice feeding a
+  // born.gather on another axis currently computes wrong values on CPU).
+  if (crop && mode == "constant") {
     BORN_TRY(c, ctx.make<SliceOp>(x, start, limit, step));
     y = c;
   }
   for (int64_t a = 0; a < rank; ++a) {
     int64_t lo = std::max<int64_t>(before[a], 0),
             hi = std::max<int64_t>(after[a], 0);
-    if (!lo && !hi)
-      continue;
     int64_t d = NodeContext::shape(y)[a];
     if (mode == "constant") {
+      if (!lo && !hi)
+        continue;
       SmallVector<Value> parts;
       for (int64_t count : {lo, int64_t(-1), hi}) {
         if (count < 0) {
@@ -328,11 +330,14 @@ LogicalResult importPad(NodeContext &ctx) {
       y = c;
       continue;
     }
-    if (d == 0)
+    int64_t first = start[a], kept = limit[a] - start[a];
+    if (!lo && !hi && kept == d)
+      continue;
+    if (kept == 0 && (lo || hi))
       return ctx.error("cannot pad an empty axis in mode '" + mode + "'");
     SmallVector<int64_t> indices;
-    for (int64_t j = -lo; j < d + hi; ++j)
-      indices.push_back(padSource(mode, j, d));
+    for (int64_t j = -lo; j < kept + hi; ++j)
+      indices.push_back(first + padSource(mode, j, kept));
     BORN_TRY(g, ctx.make<GatherOp>(y, i64Vector(ctx, indices), a));
     y = g;
   }

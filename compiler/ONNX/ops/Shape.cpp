@@ -370,7 +370,26 @@ LogicalResult importSlice(NodeContext &ctx) {
     limit[*a] = std::max(s, e);
     step[*a] = st;
   }
-  FailureOr<Value> y = ctx.make<SliceOp>(x, start, limit, step);
+  // With a gather to do anyway, the other axes gather too: a born.slice
+  // feeding a born.gather on another axis currently computes wrong values
+  // on CPU.
+  if (!reversed.empty()) {
+    for (int64_t a = 0; a < rank; ++a) {
+      if (start[a] == 0 && limit[a] == shape[a] && step[a] == 1)
+        continue;
+      SmallVector<int64_t> indices;
+      for (int64_t j = start[a]; j < limit[a]; j += step[a])
+        indices.push_back(j);
+      reversed.push_back({a, indices});
+      start[a] = 0;
+      limit[a] = shape[a];
+      step[a] = 1;
+    }
+  }
+  FailureOr<Value> y = x;
+  if (!llvm::equal(start, SmallVector<int64_t>(rank, 0)) ||
+      !llvm::equal(limit, shape) || !llvm::equal(step, SmallVector<int64_t>(rank, 1)))
+    y = ctx.make<SliceOp>(x, start, limit, step);
   for (auto &[axis, indices] : reversed) {
     if (failed(y))
       return failure();
