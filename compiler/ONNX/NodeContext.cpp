@@ -37,6 +37,7 @@ const OpTable &opTable() {
   static const OpTable table = [] {
     OpTable t;
     registerElementwiseOps(t);
+    registerIndexingOps(t);
     registerNNOps(t);
     registerReductionOps(t);
     registerShapeOps(t);
@@ -149,8 +150,16 @@ bool NodeContext::hasOutput(int64_t i) const {
 }
 
 void NodeContext::setOutput(int64_t i, Value value) {
-  if (i < int64_t(results.size()))
-    results[i] = value;
+  if (i >= int64_t(results.size()))
+    return;
+  // A tensor without elements is the same whatever computed it; as a
+  // constant it leaves codegen no empty loops or buffers to handle.
+  auto type = dyn_cast_or_null<RankedTensorType>(value ? value.getType()
+                                                       : Type());
+  if (type && type.hasStaticShape() && type.getNumElements() == 0 &&
+      !value.getDefiningOp<ConstantOp>())
+    value = constant(DenseElementsAttr::get(type, ArrayRef<Attribute>{}));
+  results[i] = value;
 }
 
 const ::onnx::AttributeProto *NodeContext::attr(StringRef name) const {

@@ -48,6 +48,7 @@ const OpTable &opTable();
 
 // The op families, one file each under ops/.
 void registerElementwiseOps(OpTable &table);
+void registerIndexingOps(OpTable &table);
 void registerNNOps(OpTable &table);
 void registerReductionOps(OpTable &table);
 void registerShapeOps(OpTable &table);

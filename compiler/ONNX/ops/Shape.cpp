@@ -126,9 +126,12 @@ LogicalResult importFlatten(NodeContext &ctx) {
   if (!x)
     return failure();
   int64_t rank = NodeContext::rank(x);
-  FailureOr<int64_t> axis = ctx.axis(ctx.attrInt("axis", 1), rank + 1);
-  if (failed(axis))
-    return failure();
+  // axis lies in [-rank, rank]: negative ones count from rank, not rank + 1.
+  int64_t a = ctx.attrInt("axis", 1);
+  if (a < -rank || a > rank)
+    return ctx.error("axis " + llvm::Twine(a) + " is out of range for rank " +
+                     llvm::Twine(rank));
+  std::optional<int64_t> axis = a < 0 ? a + rank : a;
   int64_t outer = 1, inner = 1;
   for (auto [i, d] : llvm::enumerate(NodeContext::shape(x)))
     (int64_t(i) < *axis ? outer : inner) *= d;
@@ -367,7 +370,26 @@ LogicalResult importSlice(NodeContext &ctx) {
     limit[*a] = std::max(s, e);
     step[*a] = st;
   }
-  FailureOr<Value> y = ctx.make<SliceOp>(x, start, limit, step);
+  // With a gather to do anyway, the other axes gather too: a born.slice
+  // feeding a born.gather on another axis currently computes wrong values
+  // on CPU.
+  if (!reversed.empty()) {
+    for (int64_t a = 0; a < rank; ++a) {
+      if (start[a] == 0 && limit[a] == shape[a] && step[a] == 1)
+        continue;
+      SmallVector<int64_t> indices;
+      for (int64_t j = start[a]; j < limit[a]; j += step[a])
+        indices.push_back(j);
+      reversed.push_back({a, indices});
+      start[a] = 0;
+      limit[a] = shape[a];
+      step[a] = 1;
+    }
+  }
+  FailureOr<Value> y = x;
+  if (!llvm::equal(start, SmallVector<int64_t>(rank, 0)) ||
+      !llvm::equal(limit, shape) || !llvm::equal(step, SmallVector<int64_t>(rank, 1)))
+    y = ctx.make<SliceOp>(x, start, limit, step);
   for (auto &[axis, indices] : reversed) {
     if (failed(y))
       return failure();
