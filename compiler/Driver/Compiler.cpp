@@ -280,6 +280,7 @@ LogicalResult Compiler::captureSignature(ModuleOp module) {
     if (failed(specOf(arg.getType(), arg.getLoc(), argName(entry, i, "input_"),
                       spec)))
       return failure();
+    spec.isUnsigned = bool(entry.getArgAttr(i, "born.unsigned"));
     modelSignature.inputs.push_back(std::move(spec));
   }
   FailureOr<std::vector<ParamSpec>> params = entryParams(entry);
@@ -293,6 +294,7 @@ LogicalResult Compiler::captureSignature(ModuleOp module) {
       name = attr.str();
     if (failed(specOf(entry.getResultTypes()[i], entry.getLoc(), name, spec)))
       return failure();
+    spec.isUnsigned = bool(entry.getResultAttr(i, "born.unsigned"));
     modelSignature.outputs.push_back(std::move(spec));
   }
   return success();
@@ -302,7 +304,15 @@ LogicalResult Compiler::captureSignature(ModuleOp module) {
 // LLVM IR: descriptor, weights, entry wrapper, main
 //===----------------------------------------------------------------------===//
 
-static int32_t dtypeOf(Type t) {
+static int32_t dtypeOf(Type t, bool isUnsigned = false) {
+  if (isUnsigned && t.isInteger(8))
+    return BORN_DTYPE_U8;
+  if (isUnsigned && t.isInteger(16))
+    return BORN_DTYPE_U16;
+  if (isUnsigned && t.isInteger(32))
+    return BORN_DTYPE_U32;
+  if (isUnsigned && t.isInteger(64))
+    return BORN_DTYPE_U64;
   if (t.isF32())
     return BORN_DTYPE_F32;
   if (t.isF16())
@@ -371,7 +381,8 @@ public:
       infos.push_back(llvm::ConstantStruct::get(
           tensorInfoTy,
           {string(spec.name, kind + "_name" + llvm::Twine(i)),
-           llvm::ConstantInt::get(i32, dtypeOf(spec.elementType)),
+           llvm::ConstantInt::get(i32, dtypeOf(spec.elementType,
+                                               spec.isUnsigned)),
            llvm::ConstantInt::get(i32, spec.shape.size()), shape}));
     }
     return privateConstant(
@@ -715,7 +726,10 @@ llvm::Error Compiler::writeObject(llvm::Module &m, llvm::StringRef path) {
 // C header and linking
 //===----------------------------------------------------------------------===//
 
-static std::string cTypeName(Type t) {
+static std::string cTypeName(Type t, bool isUnsigned) {
+  if (t.isInteger() && !t.isInteger(1))
+    return (isUnsigned ? "uint" : "int") +
+           std::to_string(t.getIntOrFloatBitWidth()) + "_t";
   if (t.isF32())
     return "float";
   if (t.isF64())
@@ -742,7 +756,7 @@ std::string Compiler::cHeader() const {
                       llvm::ArrayRef<TensorSpec> specs) {
     for (auto [i, spec] : llvm::enumerate(specs)) {
       os << " * " << what << " " << i << " '" << spec.name << "': "
-         << cTypeName(spec.elementType) << "[";
+         << cTypeName(spec.elementType, spec.isUnsigned) << "[";
       llvm::interleave(spec.shape, os, "][");
       os << "]\n";
     }

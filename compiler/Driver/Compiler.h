@@ -34,6 +34,9 @@ struct TensorSpec {
   std::string name;
   mlir::Type elementType;
   llvm::SmallVector<int64_t> shape;
+  /// Integer elements the frontend declared unsigned (ONNX UINT*): the IR
+  /// computes on signless integers, the runtime and C header see uint*_t.
+  bool isUnsigned = false;
 };
 
 /// What the entry point takes and returns. Inputs and outputs are captured

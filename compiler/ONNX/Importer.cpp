@@ -61,6 +61,7 @@ private:
   WeightSet &weights;
   OpBuilder builder;
   llvm::StringMap<Value> values;
+  llvm::DenseSet<Value> unsignedValues;
   llvm::StringMap<int64_t> opsets;
 };
 
@@ -84,6 +85,8 @@ Error GraphImporter::importInitializers(const ::onnx::GraphProto &graph) {
     if (n <= kMaxConstantElements || (isInt && n <= kMaxIntConstantElements)) {
       values[name] = ConstantOp::create(builder, loc, bytes->type(),
                                         bytes->toAttr());
+      if (bytes->isUnsigned)
+        unsignedValues.insert(values[name]);
       continue;
     }
     std::string dtype = safeTensorsDType(bytes->elementType);
@@ -98,6 +101,8 @@ Error GraphImporter::importInitializers(const ::onnx::GraphProto &graph) {
     values[name] = ParamOp::create(builder, loc, bytes->type(),
                                    builder.getStringAttr(name),
                                    /*permutation=*/nullptr);
+    if (bytes->isUnsigned)
+      unsignedValues.insert(values[name]);
   }
   return Error::success();
 }
@@ -231,7 +236,8 @@ Error GraphImporter::importNode(const ::onnx::NodeProto &node) {
     return fail(describe() + ": op " + node.op_type() + " at opset " +
                 Twine(opset->second) + " is not supported");
   NodeContext ctx(node, opset->second, builder,
-                  [&](StringRef name) { return values.lookup(name); });
+                  [&](StringRef name) { return values.lookup(name); },
+                  unsignedValues);
   if (failed((*fn)(ctx))) {
     std::string message = ctx.errorMessage();
     if (message.empty())
@@ -246,6 +252,19 @@ Error GraphImporter::importNode(const ::onnx::NodeProto &node) {
       return fail(ctx.describe() + ": output " + Twine(i) + " ('" +
                   node.output(i) + "') is not supported");
     values[node.output(i)] = v;
+    std::optional<bool> isUnsigned = ctx.outputUnsigned(i);
+    if (!isUnsigned) {
+      Value first = node.input_size() && !node.input(0).empty()
+                        ? values.lookup(node.input(0))
+                        : Value();
+      Type t = cast<RankedTensorType>(v.getType()).getElementType();
+      isUnsigned = first && unsignedValues.contains(first) && !t.isInteger(1) &&
+                   cast<RankedTensorType>(first.getType()).getElementType() == t;
+    }
+    // A value can reach here twice (an Identity of an input): signedness
+    // belongs to the ONNX value, and both names share one SSA value.
+    if (*isUnsigned)
+      unsignedValues.insert(v);
   }
   return Error::success();
 }
@@ -327,9 +346,13 @@ GraphImporter::run(const ::onnx::ModelProto &model) {
       values[input.name()] = ConstantOp::create(
           builder, NameLoc::get(builder.getStringAttr(input.name())),
           bytes->type(), bytes->toAttr());
+      if (bytes->isUnsigned)
+        unsignedValues.insert(values[input.name()]);
       continue;
     }
     values[input.name()] = body->addArgument(*type, loc);
+    if (isUnsignedType(input.type().tensor_type().elem_type()))
+      unsignedValues.insert(values[input.name()]);
     argTypes.push_back(*type);
     argNames.push_back(input.name());
   }
@@ -367,8 +390,14 @@ GraphImporter::run(const ::onnx::ModelProto &model) {
   func.setFunctionType(builder.getFunctionType(argTypes, resultTypes));
   for (auto [i, name] : llvm::enumerate(argNames))
     func.setArgAttr(i, "born.name", builder.getStringAttr(name));
-  for (auto [i, output] : llvm::enumerate(graph.output()))
+  for (auto [i, output] : llvm::enumerate(graph.output())) {
     func.setResultAttr(i, "born.name", builder.getStringAttr(output.name()));
+    if (isUnsignedType(output.type().tensor_type().elem_type()))
+      func.setResultAttr(i, "born.unsigned", builder.getUnitAttr());
+  }
+  for (unsigned i = 0; i < argTypes.size(); ++i)
+    if (unsignedValues.contains(body->getArgument(i)))
+      func.setArgAttr(i, "born.unsigned", builder.getUnitAttr());
 
   std::string diagnostics;
   ScopedDiagnosticHandler handler(&context, [&](Diagnostic &diag) {

@@ -47,12 +47,14 @@ const OpTable &opTable() {
 }
 
 NodeContext::NodeContext(const ::onnx::NodeProto &node, int64_t opset,
-                         OpBuilder &builder, ValueLookup lookup)
+                         OpBuilder &builder, ValueLookup lookup,
+                         llvm::DenseSet<Value> &unsignedValues)
     : node(node), opset(opset), b(builder),
       loc(NameLoc::get(builder.getStringAttr(
           node.name().empty() ? node.op_type() : node.name()))),
-      lookup(std::move(lookup)) {
+      lookup(std::move(lookup)), unsignedValues(unsignedValues) {
   results.resize(node.output_size());
+  signs.resize(node.output_size());
 }
 
 std::string NodeContext::describe() const {
@@ -160,6 +162,66 @@ void NodeContext::setOutput(int64_t i, Value value) {
       !value.getDefiningOp<ConstantOp>())
     value = constant(DenseElementsAttr::get(type, ArrayRef<Attribute>{}));
   results[i] = value;
+}
+
+void NodeContext::setOutputUnsigned(int64_t i, bool isUnsigned) {
+  if (i < int64_t(signs.size()))
+    signs[i] = isUnsigned;
+}
+
+bool NodeContext::anyUnsigned(ValueRange values) const {
+  return llvm::any_of(values, [&](Value v) { return isUnsigned(v); });
+}
+
+FailureOr<Value> NodeContext::signedView(Value v, bool assumeUnsigned) {
+  if (!isUnsigned(v) && !assumeUnsigned)
+    return v;
+  unsigned width = elementType(v).getIntOrFloatBitWidth();
+  if (width >= 64)
+    return unsupported("this operation on UINT64");
+  Type wide = b.getIntegerType(width == 8 ? 16 : 2 * width);
+  FailureOr<Value> w = cast(v, wide);
+  if (failed(w))
+    return failure();
+  // The cast sign-extends; the mask keeps the low `width` bits.
+  return make<AndOp>(*w, scalar(wide, double((uint64_t(1) << width) - 1)));
+}
+
+FailureOr<Value> NodeContext::onSignedViews(
+    ArrayRef<Value> operands,
+    llvm::function_ref<FailureOr<Value>(ArrayRef<Value>)> fn, bool orderOnly) {
+  auto it = llvm::find_if(operands, [&](Value v) { return isUnsigned(v); });
+  if (it == operands.end())
+    return fn(operands);
+  Type narrow = elementType(*it);
+  if (orderOnly && narrow.isInteger(64)) {
+    Value bias = constant(DenseElementsAttr::get(
+        RankedTensorType::get({}, narrow), APInt::getSignMask(64)));
+    SmallVector<Value> views;
+    for (Value v : operands) {
+      FailureOr<Value> view =
+          elementType(v) == narrow ? make<XorOp>(v, bias) : FailureOr<Value>(v);
+      if (failed(view))
+        return failure();
+      views.push_back(*view);
+    }
+    FailureOr<Value> y = fn(views);
+    if (failed(y) || elementType(*y) != narrow)
+      return y;
+    return make<XorOp>(*y, bias);
+  }
+  SmallVector<Value> views;
+  for (Value v : operands) {
+    FailureOr<Value> view = signedView(v, elementType(v) == narrow);
+    if (failed(view))
+      return failure();
+    views.push_back(*view);
+  }
+  FailureOr<Value> y = fn(views);
+  if (failed(y))
+    return failure();
+  Type wide = elementType(views[it - operands.begin()]);
+  return elementType(*y) == wide ? cast(*y, narrow) : y;
 }
 
 const ::onnx::AttributeProto *NodeContext::attr(StringRef name) const {

@@ -13,6 +13,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Diagnostics.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringMap.h"
 #include <functional>
 #include <optional>
@@ -57,8 +58,12 @@ void registerShapeOps(OpTable &table);
 class NodeContext {
 public:
   using ValueLookup = std::function<mlir::Value(llvm::StringRef)>;
+  /// `unsignedValues` holds the values of ONNX unsigned integer types: born
+  /// computes on signless integers, so importers whose result depends on
+  /// signedness ask (isUnsigned) and compute on a widened signed view.
   NodeContext(const ::onnx::NodeProto &node, int64_t opset,
-              mlir::OpBuilder &builder, ValueLookup lookup);
+              mlir::OpBuilder &builder, ValueLookup lookup,
+              llvm::DenseSet<mlir::Value> &unsignedValues);
 
   const ::onnx::NodeProto &node;
   const int64_t opset; // the node's domain version
@@ -86,6 +91,30 @@ public:
   /// Whether the graph uses output i (it is present and named).
   bool hasOutput(int64_t i) const;
   void setOutput(int64_t i, mlir::Value value);
+  /// Declares output i (un)signed; by default an output is unsigned when it
+  /// has input 0's integer type and input 0 is unsigned.
+  void setOutputUnsigned(int64_t i, bool isUnsigned);
+  std::optional<bool> outputUnsigned(int64_t i) const {
+    return i < int64_t(signs.size()) ? signs[i] : std::nullopt;
+  }
+
+  //===--- Unsigned integers --------------------------------------------===//
+  bool isUnsigned(mlir::Value v) const { return unsignedValues.contains(v); }
+  bool anyUnsigned(mlir::ValueRange values) const;
+  /// `v` zero-extended to a signed type that holds all its values (u8 ->
+  /// i16, u16 -> i32, u32 -> i64); `v` itself when signed. Fails for u64.
+  mlir::FailureOr<mlir::Value> signedView(mlir::Value v,
+                                          bool assumeUnsigned = false);
+  /// Computes `fn` on signed views of `operands` when any is unsigned (all
+  /// integer operands of that type are then read as unsigned), casting an
+  /// integer result of the widened type back to the operands' type.
+  /// With `orderOnly` (comparisons, max, min: ops that only order values),
+  /// u64 operands are biased into i64 instead (x xor 2^63 keeps the order).
+  mlir::FailureOr<mlir::Value> onSignedViews(
+      llvm::ArrayRef<mlir::Value> operands,
+      llvm::function_ref<mlir::FailureOr<mlir::Value>(llvm::ArrayRef<mlir::Value>)>
+          fn,
+      bool orderOnly = false);
   llvm::ArrayRef<mlir::Value> outputs() const { return results; }
 
   //===--- Attributes ---------------------------------------------------===//
@@ -166,7 +195,9 @@ private:
                                       bool inferType);
 
   ValueLookup lookup;
+  llvm::DenseSet<mlir::Value> &unsignedValues;
   llvm::SmallVector<mlir::Value> results;
+  llvm::SmallVector<std::optional<bool>> signs;
   std::string firstError;
 };
 

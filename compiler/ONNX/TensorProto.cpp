@@ -22,13 +22,22 @@ mlir::Type elementType(mlir::MLIRContext *context, int32_t onnxType) {
   case TensorProto::DOUBLE: return b.getF64Type();
   case TensorProto::FLOAT16: return b.getF16Type();
   case TensorProto::BFLOAT16: return b.getBF16Type();
-  case TensorProto::INT8: return b.getIntegerType(8);
+  case TensorProto::INT8:
+  case TensorProto::UINT8: return b.getIntegerType(8);
+  case TensorProto::UINT16: return b.getIntegerType(16);
+  case TensorProto::UINT32: return b.getI32Type();
+  case TensorProto::UINT64: return b.getI64Type();
   case TensorProto::INT16: return b.getIntegerType(16);
   case TensorProto::INT32: return b.getI32Type();
   case TensorProto::INT64: return b.getI64Type();
   case TensorProto::BOOL: return b.getI1Type();
   default: return {};
   }
+}
+
+bool isUnsignedType(int32_t onnxType) {
+  return onnxType == TensorProto::UINT8 || onnxType == TensorProto::UINT16 ||
+         onnxType == TensorProto::UINT32 || onnxType == TensorProto::UINT64;
 }
 
 std::string typeName(int32_t onnxType) {
@@ -84,6 +93,7 @@ Expected<TensorBytes> readTensor(const TensorProto &tensor,
                                  StringRef baseDir) {
   TensorBytes result;
   result.elementType = elementType(context, tensor.data_type());
+  result.isUnsigned = isUnsignedType(tensor.data_type());
   if (!result.elementType)
     return failure("element type " + typeName(tensor.data_type()) +
                    " is not supported");
@@ -174,6 +184,11 @@ Expected<TensorBytes> readTensor(const TensorProto &tensor,
     case TensorProto::INT64:
       have = tensor.int64_data_size();
       copyNarrowed(tensor.int64_data(), 8, result.owned);
+      break;
+    case TensorProto::UINT32:
+    case TensorProto::UINT64:
+      have = tensor.uint64_data_size();
+      copyNarrowed(tensor.uint64_data(), width, result.owned);
       break;
     default: // int32_data holds every narrower type, bit patterns for floats
       have = tensor.int32_data_size();

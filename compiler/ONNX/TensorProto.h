@@ -19,8 +19,12 @@ class TypeProto;
 namespace born::onnx {
 
 /// The element type Born uses for an ONNX data type, or null when Born has
-/// none yet (strings, unsigned and 8-bit float types, complex numbers).
+/// none yet (strings, 8-bit float types, complex numbers).
 mlir::Type elementType(mlir::MLIRContext *context, int32_t onnxType);
+
+/// Whether an ONNX data type is an unsigned integer (mapped to the signless
+/// integer of its width).
+bool isUnsignedType(int32_t onnxType);
 
 /// The ONNX spelling of a data type ("FLOAT", "UINT8", ...).
 std::string typeName(int32_t onnxType);
@@ -30,6 +34,7 @@ std::string typeName(int32_t onnxType);
 /// mapped file.
 struct TensorBytes {
   mlir::Type elementType;
+  bool isUnsigned = false;
   llvm::SmallVector<int64_t> shape;
   llvm::ArrayRef<uint8_t> bytes;
   std::vector<uint8_t> owned;

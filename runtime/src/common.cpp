@@ -91,6 +91,9 @@ extern "C" size_t born_dtype_size(int32_t dtype) {
   case BORN_DTYPE_I8: return 1;
   case BORN_DTYPE_I16: return 2;
   case BORN_DTYPE_U8: return 1;
+  case BORN_DTYPE_U16: return 2;
+  case BORN_DTYPE_U32: return 4;
+  case BORN_DTYPE_U64: return 8;
   case BORN_DTYPE_BOOL: return 1;
   default: return 0;
   }
@@ -106,6 +109,9 @@ extern "C" const char *born_dtype_name(int32_t dtype) {
   case BORN_DTYPE_I8: return "i8";
   case BORN_DTYPE_I16: return "i16";
   case BORN_DTYPE_U8: return "u8";
+  case BORN_DTYPE_U16: return "u16";
+  case BORN_DTYPE_U32: return "u32";
+  case BORN_DTYPE_U64: return "u64";
   case BORN_DTYPE_BOOL: return "bool";
   default: return "?";
   }

@@ -26,6 +26,9 @@ const char *descrFor(int32_t dtype) {
   case BORN_DTYPE_I8: return "|i1";
   case BORN_DTYPE_I16: return "<i2";
   case BORN_DTYPE_U8: return "|u1";
+  case BORN_DTYPE_U16: return "<u2";
+  case BORN_DTYPE_U32: return "<u4";
+  case BORN_DTYPE_U64: return "<u8";
   case BORN_DTYPE_BOOL: return "|b1";
   default: return nullptr;
   }
@@ -51,6 +54,7 @@ bool dtypeFromDescr(const std::string &descr, int32_t *dtype, std::string *error
       {"f4", BORN_DTYPE_F32}, {"f2", BORN_DTYPE_F16}, {"f8", BORN_DTYPE_F64},
       {"i4", BORN_DTYPE_I32}, {"i8", BORN_DTYPE_I64}, {"i1", BORN_DTYPE_I8},
       {"u1", BORN_DTYPE_U8},  {"b1", BORN_DTYPE_BOOL}, {"i2", BORN_DTYPE_I16},
+      {"u2", BORN_DTYPE_U16}, {"u4", BORN_DTYPE_U32}, {"u8", BORN_DTYPE_U64},
   };
   for (const auto &entry : kinds) {
     if (kind == entry.kind) {

@@ -32,6 +32,9 @@ int32_t dtypeFromOnnx(uint64_t onnxType) {
   case 1: return BORN_DTYPE_F32;  // FLOAT
   case 2: return BORN_DTYPE_U8;   // UINT8
   case 3: return BORN_DTYPE_I8;   // INT8
+  case 4: return BORN_DTYPE_U16;  // UINT16
+  case 12: return BORN_DTYPE_U32; // UINT32
+  case 13: return BORN_DTYPE_U64; // UINT64
   case 5: return BORN_DTYPE_I16;  // INT16
   case 6: return BORN_DTYPE_I32;  // INT32
   case 7: return BORN_DTYPE_I64;  // INT64
@@ -192,7 +195,7 @@ bool parseTensorProto(const uint8_t *bytes, size_t size, born_host_tensor *t,
   int32_t dtype = dtypeFromOnnx(onnxType);
   if (dtype == 0) {
     *error = format("%s has unsupported ONNX data_type %llu (supported: FLOAT, UINT8, INT8, "
-                    "INT16, INT32, INT64, BOOL, FLOAT16, DOUBLE)",
+                    "INT16, INT32, INT64, UINT16, UINT32, UINT64, BOOL, FLOAT16, DOUBLE)",
                     what.c_str(), static_cast<unsigned long long>(onnxType));
     return false;
   }
@@ -220,6 +223,8 @@ bool parseTensorProto(const uint8_t *bytes, size_t size, born_host_tensor *t,
   case BORN_DTYPE_F32: typed = &floats; typedName = "float_data"; break;
   case BORN_DTYPE_F64: typed = &doubles; typedName = "double_data"; break;
   case BORN_DTYPE_I64: typed = &int64s; typedName = "int64_data"; break;
+  case BORN_DTYPE_U32:
+  case BORN_DTYPE_U64: typed = &uint64s; typedName = "uint64_data"; break;
   default: typed = &int32s; typedName = "int32_data"; break; // also f16 bits, bool, i8, i16, u8
   }
   if (haveRaw) {

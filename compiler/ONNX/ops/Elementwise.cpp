@@ -25,13 +25,18 @@ LogicalResult binaryOperands(NodeContext &ctx, Value &lhs, Value &rhs) {
   return success();
 }
 
+/// A binary op; `signSensitive` ops compute unsigned operands on signed
+/// views (Add, Mul and the bitwise ops wrap the same either way).
 template <typename OpT>
-ImportFn binary() {
-  return [](NodeContext &ctx) -> LogicalResult {
+ImportFn binary(bool signSensitive = false) {
+  return [signSensitive](NodeContext &ctx) -> LogicalResult {
     Value lhs, rhs;
     if (failed(binaryOperands(ctx, lhs, rhs)))
       return failure();
-    FailureOr<Value> result = ctx.make<OpT>(lhs, rhs);
+    auto build = [&](ArrayRef<Value> v) { return ctx.make<OpT>(v[0], v[1]); };
+    FailureOr<Value> result = signSensitive
+                                  ? ctx.onSignedViews({lhs, rhs}, build)
+                                  : build({lhs, rhs});
     if (failed(result))
       return failure();
     ctx.setOutput(0, *result);
@@ -53,7 +58,10 @@ ImportFn compare(CmpPredicate predicate) {
       lhs = *l;
       rhs = *r;
     }
-    FailureOr<Value> result = ctx.make<CmpOp>(predicate, lhs, rhs);
+    FailureOr<Value> result =
+        ctx.onSignedViews({lhs, rhs}, [&](ArrayRef<Value> v) {
+          return ctx.make<CmpOp>(predicate, v[0], v[1]);
+        }, /*orderOnly=*/true);
     if (failed(result))
       return failure();
     ctx.setOutput(0, *result);
@@ -75,6 +83,18 @@ ImportFn unary(bool floatOnly) {
   };
 }
 
+/// Abs and Relu are the identity on unsigned integers.
+ImportFn unsignedIdentityOr(ImportFn fn) {
+  return [fn](NodeContext &ctx) -> LogicalResult {
+    Value x = ctx.input(0);
+    if (x && ctx.isUnsigned(x)) {
+      ctx.setOutput(0, x);
+      return success();
+    }
+    return fn(ctx);
+  };
+}
+
 /// Sum, Mean, Max, Min: variadic, broadcasting.
 template <typename OpT>
 ImportFn variadic(bool mean = false) {
@@ -86,14 +106,19 @@ ImportFn variadic(bool mean = false) {
       Value next = ctx.input(i);
       if (!next)
         return failure();
-      FailureOr<Value> r = ctx.make<OpT>(acc, next);
+      FailureOr<Value> r = ctx.onSignedViews(
+          {acc, next},
+          [&](ArrayRef<Value> v) { return ctx.make<OpT>(v[0], v[1]); },
+          /*orderOnly=*/!std::is_same_v<OpT, AddOp>);
       if (failed(r))
         return failure();
       acc = *r;
     }
     if (mean && ctx.numInputs() > 1) {
-      FailureOr<Value> r = ctx.make<DivOp>(
-          acc, ctx.scalar(NodeContext::elementType(acc), ctx.numInputs()));
+      FailureOr<Value> r = ctx.onSignedViews({acc}, [&](ArrayRef<Value> v) {
+        return ctx.make<DivOp>(
+            v[0], ctx.scalar(NodeContext::elementType(v[0]), ctx.numInputs()));
+      });
       if (failed(r))
         return failure();
       acc = *r;
@@ -166,28 +191,41 @@ LogicalResult importClip(NodeContext &ctx) {
     lo = ctx.optionalInput(1);
     hi = ctx.optionalInput(2);
   }
-  Value y = x;
-  if (lo) {
-    FailureOr<Value> r = ctx.make<MaxOp>(y, lo);
-    if (failed(r))
-      return failure();
-    y = *r;
-  }
-  if (hi) {
-    FailureOr<Value> r = ctx.make<MinOp>(y, hi);
-    if (failed(r))
-      return failure();
-    y = *r;
-  }
-  ctx.setOutput(0, y);
+  SmallVector<Value> operands = {x};
+  if (lo)
+    operands.push_back(lo);
+  if (hi)
+    operands.push_back(hi);
+  FailureOr<Value> y = ctx.onSignedViews(operands, [&](ArrayRef<Value> v) {
+    FailureOr<Value> r = v[0];
+    if (lo)
+      r = ctx.make<MaxOp>(*r, v[1]);
+    if (hi && succeeded(r))
+      r = ctx.make<MinOp>(*r, v.back());
+    return r;
+  }, /*orderOnly=*/true);
+  if (failed(y))
+    return failure();
+  ctx.setOutput(0, *y);
   return success();
 }
 
-LogicalResult importCast(NodeContext &ctx, Type to) {
+LogicalResult importCast(NodeContext &ctx, Type to, bool toUnsigned) {
   Value x = ctx.input(0);
   if (!x)
     return failure();
-  FailureOr<Value> y = ctx.cast(x, to);
+  ctx.setOutputUnsigned(0, toUnsigned);
+  FailureOr<Value> y = x;
+  Type from = NodeContext::elementType(x);
+  if (ctx.isUnsigned(x) && from.getIntOrFloatBitWidth() < 64 &&
+      !(to.isInteger() && to.getIntOrFloatBitWidth() <= from.getIntOrFloatBitWidth()))
+    y = ctx.signedView(x); // zero-extends; narrowing keeps the bits anyway
+  else if (ctx.isUnsigned(x) && isa<FloatType>(to))
+    return ctx.unsupported("Cast from UINT64 to a float type");
+  else if (isa<FloatType>(from) && toUnsigned)
+    y = ctx.cast(x, ctx.b.getI64Type()); // in range of the wider signed type
+  if (succeeded(y))
+    y = ctx.cast(*y, to);
   if (failed(y))
     return failure();
   ctx.setOutput(0, *y);
@@ -219,6 +257,15 @@ LogicalResult importMod(NodeContext &ctx) {
   if (!fmod && isa<FloatType>(t))
     return ctx.error("fmod=0 is only defined for integers");
   Ops o{ctx, t};
+  if (ctx.anyUnsigned({x, y}) && !isa<FloatType>(t)) {
+    // Unsigned: a plain remainder on the widened values.
+    FailureOr<Value> r = ctx.onSignedViews(
+        {x, y}, [&](ArrayRef<Value> v) { return ctx.make<RemOp>(v[0], v[1]); });
+    if (failed(r))
+      return failure();
+    ctx.setOutput(0, *r);
+    return success();
+  }
   FailureOr<Value> r = ctx.make<RemOp>(x, y);
   if (!fmod) {
     // r != 0 and sign(r) != sign(y): r + y.
@@ -234,13 +281,48 @@ LogicalResult importMod(NodeContext &ctx) {
   return success();
 }
 
+/// BitShift (unsigned integers): x * 2^s to the left (wrapping), x / 2^s to
+/// the right on the widened value; shifts of the width or more give 0.
+LogicalResult importBitShift(NodeContext &ctx) {
+  Value x, s;
+  if (failed(binaryOperands(ctx, x, s)))
+    return failure();
+  std::string direction = ctx.attrString("direction", "");
+  if (direction != "LEFT" && direction != "RIGHT")
+    return ctx.error("direction must be LEFT or RIGHT, got '" + direction + "'");
+  Type t = NodeContext::elementType(x);
+  if (!t.isInteger() || t.isInteger(1))
+    return ctx.unsupported("BitShift of " + typeString(x.getType()));
+  unsigned width = t.getIntOrFloatBitWidth();
+  FailureOr<Value> y = ctx.onSignedViews({x, s}, [&](ArrayRef<Value> v) {
+    Type wide = NodeContext::elementType(v[0]);
+    Ops o{ctx, wide};
+    // 2^s, exact in f64 for the shifts that do not clear everything.
+    Type f64 = ctx.b.getF64Type();
+    FailureOr<Value> inRange = o.cmp(CmpPredicate::lt, v[1], o.c(width));
+    FailureOr<Value> shift = o.where(inRange, v[1], o.c(0));
+    FailureOr<Value> power = failed(shift) ? shift : ctx.cast(*shift, f64);
+    if (succeeded(power))
+      power = ctx.make<PowOp>(ctx.scalar(f64, 2), *power);
+    if (succeeded(power))
+      power = ctx.cast(*power, wide);
+    FailureOr<Value> r = direction == "LEFT" ? o.mul(v[0], power)
+                                             : o.div(v[0], power);
+    return o.where(inRange, r, o.c(0));
+  });
+  if (failed(y))
+    return failure();
+  ctx.setOutput(0, *y);
+  return success();
+}
+
 } // namespace
 
 void registerElementwiseOps(OpTable &t) {
   t.add("Add", binary<AddOp>());
   t.add("Sub", binary<SubOp>());
   t.add("Mul", binary<MulOp>());
-  t.add("Div", binary<DivOp>());
+  t.add("Div", binary<DivOp>(/*signSensitive=*/true));
   t.add("Pow", importPow);
   t.add("Max", variadic<MaxOp>());
   t.add("Min", variadic<MinOp>());
@@ -263,8 +345,8 @@ void registerElementwiseOps(OpTable &t) {
   });
 
   t.add("Neg", unary<NegOp>(false));
-  t.add("Abs", unary<AbsOp>(false));
-  t.add("Relu", unary<ReluOp>(false));
+  t.add("Abs", unsignedIdentityOr(unary<AbsOp>(false)));
+  t.add("Relu", unsignedIdentityOr(unary<ReluOp>(false)));
   t.add("Exp", unary<ExpOp>(true));
   t.add("Log", unary<LogOp>(true));
   t.add("Sqrt", unary<SqrtOp>(true));
@@ -285,7 +367,18 @@ void registerElementwiseOps(OpTable &t) {
   t.add("Floor", unary<FloorOp>(true));
   t.add("Ceil", unary<CeilOp>(true));
   t.add("Round", unary<RoundOp>(true));
-  t.add("Sign", unary<SignOp>(false));
+  t.add("Sign", [](NodeContext &ctx) -> LogicalResult {
+    Value x = ctx.input(0);
+    if (!x)
+      return failure();
+    FailureOr<Value> y = ctx.onSignedViews(
+        {x}, [&](ArrayRef<Value> v) { return ctx.make<SignOp>(v[0]); });
+    if (failed(y))
+      return failure();
+    ctx.setOutput(0, *y);
+    return success();
+  });
+  t.add("BitShift", importBitShift);
   t.add("Not", unary<NotOp>(false));
   t.add("BitwiseNot", unary<NotOp>(false));
   t.add("And", binary<AndOp>());
@@ -337,13 +430,13 @@ void registerElementwiseOps(OpTable &t) {
     Type type = elementType(ctx.b.getContext(), int32_t(to));
     if (!type)
       return ctx.unsupported("cast to " + typeName(int32_t(to)));
-    return importCast(ctx, type);
+    return importCast(ctx, type, isUnsignedType(int32_t(to)));
   });
   t.add("CastLike", [](NodeContext &ctx) -> LogicalResult {
     Value like = ctx.input(1);
     if (!like)
       return failure();
-    return importCast(ctx, NodeContext::elementType(like));
+    return importCast(ctx, NodeContext::elementType(like), ctx.isUnsigned(like));
   });
 
   t.add("Reciprocal", formula([](NodeContext &ctx, Value x) {

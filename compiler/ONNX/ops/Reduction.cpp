@@ -121,8 +121,15 @@ ImportFn reduce(ReduceKind kind, int64_t inputSince, Pre pre = Pre::none,
       apply([&](Value v) { return ctx.make<AddOp>(v, *m); });
       apply([&](Value v) { return ctx.reshape(v, kept); });
     } else {
+      bool signSensitive = kind == ReduceKind::max || kind == ReduceKind::min ||
+                           kind == ReduceKind::mean;
       apply([&](Value v) {
-        return ctx.make<ReduceOp>(kind, v, *axes, keepdims);
+        auto build = [&](ArrayRef<Value> in) {
+          return ctx.make<ReduceOp>(kind, in[0], *axes, keepdims);
+        };
+        return signSensitive ? ctx.onSignedViews({v}, build,
+                                                 kind != ReduceKind::mean)
+                             : build({v});
       });
     }
     if (post == Post::sqrt)
@@ -149,6 +156,10 @@ ImportFn argReduce(bool isMin) {
       return failure();
     bool keepdims = ctx.attrInt("keepdims", 1);
     bool last = ctx.attrInt("select_last_index", 0);
+    FailureOr<Value> view = ctx.signedView(x);
+    if (failed(view))
+      return failure();
+    x = *view;
     Type t = NodeContext::elementType(x);
     FailureOr<Value> v = x;
     if (isMin) {

@@ -25,6 +25,7 @@ LogicalResult importConstant(NodeContext &ctx) {
     if (failed(t))
       return failure();
     value = *t;
+    ctx.setOutputUnsigned(0, isUnsignedType(ctx.attr("value")->t().data_type()));
   } else if (one("value_float")) {
     value = DenseElementsAttr::get(RankedTensorType::get({}, b.getF32Type()),
                                    float(ctx.attrFloat("value_float", 0)));
@@ -432,6 +433,7 @@ LogicalResult importConstantOfShape(NodeContext &ctx) {
     if (failed(v))
       return failure();
     value = *v;
+    ctx.setOutputUnsigned(0, isUnsignedType(ctx.attr("value")->t().data_type()));
   }
   auto type = RankedTensorType::get(*shape, value.getElementType());
   ctx.setOutput(0, ctx.constant(DenseElementsAttr::get(

@@ -27,6 +27,9 @@ typedef enum born_dtype {
   BORN_DTYPE_U8 = 7,
   BORN_DTYPE_BOOL = 8, /* one byte per element, 0 or 1 */
   BORN_DTYPE_I16 = 9,
+  BORN_DTYPE_U16 = 10,
+  BORN_DTYPE_U32 = 11,
+  BORN_DTYPE_U64 = 12,
 } born_dtype;
 
 /* Size in bytes of one element of `dtype`, 0 for an unknown dtype. */
