@@ -54,6 +54,7 @@ private:
   sortNodes(const ::onnx::GraphProto &graph);
   Error importNode(const ::onnx::NodeProto &node);
   Error checkOutput(const ::onnx::ValueInfoProto &output, Value value);
+  SmallVector<std::string> argNames; // graph inputs, in argument order
 
   StringRef path, baseDir;
   MLIRContext &context;
@@ -238,6 +239,12 @@ Error GraphImporter::importNode(const ::onnx::NodeProto &node) {
   NodeContext ctx(node, opset->second, builder,
                   [&](StringRef name) { return values.lookup(name); },
                   unsignedValues);
+  ctx.inputName = [&](Value v) -> std::string {
+    auto arg = dyn_cast<BlockArgument>(v);
+    return arg && arg.getArgNumber() < argNames.size()
+               ? argNames[arg.getArgNumber()]
+               : "";
+  };
   if (failed((*fn)(ctx))) {
     std::string message = ctx.errorMessage();
     if (message.empty())
@@ -325,7 +332,6 @@ GraphImporter::run(const ::onnx::ModelProto &model) {
 
   llvm::StringSet<> graphInputs;
   SmallVector<Type> argTypes;
-  SmallVector<std::string> argNames;
   for (const auto &input : graph.input()) {
     graphInputs.insert(input.name());
     if (values.count(input.name()))

@@ -7,6 +7,7 @@
 #include "mlir/IR/Verifier.h"
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SetVector.h"
 
 using namespace mlir;
 using llvm::SmallVector;
@@ -114,10 +115,7 @@ FailureOr<SmallVector<int64_t>> NodeContext::intsInput(int64_t i,
   if (!value) {
     if (!input(i))
       return failure();
-    return error(what + " (input '" + node.input(i) +
-                 "') must be known at compile time; Born compiles static " +
-                 "shapes: bind it with --bind-input " + node.input(i) +
-                 "=FILE");
+    return notConstant(i, what);
   }
   if (!value->getElementType().isInteger())
     return error(what + " (input '" + node.input(i) + "') must be integers");
@@ -127,6 +125,34 @@ FailureOr<SmallVector<int64_t>> NodeContext::intsInput(int64_t i,
   return ints;
 }
 
+LogicalResult NodeContext::notConstant(int64_t i, StringRef what) {
+  // Name the graph inputs the value is computed from: those are what the
+  // user can bind.
+  llvm::SetVector<Value> inputs;
+  SmallVector<Value> work = {input(i)};
+  llvm::DenseSet<Value> seen;
+  while (!work.empty()) {
+    Value v = work.pop_back_val();
+    if (!seen.insert(v).second)
+      continue;
+    if (auto arg = dyn_cast<BlockArgument>(v))
+      inputs.insert(arg);
+    else if (Operation *op = v.getDefiningOp())
+      work.append(op->operand_begin(), op->operand_end());
+  }
+  std::string bind;
+  for (Value v : inputs) {
+    std::string name = inputName ? inputName(v) : "";
+    if (!name.empty())
+      bind += " --bind-input " + name + "=FILE";
+  }
+  return error(what + " (input '" + node.input(i) +
+               "') must be known at compile time; Born compiles static " +
+               "shapes" + (bind.empty() ? "" : ": bind what it is computed " +
+                                                   std::string("from with") +
+                                                   bind));
+}
+
 FailureOr<double> NodeContext::scalarInput(int64_t i, StringRef what) {
   if (!hasInput(i))
     return error(what + " (input " + Twine(i) + ") is required");
@@ -134,9 +160,7 @@ FailureOr<double> NodeContext::scalarInput(int64_t i, StringRef what) {
   if (!value) {
     if (!input(i))
       return failure();
-    return error(what + " (input '" + node.input(i) +
-                 "') must be known at compile time; bind it with " +
-                 "--bind-input " + node.input(i) + "=FILE");
+    return notConstant(i, what);
   }
   if (value->getNumElements() != 1)
     return error(what + " must have one element");

@@ -190,7 +190,11 @@ public:
   /// "node 'name' (OpType, opset N)".
   std::string describe() const;
 
+  /// Names graph inputs (block arguments) in messages.
+  std::function<std::string(mlir::Value)> inputName;
+
 private:
+  mlir::LogicalResult notConstant(int64_t i, llvm::StringRef what);
   mlir::FailureOr<mlir::Value> finish(mlir::OperationState &state,
                                       bool inferType);
 
