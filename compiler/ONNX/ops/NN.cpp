@@ -1,5 +1,6 @@
 //===- NN.cpp - ONNX contractions, convolutions, pooling, normalizations --===//
 #include "compiler/ONNX/NodeContext.h"
+#include "compiler/ONNX/ops/OpChain.h"
 
 #include "onnx.pb.h"
 
@@ -189,39 +190,310 @@ LogicalResult importConv(NodeContext &ctx) {
   return success();
 }
 
-ImportFn pool(PoolKind kind) {
-  return [kind](NodeContext &ctx) -> LogicalResult {
+int64_t floorDiv(int64_t a, int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
+
+/// The windows of MaxPool, AveragePool and LpPool over any number of spatial
+/// dimensions, with ONNX's padding rules and output sizes settled.
+struct PoolGeometry {
+  SmallVector<int64_t> in, kernel, strides, dilations, padBegin, padEnd, out;
+  /// Padding past padEnd so that ceil_mode's last window fits; those
+  /// positions never count toward an average.
+  SmallVector<int64_t> extraEnd;
+  int64_t spatial() const { return in.size(); }
+};
+
+FailureOr<PoolGeometry> poolGeometry(NodeContext &ctx, Value x) {
+  ArrayRef<int64_t> shape = NodeContext::shape(x);
+  int64_t spatial = shape.size() - 2;
+  PoolGeometry g;
+  g.in.assign(shape.begin() + 2, shape.end());
+  g.kernel = ctx.attrInts("kernel_shape");
+  g.strides = ctx.attrInts("strides");
+  g.dilations = ctx.attrInts("dilations");
+  SmallVector<int64_t> pads = ctx.attrInts("pads");
+  if (g.strides.empty())
+    g.strides.assign(spatial, 1);
+  if (g.dilations.empty())
+    g.dilations.assign(spatial, 1);
+  if (pads.empty())
+    pads.assign(2 * spatial, 0);
+  if (int64_t(g.kernel.size()) != spatial ||
+      int64_t(g.strides.size()) != spatial ||
+      int64_t(g.dilations.size()) != spatial ||
+      int64_t(pads.size()) != 2 * spatial)
+    return ctx.error("kernel_shape, strides, dilations and pads do not match " +
+                     llvm::Twine(spatial) + " spatial dimensions");
+  if (llvm::any_of(g.strides, [](int64_t s) { return s < 1; }) ||
+      llvm::any_of(g.dilations, [](int64_t d) { return d < 1; }) ||
+      llvm::any_of(g.kernel, [](int64_t k) { return k < 1; }) ||
+      llvm::any_of(pads, [](int64_t p) { return p < 0; }))
+    return ctx.error("kernel_shape, strides and dilations must be positive "
+                     "and pads not negative");
+  bool ceil = ctx.attrInt("ceil_mode", 0);
+  std::string autoPad = ctx.attrString("auto_pad", "NOTSET");
+  for (int64_t i = 0; i < spatial; ++i) {
+    int64_t in = g.in[i], s = g.strides[i];
+    int64_t span = (g.kernel[i] - 1) * g.dilations[i] + 1;
+    int64_t pb = pads[i], pe = pads[i + spatial], out;
+    if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+      out = (in + s - 1) / s;
+      int64_t total = std::max<int64_t>(0, (out - 1) * s + span - in);
+      pb = autoPad == "SAME_UPPER" ? total / 2 : total - total / 2;
+      pe = total - pb;
+    } else {
+      if (autoPad == "VALID")
+        pb = pe = 0;
+      else if (autoPad != "NOTSET")
+        return ctx.unsupported("auto_pad '" + autoPad + "'");
+      int64_t room = in + pb + pe - span;
+      if (room < 0)
+        return ctx.error("the pooling window is larger than the padded input");
+      out = (ceil ? (room + s - 1) / s : room / s) + 1;
+      // A last window that would start in the end padding is dropped.
+      if (ceil && (out - 1) * s >= in + pb)
+        --out;
+    }
+    g.padBegin.push_back(pb);
+    g.padEnd.push_back(pe);
+    g.out.push_back(out);
+    g.extraEnd.push_back(
+        std::max<int64_t>(0, (out - 1) * s + span - (in + pb + pe)));
+  }
+  return g;
+}
+
+/// Pads every spatial dimension of `x` (`[N, C, ...]`) with `value`.
+Value padSpatial(OpChain &c, Value x, ArrayRef<int64_t> before,
+                 ArrayRef<int64_t> after, double value) {
+  for (size_t i = 0; i < before.size() && x; ++i) {
+    int64_t axis = 2 + i;
+    SmallVector<Value> parts;
+    SmallVector<int64_t> shape(NodeContext::shape(x));
+    if (before[i]) {
+      shape[axis] = before[i];
+      parts.push_back(c.ctx.scalar(NodeContext::elementType(x), value, shape));
+    }
+    parts.push_back(x);
+    if (after[i]) {
+      shape[axis] = after[i];
+      parts.push_back(c.ctx.scalar(NodeContext::elementType(x), value, shape));
+    }
+    x = c.concat(parts, axis);
+  }
+  return x;
+}
+
+/// The strided slices of the padded input that each kernel position sees,
+/// in row-major kernel order, each `[N, C, out...]`.
+SmallVector<Value> windowSlices(OpChain &c, Value padded,
+                                const PoolGeometry &g) {
+  SmallVector<Value> slices;
+  int64_t total = 1;
+  for (int64_t k : g.kernel)
+    total *= k;
+  int64_t rank = NodeContext::rank(padded);
+  for (int64_t flat = 0; flat < total; ++flat) {
+    SmallVector<int64_t> start(rank, 0), limit(NodeContext::shape(padded)),
+        step(rank, 1);
+    int64_t rest = flat;
+    for (int64_t i = g.spatial() - 1; i >= 0; --i) {
+      int64_t j = rest % g.kernel[i];
+      rest /= g.kernel[i];
+      start[2 + i] = j * g.dilations[i];
+      limit[2 + i] = start[2 + i] + (g.out[i] - 1) * g.strides[i] + 1;
+      step[2 + i] = g.strides[i];
+    }
+    slices.push_back(c.slice(padded, start, limit, step));
+  }
+  return slices;
+}
+
+/// For each output position along spatial dim `i`, how many window taps fall
+/// in `[lo, hi)` of the unpadded coordinates.
+SmallVector<int64_t> tapsInRange(const PoolGeometry &g, int64_t i, int64_t lo,
+                                 int64_t hi) {
+  SmallVector<int64_t> counts;
+  for (int64_t o = 0; o < g.out[i]; ++o) {
+    int64_t n = 0;
+    for (int64_t j = 0; j < g.kernel[i]; ++j) {
+      int64_t pos = o * g.strides[i] + j * g.dilations[i] - g.padBegin[i];
+      n += pos >= lo && pos < hi;
+    }
+    counts.push_back(n);
+  }
+  return counts;
+}
+
+/// The product over spatial dims of per-dim values, as an `[out...]`
+/// constant (the divisor of an average pool).
+Value separableConstant(OpChain &c, Type t, const PoolGeometry &g,
+                        ArrayRef<SmallVector<int64_t>> perDim) {
+  SmallVector<double> values{1.0};
+  for (int64_t i = 0; i < g.spatial(); ++i) {
+    SmallVector<double> next;
+    for (double v : values)
+      for (int64_t n : perDim[i])
+        next.push_back(v * double(n));
+    values = std::move(next);
+  }
+  return c.constant(t, g.out, values);
+}
+
+enum class PoolMode { max, avg, lp };
+
+/// Any pooling as slices of the padded input combined elementwise: covers
+/// dilations, 3-D windows, LpPool and the Indices output, which born.pool2d
+/// does not.
+LogicalResult slicedPool(NodeContext &ctx, PoolMode mode, Value x,
+                         const PoolGeometry &g) {
+  OpChain c(ctx);
+  Type t = NodeContext::elementType(x);
+  double p = ctx.attrInt("p", 2);
+  SmallVector<int64_t> end;
+  for (int64_t i = 0; i < g.spatial(); ++i)
+    end.push_back(g.padEnd[i] + g.extraEnd[i]);
+  Value src = x;
+  if (mode == PoolMode::lp)
+    src = c.pow(c.make<AbsOp>(x), c.scalarLike(x, p));
+  double padValue = mode == PoolMode::max
+                        ? -std::numeric_limits<double>::infinity()
+                        : 0.0;
+  Value padded = padSpatial(c, src, g.padBegin, end, padValue);
+  SmallVector<Value> slices = windowSlices(c, padded, g);
+  if (failed(c.check(slices)) || !padded)
+    return failure();
+  Value y = slices.front(), indices;
+  bool wantIndices = mode == PoolMode::max && ctx.hasOutput(1);
+  ArrayRef<int64_t> xs = NodeContext::shape(x);
+  auto indexOf = [&](int64_t flat) {
+    // Indices count over the whole NC... tensor, row-major, or with the
+    // spatial dims column-major under storage_order = 1.
+    bool colMajor = ctx.attrInt("storage_order", 0);
+    SmallVector<int64_t> offset(g.spatial());
+    for (int64_t i = g.spatial() - 1, rest = flat; i >= 0; --i) {
+      offset[i] = rest % g.kernel[i] * g.dilations[i] - g.padBegin[i];
+      rest /= g.kernel[i];
+    }
+    int64_t spatialSize = 1;
+    for (int64_t v : g.in)
+      spatialSize *= v;
+    SmallVector<double> values;
+    int64_t count = 1;
+    for (int64_t o : g.out)
+      count *= o;
+    for (int64_t n = 0; n < xs[0]; ++n)
+      for (int64_t ch = 0; ch < xs[1]; ++ch)
+        for (int64_t e = 0; e < count; ++e) {
+          int64_t rest = e, idx = 0, stride = 1;
+          SmallVector<int64_t> pos(g.spatial());
+          for (int64_t i = g.spatial() - 1; i >= 0; --i) {
+            pos[i] = rest % g.out[i] * g.strides[i] + offset[i];
+            rest /= g.out[i];
+          }
+          for (int64_t k = 0; k < g.spatial(); ++k) {
+            int64_t i = colMajor ? k : g.spatial() - 1 - k;
+            idx += pos[i] * stride;
+            stride *= g.in[i];
+          }
+          values.push_back(double((n * xs[1] + ch) * spatialSize + idx));
+        }
+    SmallVector<int64_t> shape{xs[0], xs[1]};
+    shape.append(g.out.begin(), g.out.end());
+    return c.constant(ctx.b.getI64Type(), shape, values);
+  };
+  if (wantIndices)
+    indices = indexOf(0);
+  for (size_t k = 1; k < slices.size(); ++k) {
+    if (mode != PoolMode::max) {
+      y = c.add(y, slices[k]);
+      continue;
+    }
+    if (!wantIndices) {
+      y = c.max(y, slices[k]);
+      continue;
+    }
+    // The first maximum wins, as ONNX's reference picks it.
+    Value better = c.cmp(CmpPredicate::gt, slices[k], y);
+    y = c.where(better, slices[k], y);
+    indices = c.where(better, indexOf(k), indices);
+  }
+  if (mode == PoolMode::avg) {
+    // The divisor counts the taps inside the input, plus those in the
+    // explicit padding under count_include_pad, never ceil_mode's extra.
+    bool includePad = ctx.attrInt("count_include_pad", 0);
+    SmallVector<SmallVector<int64_t>> perDim;
+    for (int64_t i = 0; i < g.spatial(); ++i)
+      perDim.push_back(includePad ? tapsInRange(g, i, -g.padBegin[i],
+                                                g.in[i] + g.padEnd[i])
+                                  : tapsInRange(g, i, 0, g.in[i]));
+    y = c.div(y, separableConstant(c, t, g, perDim));
+  } else if (mode == PoolMode::lp) {
+    y = c.pow(y, c.scalarLike(y, 1.0 / p));
+  }
+  if (!y || (wantIndices && !indices))
+    return failure();
+  ctx.setOutput(0, y);
+  if (wantIndices)
+    ctx.setOutput(1, indices);
+  return success();
+}
+
+ImportFn pool(PoolMode mode) {
+  return [mode](NodeContext &ctx) -> LogicalResult {
     Value x = ctx.input(0);
     if (!x || failed(ctx.requireFloat(x, "input")))
       return failure();
     int64_t rank = NodeContext::rank(x);
-    if (rank != 3 && rank != 4)
-      return ctx.unsupported("pooling of rank " + llvm::Twine(rank));
-    FailureOr<Window> win = windowOf(ctx, NodeContext::shape(x),
-                                     ctx.attrInts("kernel_shape"));
-    if (failed(win))
+    if (rank < 3)
+      return ctx.error("pooling needs an [N, C, ...] input of rank >= 3");
+    FailureOr<PoolGeometry> g = poolGeometry(ctx, x);
+    if (failed(g))
       return failure();
-    if (llvm::any_of(win->dilations, [](int64_t d) { return d != 1; }))
-      return ctx.unsupported("pooling with dilations");
-    if (ctx.attrInt("ceil_mode", 0))
-      return ctx.unsupported("ceil_mode=1");
-    if (ctx.hasOutput(1))
-      return ctx.unsupported("the Indices output");
-    FailureOr<Value> x2 = lift1D(ctx, x);
-    if (failed(x2))
+    bool unitDilation =
+        llvm::all_of(g->dilations, [](int64_t d) { return d == 1; });
+    if (mode == PoolMode::lp || rank > 4 || !unitDilation || ctx.hasOutput(1))
+      return slicedPool(ctx, mode, x, *g);
+
+    // born.pool2d: 1-D lifts to a unit height; ceil_mode's extra end padding
+    // never counts toward the average, so count_include_pad with it pads
+    // explicitly first.
+    OpChain c(ctx);
+    bool includePad = mode == PoolMode::avg && ctx.attrInt("count_include_pad", 0);
+    bool extra = llvm::any_of(g->extraEnd, [](int64_t e) { return e > 0; });
+    Value src = x;
+    SmallVector<int64_t> pb = g->padBegin, pe = g->padEnd;
+    if (includePad && extra) {
+      src = padSpatial(c, x, pb, pe, 0.0);
+      pb.assign(pb.size(), 0);
+      pe.assign(pe.size(), 0);
+      includePad = false;
+    }
+    for (size_t i = 0; i < pe.size(); ++i)
+      pe[i] += g->extraEnd[i];
+    SmallVector<int64_t> kernel = g->kernel, strides = g->strides, padding;
+    if (rank == 3) {
+      FailureOr<Value> lifted = src ? lift1D(ctx, src) : FailureOr<Value>();
+      src = succeeded(lifted) ? *lifted : Value();
+      kernel.insert(kernel.begin(), 1);
+      strides.insert(strides.begin(), 1);
+      padding = {0, pb[0], 0, pe[0]};
+    } else {
+      padding = {pb[0], pb[1], pe[0], pe[1]};
+    }
+    Value y = c.make<Pool2DOp>(
+        mode == PoolMode::max ? PoolKind::max : PoolKind::avg, src, kernel,
+        strides, padding, includePad);
+    if (!y)
       return failure();
-    FailureOr<Value> y = ctx.make<Pool2DOp>(
-        kind, *x2, win->kernel, win->strides, win->padding,
-        kind == PoolKind::avg && ctx.attrInt("count_include_pad", 0));
-    if (succeeded(y))
-      y = lower1D(ctx, *y, rank == 3);
-    if (failed(y))
+    FailureOr<Value> out = lower1D(ctx, y, rank == 3);
+    if (failed(out))
       return failure();
-    ctx.setOutput(0, *y);
+    ctx.setOutput(0, *out);
     return success();
   };
 }
-
 ImportFn globalPool(ReduceKind kind) {
   return [kind](NodeContext &ctx) -> LogicalResult {
     Value x = ctx.input(0);
@@ -354,8 +626,9 @@ void registerNNOps(OpTable &t) {
   t.add("MatMul", importMatMul);
   t.add("Gemm", importGemm);
   t.add("Conv", importConv);
-  t.add("MaxPool", pool(PoolKind::max));
-  t.add("AveragePool", pool(PoolKind::avg));
+  t.add("MaxPool", pool(PoolMode::max));
+  t.add("AveragePool", pool(PoolMode::avg));
+  t.add("LpPool", pool(PoolMode::lp));
   t.add("GlobalAveragePool", globalPool(ReduceKind::mean));
   t.add("GlobalMaxPool", globalPool(ReduceKind::max));
   t.add("BatchNormalization", importBatchNorm);
