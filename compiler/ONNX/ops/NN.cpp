@@ -494,6 +494,172 @@ ImportFn pool(PoolMode mode) {
     return success();
   };
 }
+/// ConvTranspose as a stride-1 convolution: zeros inserted between input
+/// elements for the strides, the filter flipped and its channel axes swapped
+/// per group, and the padding each side `(k - 1) * d - pad` (negative
+/// amounts crop the zero-inserted input instead).
+LogicalResult importConvTranspose(NodeContext &ctx) {
+  Value x = ctx.input(0), w = ctx.input(1);
+  if (!x || !w || failed(ctx.requireFloat(x, "input")))
+    return failure();
+  int64_t rank = NodeContext::rank(x);
+  if (rank != 3 && rank != 4)
+    return ctx.unsupported("ConvTranspose of rank " + llvm::Twine(rank));
+  if (NodeContext::rank(w) != rank)
+    return ctx.error("weight rank differs from the input's");
+  int64_t spatial = rank - 2, group = ctx.attrInt("group", 1);
+  ArrayRef<int64_t> xs = NodeContext::shape(x), ws = NodeContext::shape(w);
+  if (group < 1 || xs[1] != ws[0] || ws[0] % group)
+    return ctx.error("weight [C, M/group, k...] does not match the input's " +
+                     llvm::Twine(xs[1]) + " channels and group " +
+                     llvm::Twine(group));
+  auto orDefault = [&](StringRef name, int64_t n, int64_t v) {
+    SmallVector<int64_t> a = ctx.attrInts(name);
+    if (a.empty())
+      a.assign(n, v);
+    return a;
+  };
+  SmallVector<int64_t> kernel(ws.begin() + 2, ws.end());
+  SmallVector<int64_t> strides = orDefault("strides", spatial, 1),
+                       dilations = orDefault("dilations", spatial, 1),
+                       outPad = orDefault("output_padding", spatial, 0),
+                       outShape = ctx.attrInts("output_shape"),
+                       pads = ctx.attrInts("pads");
+  if (SmallVector<int64_t> k = ctx.attrInts("kernel_shape");
+      !k.empty() && ArrayRef<int64_t>(k) != ArrayRef<int64_t>(kernel))
+    return ctx.error("kernel_shape differs from the weight's shape");
+  // output_shape may list N and C too.
+  if (int64_t(outShape.size()) == rank)
+    outShape.erase(outShape.begin(), outShape.begin() + 2);
+  if (int64_t(strides.size()) != spatial ||
+      int64_t(dilations.size()) != spatial ||
+      int64_t(outPad.size()) < spatial ||
+      (!outShape.empty() && int64_t(outShape.size()) != spatial) ||
+      (!pads.empty() && int64_t(pads.size()) != 2 * spatial))
+    return ctx.error("strides, dilations, pads, output_padding or "
+                     "output_shape do not match " +
+                     llvm::Twine(spatial) + " spatial dimensions");
+  std::string autoPad = ctx.attrString("auto_pad", "NOTSET");
+  bool same = autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER";
+  if (!same && autoPad != "NOTSET" && autoPad != "VALID")
+    return ctx.unsupported("auto_pad '" + autoPad + "'");
+  if (pads.empty() || autoPad == "VALID")
+    pads.assign(2 * spatial, 0);
+  // Output o is position o + padBegin of the unpadded transposed conv.
+  SmallVector<int64_t> padBegin, out;
+  for (int64_t i = 0; i < spatial; ++i) {
+    int64_t span = (kernel[i] - 1) * dilations[i] + 1;
+    int64_t natural = strides[i] * (xs[2 + i] - 1) + outPad[i] + span;
+    if (same) {
+      int64_t o = outShape.empty() ? xs[2 + i] * strides[i] : outShape[i];
+      int64_t total = natural - o;
+      int64_t half = floorDiv(total, 2);
+      padBegin.push_back(autoPad == "SAME_UPPER" ? half : total - half);
+      out.push_back(o);
+    } else {
+      padBegin.push_back(pads[i]);
+      out.push_back(outShape.empty() ? natural - pads[i] - pads[spatial + i]
+                                     : outShape[i]);
+    }
+    if (out.back() < 1)
+      return ctx.error("ConvTranspose output size " + llvm::Twine(out.back()) +
+                       " is not positive");
+  }
+
+  OpChain c(ctx);
+  Type t = NodeContext::elementType(x);
+  // Zero insertion: [N, C, H, W] -> [N, C, H, s, W, s] -> [N, C, H*s, W*s],
+  // then the trailing s - 1 zeros dropped.
+  Value xi = x;
+  if (llvm::any_of(strides, [](int64_t s) { return s > 1; })) {
+    SmallVector<int64_t> split{xs[0], xs[1]};
+    for (int64_t i = 0; i < spatial; ++i)
+      split.append({xs[2 + i], 1});
+    xi = c.reshape(x, split);
+    for (int64_t i = 0; i < spatial; ++i) {
+      if (strides[i] == 1)
+        continue;
+      SmallVector<int64_t> zshape(NodeContext::shape(xi));
+      zshape[3 + 2 * i] = strides[i] - 1;
+      xi = c.concat({xi, ctx.scalar(t, 0, zshape)}, 3 + 2 * i);
+    }
+    SmallVector<int64_t> merged{xs[0], xs[1]};
+    for (int64_t i = 0; i < spatial; ++i)
+      merged.push_back(xs[2 + i] * strides[i]);
+    xi = c.reshape(xi, merged);
+    SmallVector<int64_t> start(rank, 0), limit(merged), step(rank, 1);
+    for (int64_t i = 0; i < spatial; ++i)
+      limit[2 + i] = (xs[2 + i] - 1) * strides[i] + 1;
+    xi = c.slice(xi, start, limit, step);
+  }
+  // Padding of the stride-1 convolution; crop where it is negative.
+  SmallVector<int64_t> before, after;
+  if (xi) {
+    SmallVector<int64_t> start(rank, 0), limit(NodeContext::shape(xi)),
+        step(rank, 1);
+    bool crop = false;
+    for (int64_t i = 0; i < spatial; ++i) {
+      int64_t len = NodeContext::shape(xi)[2 + i];
+      int64_t span = (kernel[i] - 1) * dilations[i];
+      int64_t lo = span - padBegin[i];
+      int64_t hi = out[i] + span - len - lo;
+      before.push_back(std::max<int64_t>(lo, 0));
+      after.push_back(std::max<int64_t>(hi, 0));
+      if (lo < 0)
+        start[2 + i] = -lo, crop = true;
+      if (hi < 0)
+        limit[2 + i] = len + hi, crop = true;
+      if (start[2 + i] >= limit[2 + i])
+        return ctx.unsupported("ConvTranspose padding that crops the whole "
+                               "input");
+    }
+    if (crop)
+      xi = c.slice(xi, start, limit, step);
+  }
+  // [C, M/g, k...] -> [g, C/g, M/g, k...] -> [g, M/g, C/g, k...]
+  // -> [M, C/g, k...], flipped along every spatial axis.
+  int64_t cg = ws[0] / group, mg = ws[1];
+  SmallVector<int64_t> grouped{group, cg, mg}, perm{0, 2, 1}, filter{group * mg, cg};
+  grouped.append(kernel.begin(), kernel.end());
+  filter.append(kernel.begin(), kernel.end());
+  for (int64_t i = 0; i < spatial; ++i)
+    perm.push_back(3 + i);
+  Value f = c.reshape(c.transpose(c.reshape(w, grouped), perm), filter);
+  for (int64_t i = 0; i < spatial; ++i) {
+    if (kernel[i] == 1)
+      continue;
+    SmallVector<double> reversed;
+    for (int64_t k = kernel[i] - 1; k >= 0; --k)
+      reversed.push_back(double(k));
+    f = c.make<GatherOp>(
+        f, c.constant(ctx.b.getI64Type(), {kernel[i]}, reversed), int64_t(2 + i));
+  }
+  SmallVector<int64_t> convStrides(2, 1), convDil = dilations, padding;
+  if (spatial == 1) {
+    FailureOr<Value> xl = xi ? lift1D(ctx, xi) : FailureOr<Value>();
+    FailureOr<Value> fl = f ? lift1D(ctx, f) : FailureOr<Value>();
+    xi = succeeded(xl) ? *xl : Value();
+    f = succeeded(fl) ? *fl : Value();
+    convDil.insert(convDil.begin(), 1);
+    padding = {0, before[0], 0, after[0]};
+  } else if (!before.empty()) {
+    padding = {before[0], before[1], after[0], after[1]};
+  }
+  Value y = c.make<Conv2DOp>(xi, f, convStrides, padding, convDil, group);
+  if (Value bias = ctx.optionalInput(2)) {
+    SmallVector<int64_t> bshape(NodeContext::rank(y ? y : x), 1);
+    bshape[1] = NodeContext::shape(bias)[0];
+    y = c.add(y, c.reshape(bias, bshape));
+  }
+  if (!y)
+    return failure();
+  FailureOr<Value> result = lower1D(ctx, y, spatial == 1);
+  if (failed(result))
+    return failure();
+  ctx.setOutput(0, *result);
+  return success();
+}
+
 ImportFn globalPool(ReduceKind kind) {
   return [kind](NodeContext &ctx) -> LogicalResult {
     Value x = ctx.input(0);
@@ -626,6 +792,7 @@ void registerNNOps(OpTable &t) {
   t.add("MatMul", importMatMul);
   t.add("Gemm", importGemm);
   t.add("Conv", importConv);
+  t.add("ConvTranspose", importConvTranspose);
   t.add("MaxPool", pool(PoolMode::max));
   t.add("AveragePool", pool(PoolMode::avg));
   t.add("LpPool", pool(PoolMode::lp));
