@@ -763,12 +763,31 @@ LogicalResult importLayerNorm(NodeContext &ctx) {
   Value x = ctx.input(0), scale = ctx.input(1);
   if (!x || !scale || failed(ctx.requireFloat(x, "input")))
     return failure();
-  if (ctx.hasOutput(1) || ctx.hasOutput(2))
-    return ctx.unsupported("the Mean and InvStdDev outputs");
   int64_t rank = NodeContext::rank(x);
   FailureOr<int64_t> axis = ctx.axis(ctx.attrInt("axis", -1), rank);
   if (failed(axis))
     return failure();
+  double epsilon = ctx.attrFloat("epsilon", 1e-5);
+  if (ctx.hasOutput(1) || ctx.hasOutput(2)) {
+    // The statistics outputs, computed apart in stash_type (float32 unless
+    // told otherwise); fusion can share the reductions with layer_norm's.
+    int64_t stashType = ctx.attrInt("stash_type", 1);
+    if (stashType != 1)
+      return ctx.unsupported("stash_type " + llvm::Twine(stashType));
+    OpChain c(ctx);
+    Value xs = c.cast(x, ctx.b.getF32Type());
+    SmallVector<int64_t> axes;
+    for (int64_t i = *axis; i < rank; ++i)
+      axes.push_back(i);
+    Value mean = c.reduce(ReduceKind::mean, xs, axes, true);
+    Value centered = c.sub(xs, mean);
+    Value var = c.reduce(ReduceKind::mean, c.mul(centered, centered), axes, true);
+    Value inv = c.make<RsqrtOp>(c.add(var, c.scalarLike(var, epsilon)));
+    if (!mean || !inv)
+      return failure();
+    ctx.setOutput(1, mean);
+    ctx.setOutput(2, inv);
+  }
   ArrayRef<int64_t> normalized = NodeContext::shape(x).drop_front(*axis);
   FailureOr<Value> s = ctx.broadcastTo(scale, normalized);
   Value bias = ctx.optionalInput(2);
@@ -779,10 +798,255 @@ LogicalResult importLayerNorm(NodeContext &ctx) {
     return failure();
   FailureOr<Value> y = ctx.make<LayerNormOp>(
       x, *s, *b, ctx.b.getI64IntegerAttr(*axis),
-      ctx.b.getF64FloatAttr(ctx.attrFloat("epsilon", 1e-5)));
+      ctx.b.getF64FloatAttr(epsilon));
   if (failed(y))
     return failure();
   ctx.setOutput(0, *y);
+  return success();
+}
+
+/// y = x normalized over `axes` (mean 0, variance 1) with layer_norm when
+/// the axes are trailing; ONNX's instance and group norms reshape to that.
+Value normalizeTrailing(OpChain &c, Value x, int64_t axis, double epsilon) {
+  if (!x)
+    return x;
+  Type t = NodeContext::elementType(x);
+  ArrayRef<int64_t> normalized = NodeContext::shape(x).drop_front(axis);
+  return c.make<LayerNormOp>(x, c.ctx.scalar(t, 1, normalized),
+                             c.ctx.scalar(t, 0, normalized),
+                             c.ctx.b.getI64IntegerAttr(axis),
+                             c.ctx.b.getF64FloatAttr(epsilon));
+}
+
+/// `v` (`[C]`) shaped to broadcast along dim 1 of a rank-`rank` tensor.
+Value perChannel(OpChain &c, Value v, int64_t rank) {
+  if (!v)
+    return v;
+  SmallVector<int64_t> shape(rank, 1);
+  shape[1] = NodeContext::shape(v)[0];
+  return c.reshape(v, shape);
+}
+
+LogicalResult importInstanceNorm(NodeContext &ctx) {
+  Value x = ctx.input(0), scale = ctx.input(1), bias = ctx.input(2);
+  if (!x || !scale || !bias || failed(ctx.requireFloat(x, "input")))
+    return failure();
+  int64_t rank = NodeContext::rank(x);
+  if (rank < 3)
+    return ctx.error("InstanceNormalization needs an [N, C, ...] input");
+  OpChain c(ctx);
+  Value y = normalizeTrailing(c, x, 2, ctx.attrFloat("epsilon", 1e-5));
+  y = c.add(c.mul(y, perChannel(c, scale, rank)), perChannel(c, bias, rank));
+  if (!y)
+    return failure();
+  ctx.setOutput(0, y);
+  return success();
+}
+
+/// GroupNormalization: opset 18 has one scale and bias per group, opset 21
+/// one per channel.
+LogicalResult importGroupNorm(NodeContext &ctx) {
+  Value x = ctx.input(0), scale = ctx.input(1), bias = ctx.input(2);
+  if (!x || !scale || !bias || failed(ctx.requireFloat(x, "input")))
+    return failure();
+  int64_t rank = NodeContext::rank(x);
+  int64_t groups = ctx.attrInt("num_groups", 0);
+  ArrayRef<int64_t> xs = NodeContext::shape(x);
+  if (rank < 3 || groups < 1 || xs[1] % groups)
+    return ctx.error("GroupNormalization needs an [N, C, ...] input with C "
+                     "divisible by num_groups");
+  OpChain c(ctx);
+  int64_t rest = 1;
+  for (int64_t d : xs.drop_front(2))
+    rest *= d;
+  Type t = NodeContext::elementType(x);
+  // stash_type (opset 21) asks for float32 statistics.
+  Type stash = ctx.opset >= 21 && ctx.attrInt("stash_type", 1) == 1
+                   ? Type(ctx.b.getF32Type())
+                   : t;
+  Value g = c.cast(c.reshape(x, {xs[0], groups, xs[1] / groups * rest}), stash);
+  Value y = c.cast(
+      c.reshape(normalizeTrailing(c, g, 2, ctx.attrFloat("epsilon", 1e-5)),
+                xs),
+      t);
+  Value s = scale, b = bias;
+  if (ctx.opset < 21) {
+    // Each group's factor repeats over its channels.
+    int64_t per = xs[1] / groups;
+    s = c.reshape(c.broadcastTo(c.reshape(s, {groups, 1}), {groups, per}),
+                  {xs[1]});
+    b = c.reshape(c.broadcastTo(c.reshape(b, {groups, 1}), {groups, per}),
+                  {xs[1]});
+  }
+  y = c.add(c.mul(y, perChannel(c, s, rank)), perChannel(c, b, rank));
+  if (!y)
+    return failure();
+  ctx.setOutput(0, y);
+  return success();
+}
+
+/// RMSNormalization (opset 23): the scale broadcasts to the normalized shape.
+LogicalResult importRMSNorm(NodeContext &ctx) {
+  Value x = ctx.input(0), scale = ctx.input(1);
+  if (!x || !scale || failed(ctx.requireFloat(x, "input")))
+    return failure();
+  int64_t rank = NodeContext::rank(x);
+  FailureOr<int64_t> axis = ctx.axis(ctx.attrInt("axis", -1), rank);
+  if (failed(axis))
+    return failure();
+  OpChain c(ctx);
+  ArrayRef<int64_t> normalized = NodeContext::shape(x).drop_front(*axis);
+  Type t = NodeContext::elementType(x);
+  Value y = c.make<RmsNormOp>(
+      x, c.cast(c.broadcastTo(scale, normalized), t),
+      ctx.b.getI64IntegerAttr(*axis),
+      ctx.b.getF64FloatAttr(ctx.attrFloat("epsilon", 1e-5)));
+  if (!y)
+    return failure();
+  ctx.setOutput(0, y);
+  return success();
+}
+
+/// MeanVarianceNormalization: (x - mean) / (sqrt(var) + 1e-9) over `axes`.
+LogicalResult importMVN(NodeContext &ctx) {
+  Value x = ctx.input(0);
+  if (!x || failed(ctx.requireFloat(x, "input")))
+    return failure();
+  int64_t rank = NodeContext::rank(x);
+  SmallVector<int64_t> axes = ctx.hasAttr("axes") ? ctx.attrInts("axes")
+                                                  : SmallVector<int64_t>{0, 2, 3};
+  for (int64_t &a : axes) {
+    FailureOr<int64_t> n = ctx.axis(a, rank);
+    if (failed(n))
+      return failure();
+    a = *n;
+  }
+  llvm::sort(axes);
+  OpChain c(ctx);
+  Value mean = c.reduce(ReduceKind::mean, x, axes, true);
+  Value centered = c.sub(x, mean);
+  Value var = c.reduce(ReduceKind::mean, c.mul(centered, centered), axes, true);
+  Value y = c.div(centered, c.add(c.make<SqrtOp>(var), c.scalarLike(x, 1e-9)));
+  if (!y)
+    return failure();
+  ctx.setOutput(0, y);
+  return success();
+}
+
+/// LpNormalization: x / ||x||_p along `axis` (p is 1 or 2).
+LogicalResult importLpNorm(NodeContext &ctx) {
+  Value x = ctx.input(0);
+  if (!x || failed(ctx.requireFloat(x, "input")))
+    return failure();
+  FailureOr<int64_t> axis =
+      ctx.axis(ctx.attrInt("axis", -1), NodeContext::rank(x));
+  if (failed(axis))
+    return failure();
+  int64_t p = ctx.attrInt("p", 2);
+  if (p != 1 && p != 2)
+    return ctx.unsupported("p=" + llvm::Twine(p));
+  OpChain c(ctx);
+  Value norm =
+      p == 1 ? c.reduce(ReduceKind::sum, c.make<AbsOp>(x), {*axis}, true)
+             : c.make<SqrtOp>(c.reduce(ReduceKind::sum, c.mul(x, x), {*axis},
+                                       true));
+  Value y = c.div(x, norm);
+  if (!y)
+    return failure();
+  ctx.setOutput(0, y);
+  return success();
+}
+
+/// LRN: x / (bias + alpha / size * sum of x^2 over nearby channels)^beta,
+/// the channel window summed as slices of the zero-padded squares.
+LogicalResult importLRN(NodeContext &ctx) {
+  Value x = ctx.input(0);
+  if (!x || failed(ctx.requireFloat(x, "input")))
+    return failure();
+  int64_t rank = NodeContext::rank(x);
+  int64_t size = ctx.attrInt("size", 0);
+  if (rank < 3 || size < 1)
+    return ctx.error("LRN needs an [N, C, ...] input and a positive size");
+  OpChain c(ctx);
+  int64_t channels = NodeContext::shape(x)[1];
+  int64_t before = (size - 1) / 2, after = size - 1 - before;
+  Value sq = c.mul(x, x);
+  SmallVector<int64_t> zshape(NodeContext::shape(x));
+  SmallVector<Value> parts;
+  Type t = NodeContext::elementType(x);
+  if (before)
+    zshape[1] = before, parts.push_back(ctx.scalar(t, 0, zshape));
+  parts.push_back(sq);
+  if (after)
+    zshape[1] = after, parts.push_back(ctx.scalar(t, 0, zshape));
+  Value padded = c.concat(parts, 1);
+  Value sum;
+  for (int64_t i = 0; i < size; ++i) {
+    Value s = c.sliceAxis(padded, 1, i, i + channels);
+    sum = i ? c.add(sum, s) : s;
+  }
+  double alpha = ctx.attrFloat("alpha", 1e-4), beta = ctx.attrFloat("beta", 0.75),
+         bias = ctx.attrFloat("bias", 1.0);
+  Value denom = c.add(c.mul(sum, c.scalarLike(x, alpha / size)),
+                      c.scalarLike(x, bias));
+  Value y = c.div(x, c.pow(denom, c.scalarLike(x, beta)));
+  if (!y)
+    return failure();
+  ctx.setOutput(0, y);
+  return success();
+}
+
+/// GlobalLpPool: (sum |x|^p)^(1/p) over the spatial dims.
+LogicalResult importGlobalLpPool(NodeContext &ctx) {
+  Value x = ctx.input(0);
+  if (!x || failed(ctx.requireFloat(x, "input")))
+    return failure();
+  double p = ctx.attrInt("p", 2);
+  SmallVector<int64_t> axes;
+  for (int64_t i = 2; i < NodeContext::rank(x); ++i)
+    axes.push_back(i);
+  OpChain c(ctx);
+  Value y = c.pow(c.reduce(ReduceKind::sum,
+                           c.pow(c.make<AbsOp>(x), c.scalarLike(x, p)), axes,
+                           true),
+                  c.scalarLike(x, 1.0 / p));
+  if (!y)
+    return failure();
+  ctx.setOutput(0, y);
+  return success();
+}
+
+/// Hardmax: 1 at the first maximum along `axis`, 0 elsewhere; before opset
+/// 13 over the input flattened to 2-D at `axis`.
+LogicalResult importHardmax(NodeContext &ctx) {
+  Value x = ctx.input(0);
+  if (!x || failed(ctx.requireFloat(x, "input")))
+    return failure();
+  int64_t rank = NodeContext::rank(x);
+  FailureOr<int64_t> axis =
+      ctx.axis(ctx.attrInt("axis", ctx.opset < 13 ? 1 : -1), rank);
+  if (failed(axis))
+    return failure();
+  OpChain c(ctx);
+  ArrayRef<int64_t> shape = NodeContext::shape(x);
+  Value src = x;
+  int64_t a = *axis;
+  if (ctx.opset < 13) {
+    int64_t outer = 1, inner = 1;
+    for (int64_t i = 0; i < rank; ++i)
+      (i < a ? outer : inner) *= shape[i];
+    src = c.reshape(x, {outer, inner});
+    a = 1;
+  }
+  int64_t r = NodeContext::rank(src ? src : x);
+  Value arg = c.make<ArgmaxOp>(src, a, true);
+  Value hot = c.cmp(CmpPredicate::eq, arg,
+                    c.iota(ctx.b.getI64Type(),
+                           src ? NodeContext::shape(src)[a] : 1, a, r));
+  Value y = c.reshape(c.cast(hot, NodeContext::elementType(x)), shape);
+  if (!y)
+    return failure();
+  ctx.setOutput(0, y);
   return success();
 }
 
@@ -802,6 +1066,14 @@ void registerNNOps(OpTable &t) {
   t.add("Softmax", softmax<SoftmaxOp>());
   t.add("LogSoftmax", softmax<LogSoftmaxOp>());
   t.add("LayerNormalization", importLayerNorm, 17);
+  t.add("InstanceNormalization", importInstanceNorm);
+  t.add("GroupNormalization", importGroupNorm, 18);
+  t.add("RMSNormalization", importRMSNorm, 23);
+  t.add("MeanVarianceNormalization", importMVN, 9);
+  t.add("LpNormalization", importLpNorm);
+  t.add("LRN", importLRN);
+  t.add("GlobalLpPool", importGlobalLpPool, 2);
+  t.add("Hardmax", importHardmax);
 }
 
 } // namespace born::onnx
