@@ -36,7 +36,9 @@ const ImportFn *OpTable::lookup(StringRef opType, int64_t opset) const {
 const OpTable &opTable() {
   static const OpTable table = [] {
     OpTable t;
+    registerAttentionOps(t);
     registerElementwiseOps(t);
+    registerLossOps(t);
     registerNNOps(t);
     registerReductionOps(t);
     registerShapeOps(t);

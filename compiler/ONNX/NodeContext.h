@@ -47,7 +47,9 @@ private:
 const OpTable &opTable();
 
 // The op families, one file each under ops/.
+void registerAttentionOps(OpTable &table);
 void registerElementwiseOps(OpTable &table);
+void registerLossOps(OpTable &table);
 void registerNNOps(OpTable &table);
 void registerReductionOps(OpTable &table);
 void registerShapeOps(OpTable &table);
