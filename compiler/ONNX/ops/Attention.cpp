@@ -92,6 +92,16 @@ LogicalResult importAttention(NodeContext &ctx) {
   if (ctx.hasOutput(2))
     ctx.setOutput(2, v);
 
+  // Half-precision inputs compute in float32 (rounding each step in f16
+  // drifts past the reference's tolerance), results cast back.
+  Type io = t;
+  if (t.getIntOrFloatBitWidth() < 32) {
+    t = ctx.b.getF32Type();
+    q = c.cast(q, t);
+    k = c.cast(k, t);
+    v = c.cast(v, t);
+  }
+
   // Scores, scaled as ONNX does: sqrt(scale) on each side.
   double scale = ctx.hasAttr("scale") ? ctx.attrFloat("scale", 1.0)
                                       : 1.0 / std::sqrt(double(headSize));
@@ -184,6 +194,9 @@ LogicalResult importAttention(NodeContext &ctx) {
   probs = c.cast(probs, t);
 
   if (ctx.hasOutput(3)) {
+    softcapped = c.cast(softcapped, io);
+    scores = c.cast(scores, io);
+    Value outProbs = c.cast(probs, io);
     int64_t mode = ctx.attrInt("qk_matmul_output_mode", 0);
     // ONNX's reference: modes 0 and 1 give the (softcapped) scores, 2 adds
     // the mask, 3 is the softmax.
@@ -192,7 +205,7 @@ LogicalResult importAttention(NodeContext &ctx) {
     else if (mode == 2)
       ctx.setOutput(3, scores);
     else if (mode == 3)
-      ctx.setOutput(3, probs);
+      ctx.setOutput(3, outProbs);
     else
       return ctx.unsupported("qk_matmul_output_mode " + llvm::Twine(mode));
   }
@@ -203,6 +216,7 @@ LogicalResult importAttention(NodeContext &ctx) {
       {batch, hq, qLen, vHead});
   if (rank == 3)
     y = c.reshape(c.transpose(y, {0, 2, 1, 3}), {batch, qLen, hq * vHead});
+  y = c.cast(y, io);
   if (!y)
     return failure();
   ctx.setOutput(0, y);
