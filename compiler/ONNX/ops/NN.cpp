@@ -676,6 +676,52 @@ ImportFn globalPool(ReduceKind kind) {
   };
 }
 
+Value perChannel(OpChain &c, Value v, int64_t rank);
+
+/// BatchNormalization with training_mode (opset 14+): normalizes with the
+/// batch's statistics (biased variance) and returns the running ones
+/// updated by `momentum`.
+LogicalResult importBatchNormTraining(NodeContext &ctx, Value x, Value scale,
+                                      Value bias, Value mean, Value var) {
+  int64_t rank = NodeContext::rank(x);
+  if (rank < 2)
+    return ctx.error("BatchNormalization needs an [N, C, ...] input");
+  OpChain c(ctx);
+  Type t = NodeContext::elementType(x);
+  SmallVector<int64_t> axes{0};
+  for (int64_t i = 2; i < rank; ++i)
+    axes.push_back(i);
+  Value batchMean = c.reduce(ReduceKind::mean, x, axes, true);
+  Value centered = c.sub(x, batchMean);
+  Value batchVar =
+      c.reduce(ReduceKind::mean, c.mul(centered, centered), axes, true);
+  Value inv = c.make<RsqrtOp>(
+      c.add(batchVar, ctx.scalar(t, ctx.attrFloat("epsilon", 1e-5))));
+  Value y = c.add(c.mul(c.mul(centered, inv), perChannel(c, c.cast(scale, t), rank)),
+                  perChannel(c, c.cast(bias, t), rank));
+  if (!y)
+    return failure();
+  ctx.setOutput(0, y);
+  double momentum = ctx.attrFloat("momentum", 0.9);
+  int64_t channels = NodeContext::shape(x)[1];
+  auto running = [&](Value old, Value batch) {
+    Type st = NodeContext::elementType(old);
+    return c.add(c.mul(old, ctx.scalar(st, momentum)),
+                 c.mul(c.cast(c.reshape(batch, {channels}), st),
+                       ctx.scalar(st, 1 - momentum)));
+  };
+  for (auto [i, old, batch] :
+       {std::tuple(1, mean, batchMean), std::tuple(2, var, batchVar)}) {
+    if (!ctx.hasOutput(i))
+      continue;
+    Value r = running(old, batch);
+    if (!r)
+      return failure();
+    ctx.setOutput(i, r);
+  }
+  return success();
+}
+
 LogicalResult importBatchNorm(NodeContext &ctx) {
   Value x = ctx.input(0), scale = ctx.input(1), bias = ctx.input(2),
         mean = ctx.input(3), var = ctx.input(4);
@@ -683,7 +729,7 @@ LogicalResult importBatchNorm(NodeContext &ctx) {
       failed(ctx.requireFloat(x, "input")))
     return failure();
   if (ctx.opset >= 14 && ctx.attrInt("training_mode", 0))
-    return ctx.unsupported("training_mode=1");
+    return importBatchNormTraining(ctx, x, scale, bias, mean, var);
   for (int64_t i = 1; i < ctx.numOutputs(); ++i)
     if (ctx.hasOutput(i))
       return ctx.unsupported("training outputs (running mean/var)");
