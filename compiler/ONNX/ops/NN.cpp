@@ -1096,6 +1096,234 @@ LogicalResult importHardmax(NodeContext &ctx) {
   return success();
 }
 
+/// A scale or zero point shaped to broadcast against `x`: a scalar as is, a
+/// vector along `axis`, or (block_size > 0) each entry repeated over its
+/// block along `axis`.
+Value quantParam(OpChain &c, Value v, ArrayRef<int64_t> xs, int64_t axis,
+                 int64_t blockSize) {
+  if (!v)
+    return v;
+  ArrayRef<int64_t> vs = NodeContext::shape(v);
+  if (NodeContext::type(v).getNumElements() == 1)
+    return c.reshape(v, {});
+  if (blockSize <= 0) {
+    if (vs.size() != 1 || vs[0] != xs[axis]) {
+      (void)c.ctx.error("a per-axis scale or zero point must be a vector of "
+                        "the axis' size");
+      return {};
+    }
+    SmallVector<int64_t> shape(xs.size(), 1);
+    shape[axis] = vs[0];
+    return c.reshape(v, shape);
+  }
+  if (vs.size() != xs.size() ||
+      vs[axis] != (xs[axis] + blockSize - 1) / blockSize) {
+    (void)c.ctx.error("a blocked scale or zero point must match the input "
+                      "with the axis divided by block_size");
+    return {};
+  }
+  SmallVector<int64_t> split(vs), wide(vs), merged(vs);
+  split.insert(split.begin() + axis + 1, 1);
+  wide.insert(wide.begin() + axis + 1, blockSize);
+  merged[axis] *= blockSize;
+  Value r = c.reshape(c.broadcastTo(c.reshape(v, split), wide), merged);
+  return merged[axis] == xs[axis] ? r : c.sliceAxis(r, axis, 0, xs[axis]);
+}
+
+/// Rounds float `v` to the nearest integer, ties to even (as numpy's rint),
+/// giving i32; born has no round op, so: truncate, then step away from zero
+/// past a half, or at a half when the truncation is odd.
+Value roundToI32(OpChain &c, Value v) {
+  if (!v)
+    return v;
+  Type i32 = c.ctx.b.getI32Type(), f = NodeContext::elementType(v);
+  // Anything this large saturates any quantized type anyway.
+  v = c.min(c.max(v, c.scalarLike(v, -1e9)), c.scalarLike(v, 1e9));
+  Value r = c.cast(v, i32);
+  Value frac = c.make<AbsOp>(c.sub(v, c.cast(r, f)));
+  Value odd = c.cmp(CmpPredicate::ne,
+                    c.sub(r, c.mul(c.div(r, c.ctx.scalar(i32, 2)),
+                                   c.ctx.scalar(i32, 2))),
+                    c.ctx.scalar(i32, 0));
+  Value i1False = c.ctx.scalar(c.ctx.b.getI1Type(), 0);
+  Value i1True = c.ctx.scalar(c.ctx.b.getI1Type(), 1);
+  Value half = c.scalarLike(v, 0.5);
+  Value away = c.where(c.cmp(CmpPredicate::gt, frac, half), i1True,
+                       c.where(c.cmp(CmpPredicate::eq, frac, half), odd,
+                               i1False));
+  Value step = c.where(c.cmp(CmpPredicate::lt, v, c.scalarLike(v, 0)),
+                       c.ctx.scalar(i32, -1), c.ctx.scalar(i32, 1));
+  return c.add(r, c.where(away, step, c.ctx.scalar(i32, 0)));
+}
+
+/// The quantized integer type of a node's output: signed 8- or 16-bit (what
+/// born has); unsigned and sub-byte types are reported unsupported.
+LogicalResult checkQuantType(NodeContext &ctx, Type t) {
+  if (t.isInteger(8) || t.isInteger(16))
+    return success();
+  return ctx.unsupported("quantized type " + typeString(t) +
+                         " (Born has int8 and int16, no unsigned types)");
+}
+
+/// saturate(round(i32 or float `v`) + zp) in the integer type `q`.
+Value requantize(OpChain &c, Value v, Value zp, Type q) {
+  Type i32 = c.ctx.b.getI32Type();
+  Value r = roundToI32(c, v);
+  if (zp)
+    r = c.add(r, c.cast(zp, i32));
+  int64_t bits = q.getIntOrFloatBitWidth();
+  double lo = -double(int64_t(1) << (bits - 1)), hi = -lo - 1;
+  r = c.min(c.max(r, c.ctx.scalar(i32, lo)), c.ctx.scalar(i32, hi));
+  return c.cast(r, q);
+}
+
+/// The quantization axis; only per-axis and blocked scales use it (the
+/// default 1 may not exist for a scalar scale).
+FailureOr<int64_t> quantAxis(NodeContext &ctx, ArrayRef<int64_t> xs,
+                             Value scale) {
+  if (NodeContext::type(scale).getNumElements() == 1)
+    return 0;
+  return ctx.axis(ctx.attrInt("axis", 1), xs.size());
+}
+
+LogicalResult importQuantizeLinear(NodeContext &ctx) {
+  Value x = ctx.input(0), scale = ctx.input(1), zp = ctx.optionalInput(2);
+  if (!x || !scale)
+    return failure();
+  Type q;
+  if (zp)
+    q = NodeContext::elementType(zp);
+  else if (int64_t dtype = ctx.attrInt("output_dtype", 0)) {
+    if (dtype == ::onnx::TensorProto::INT8)
+      q = ctx.b.getIntegerType(8);
+    else if (dtype == ::onnx::TensorProto::INT16)
+      q = ctx.b.getIntegerType(16);
+    else
+      return ctx.unsupported("output_dtype " + llvm::Twine(dtype));
+  } else {
+    return ctx.unsupported("the default uint8 output (no zero point)");
+  }
+  if (failed(checkQuantType(ctx, q)))
+    return failure();
+  ArrayRef<int64_t> xs = NodeContext::shape(x);
+  FailureOr<int64_t> axis = quantAxis(ctx, xs, scale);
+  if (failed(axis))
+    return failure();
+  int64_t block = ctx.attrInt("block_size", 0);
+  OpChain c(ctx);
+  Type f32 = ctx.b.getF32Type();
+  Value v = c.div(c.cast(x, f32),
+                  c.cast(quantParam(c, scale, xs, *axis, block), f32));
+  Value y = requantize(c, v, quantParam(c, zp, xs, *axis, block), q);
+  if (!y)
+    return failure();
+  ctx.setOutput(0, y);
+  return success();
+}
+
+LogicalResult importDequantizeLinear(NodeContext &ctx) {
+  Value x = ctx.input(0), scale = ctx.input(1), zp = ctx.optionalInput(2);
+  if (!x || !scale || failed(ctx.requireFloat(scale, "scale")))
+    return failure();
+  Type xt = NodeContext::elementType(x);
+  if (!xt.isInteger(8) && !xt.isInteger(16) && !xt.isInteger(32))
+    return ctx.unsupported("dequantizing " + typeString(x.getType()) +
+                           " (Born has int8, int16 and int32, no unsigned "
+                           "types)");
+  ArrayRef<int64_t> xs = NodeContext::shape(x);
+  FailureOr<int64_t> axis = quantAxis(ctx, xs, scale);
+  if (failed(axis))
+    return failure();
+  int64_t block = ctx.attrInt("block_size", 0);
+  Type out = NodeContext::elementType(scale);
+  if (int64_t dtype = ctx.attrInt("output_dtype", 0);
+      dtype && dtype != ::onnx::TensorProto::FLOAT &&
+      dtype != ::onnx::TensorProto::FLOAT16 &&
+      dtype != ::onnx::TensorProto::BFLOAT16)
+    return ctx.unsupported("output_dtype " + llvm::Twine(dtype));
+  OpChain c(ctx);
+  Type i32 = ctx.b.getI32Type(), f32 = ctx.b.getF32Type();
+  Value v = c.cast(x, i32);
+  if (zp)
+    v = c.sub(v, c.cast(quantParam(c, zp, xs, *axis, block), i32));
+  Value y = c.cast(c.mul(c.cast(v, f32),
+                         c.cast(quantParam(c, scale, xs, *axis, block), f32)),
+                   out);
+  if (!y)
+    return failure();
+  ctx.setOutput(0, y);
+  return success();
+}
+
+/// A MatMul operand minus its zero point, in i32; zero points of A are per
+/// row (`[M]`), of B per column (`[N]`), or scalars.
+Value centeredOperand(OpChain &c, Value v, Value zp, bool isA) {
+  Type i32 = c.ctx.b.getI32Type();
+  Value r = c.cast(v, i32);
+  if (!zp || !r)
+    return r;
+  zp = c.cast(zp, i32);
+  if (zp && NodeContext::type(zp).getNumElements() == 1)
+    zp = c.reshape(zp, {});
+  else if (zp && isA)
+    zp = c.reshape(zp, {NodeContext::type(zp).getNumElements(), 1});
+  return c.sub(r, zp);
+}
+
+LogicalResult checkQuantOperand(NodeContext &ctx, Value v) {
+  Type t = NodeContext::elementType(v);
+  if (t.isInteger(8) || t.isInteger(16))
+    return success();
+  return ctx.unsupported("operand of type " + typeString(v.getType()) +
+                         " (Born has int8 and int16, no unsigned types)");
+}
+
+LogicalResult importMatMulInteger(NodeContext &ctx) {
+  Value a = ctx.input(0), b = ctx.input(1);
+  if (!a || !b || failed(checkQuantOperand(ctx, a)) ||
+      failed(checkQuantOperand(ctx, b)))
+    return failure();
+  OpChain c(ctx);
+  Value y = c.matmul(centeredOperand(c, a, ctx.optionalInput(2), true),
+                     centeredOperand(c, b, ctx.optionalInput(3), false));
+  if (!y)
+    return failure();
+  ctx.setOutput(0, y);
+  return success();
+}
+
+LogicalResult importQLinearMatMul(NodeContext &ctx) {
+  Value a = ctx.input(0), aScale = ctx.input(1), aZp = ctx.input(2),
+        b = ctx.input(3), bScale = ctx.input(4), bZp = ctx.input(5),
+        yScale = ctx.input(6), yZp = ctx.input(7);
+  if (!a || !aScale || !aZp || !b || !bScale || !bZp || !yScale || !yZp ||
+      failed(checkQuantOperand(ctx, a)) || failed(checkQuantOperand(ctx, b)) ||
+      failed(checkQuantType(ctx, NodeContext::elementType(yZp))))
+    return failure();
+  if (NodeContext::rank(a) < 2 || NodeContext::rank(b) < 2)
+    return ctx.error("QLinearMatMul operands must have rank >= 2");
+  OpChain c(ctx);
+  Value acc = c.matmul(centeredOperand(c, a, aZp, true),
+                       centeredOperand(c, b, bZp, false));
+  // The combined scale in the scales' own type, as ONNX's reference does,
+  // applied in float32. Per-row / per-column scales broadcast like the
+  // zero points.
+  auto shaped = [&](Value s, bool isA) {
+    if (NodeContext::type(s).getNumElements() == 1)
+      return c.reshape(s, {});
+    return isA ? c.reshape(s, {NodeContext::type(s).getNumElements(), 1}) : s;
+  };
+  Value factor = c.div(c.mul(shaped(aScale, true), shaped(bScale, false)),
+                       c.reshape(yScale, {}));
+  Type f32 = ctx.b.getF32Type();
+  Value v = c.mul(c.cast(acc, f32), c.cast(factor, f32));
+  Value y = requantize(c, v, c.reshape(yZp, {}), NodeContext::elementType(yZp));
+  if (!y)
+    return failure();
+  ctx.setOutput(0, y);
+  return success();
+}
+
 } // namespace
 
 void registerNNOps(OpTable &t) {
@@ -1120,6 +1348,10 @@ void registerNNOps(OpTable &t) {
   t.add("LRN", importLRN);
   t.add("GlobalLpPool", importGlobalLpPool, 2);
   t.add("Hardmax", importHardmax);
+  t.add("QuantizeLinear", importQuantizeLinear, 10);
+  t.add("DequantizeLinear", importDequantizeLinear, 10);
+  t.add("MatMulInteger", importMatMulInteger, 10);
+  t.add("QLinearMatMul", importQLinearMatMul, 10);
 }
 
 } // namespace born::onnx
