@@ -361,11 +361,32 @@ LogicalResult slicedPool(NodeContext &ctx, PoolMode mode, Value x,
                         ? -std::numeric_limits<double>::infinity()
                         : 0.0;
   Value padded = padSpatial(c, src, g.padBegin, end, padValue);
-  SmallVector<Value> slices = windowSlices(c, padded, g);
-  if (failed(c.check(slices)) || !padded)
+  if (!padded)
     return failure();
-  Value y = slices.front(), indices;
+  Value y, indices;
   bool wantIndices = mode == PoolMode::max && ctx.hasOutput(1);
+  SmallVector<Value> slices;
+  if (wantIndices) {
+    slices = windowSlices(c, padded, g);
+    if (failed(c.check(slices)))
+      return failure();
+    y = slices.front();
+  } else {
+    // Max and sum are separable: one spatial dim at a time takes sum(k)
+    // slices instead of prod(k).
+    y = padded;
+    for (int64_t i = 0; i < g.spatial(); ++i) {
+      Value acc;
+      for (int64_t j = 0; j < g.kernel[i]; ++j) {
+        int64_t lo = j * g.dilations[i];
+        Value s = c.sliceAxis(y, 2 + i, lo,
+                              lo + (g.out[i] - 1) * g.strides[i] + 1,
+                              g.strides[i]);
+        acc = !acc ? s : mode == PoolMode::max ? c.max(acc, s) : c.add(acc, s);
+      }
+      y = acc;
+    }
+  }
   ArrayRef<int64_t> xs = NodeContext::shape(x);
   auto indexOf = [&](int64_t flat) {
     // Indices count over the whole NC... tensor, row-major, or with the
@@ -406,14 +427,6 @@ LogicalResult slicedPool(NodeContext &ctx, PoolMode mode, Value x,
   if (wantIndices)
     indices = indexOf(0);
   for (size_t k = 1; k < slices.size(); ++k) {
-    if (mode != PoolMode::max) {
-      y = c.add(y, slices[k]);
-      continue;
-    }
-    if (!wantIndices) {
-      y = c.max(y, slices[k]);
-      continue;
-    }
     // The first maximum wins, as ONNX's reference picks it.
     Value better = c.cmp(CmpPredicate::gt, slices[k], y);
     y = c.where(better, slices[k], y);
