@@ -128,8 +128,8 @@ FailureOr<Window> windowOf(NodeContext &ctx, ArrayRef<int64_t> inputShape,
     w.strides.insert(w.strides.begin(), 1);
     w.dilations.insert(w.dilations.begin(), 1);
     w.padding = {0, pads[0], 0, pads[1]};
-  } else if (spatial == 2) {
-    w.padding = pads;
+  } else if (spatial == 2 || spatial == 3) {
+    w.padding = pads; // 3-D: ONNX's order, begins then ends
   } else {
     return ctx.unsupported(llvm::Twine(spatial) + "-D windows");
   }
@@ -151,12 +151,16 @@ FailureOr<Value> lower1D(NodeContext &ctx, Value v, bool was1D) {
   return ctx.reshape(v, {s[0], s[1], s[3]});
 }
 
+Value conv3D(OpChain &c, Value x, Value w, ArrayRef<int64_t> strides,
+             ArrayRef<int64_t> padBegin, ArrayRef<int64_t> padEnd,
+             ArrayRef<int64_t> dilations, int64_t groups);
+
 LogicalResult importConv(NodeContext &ctx) {
   Value x = ctx.input(0), w = ctx.input(1);
   if (!x || !w || failed(ctx.requireFloat(x, "input")))
     return failure();
   int64_t rank = NodeContext::rank(x);
-  if (rank != 3 && rank != 4)
+  if (rank < 3 || rank > 5)
     return ctx.unsupported("Conv of rank " + llvm::Twine(rank));
   if (NodeContext::rank(w) != rank)
     return ctx.error("weight rank differs from the input's");
@@ -166,6 +170,18 @@ LogicalResult importConv(NodeContext &ctx) {
   FailureOr<Window> win = windowOf(ctx, NodeContext::shape(x), kernel);
   if (failed(win))
     return failure();
+  if (rank == 5) {
+    OpChain c(ctx);
+    ArrayRef<int64_t> p = win->padding;
+    Value y = conv3D(c, x, w, win->strides, p.take_front(3), p.drop_front(3),
+                     win->dilations, ctx.attrInt("group", 1));
+    if (Value bias = ctx.optionalInput(2))
+      y = c.add(y, c.reshape(bias, {1, NodeContext::shape(bias)[0], 1, 1, 1}));
+    if (!y)
+      return failure();
+    ctx.setOutput(0, y);
+    return success();
+  }
   FailureOr<Value> x2 = lift1D(ctx, x), w2 = lift1D(ctx, w);
   if (failed(x2) || failed(w2))
     return failure();
@@ -283,6 +299,45 @@ Value padSpatial(OpChain &c, Value x, ArrayRef<int64_t> before,
     x = c.concat(parts, axis);
   }
   return x;
+}
+
+/// A 3-D convolution as born.conv2d ops, one per kernel depth tap: the input
+/// depths that tap reads (a strided slice of the depth-padded input) fold
+/// into the batch, and the taps' results add up.
+Value conv3D(OpChain &c, Value x, Value w, ArrayRef<int64_t> strides,
+             ArrayRef<int64_t> padBegin, ArrayRef<int64_t> padEnd,
+             ArrayRef<int64_t> dilations, int64_t groups) {
+  if (!x || !w)
+    return {};
+  Value xp = padSpatial(c, x, {padBegin[0], 0, 0}, {padEnd[0], 0, 0}, 0.0);
+  if (!xp)
+    return {};
+  ArrayRef<int64_t> xs = NodeContext::shape(xp), ws = NodeContext::shape(w);
+  int64_t depth = (xs[2] - (ws[2] - 1) * dilations[0] - 1) / strides[0] + 1;
+  if (depth < 1) {
+    (void)c.ctx.error("the convolution window is deeper than the input");
+    return {};
+  }
+  Value sum;
+  for (int64_t kd = 0; kd < ws[2]; ++kd) {
+    int64_t lo = kd * dilations[0];
+    Value taps = c.sliceAxis(xp, 2, lo, lo + (depth - 1) * strides[0] + 1,
+                             strides[0]);
+    Value batched = c.reshape(c.transpose(taps, {0, 2, 1, 3, 4}),
+                              {xs[0] * depth, xs[1], xs[3], xs[4]});
+    Value filter = c.reshape(c.sliceAxis(w, 2, kd, kd + 1),
+                             {ws[0], ws[1], ws[3], ws[4]});
+    Value y = c.make<Conv2DOp>(
+        batched, filter, ArrayRef<int64_t>{strides[1], strides[2]},
+        ArrayRef<int64_t>{padBegin[1], padBegin[2], padEnd[1], padEnd[2]},
+        ArrayRef<int64_t>{dilations[1], dilations[2]}, groups);
+    sum = sum ? c.add(sum, y) : y;
+  }
+  if (!sum)
+    return {};
+  ArrayRef<int64_t> ys = NodeContext::shape(sum);
+  return c.transpose(c.reshape(sum, {xs[0], depth, ys[1], ys[2], ys[3]}),
+                     {0, 2, 1, 3, 4});
 }
 
 /// The strided slices of the padded input that each kernel position sees,
@@ -507,7 +562,7 @@ ImportFn pool(PoolMode mode) {
     return success();
   };
 }
-/// ConvTranspose as a stride-1 convolution: zeros inserted between input
+/// ConvTranspose (1-D to 3-D) as a stride-1 convolution: zeros inserted between input
 /// elements for the strides, the filter flipped and its channel axes swapped
 /// per group, and the padding each side `(k - 1) * d - pad` (negative
 /// amounts crop the zero-inserted input instead).
@@ -516,7 +571,7 @@ LogicalResult importConvTranspose(NodeContext &ctx) {
   if (!x || !w || failed(ctx.requireFloat(x, "input")))
     return failure();
   int64_t rank = NodeContext::rank(x);
-  if (rank != 3 && rank != 4)
+  if (rank < 3 || rank > 5)
     return ctx.unsupported("ConvTranspose of rank " + llvm::Twine(rank));
   if (NodeContext::rank(w) != rank)
     return ctx.error("weight rank differs from the input's");
@@ -655,10 +710,12 @@ LogicalResult importConvTranspose(NodeContext &ctx) {
     f = succeeded(fl) ? *fl : Value();
     convDil.insert(convDil.begin(), 1);
     padding = {0, before[0], 0, after[0]};
-  } else if (!before.empty()) {
+  } else if (spatial == 2 && !before.empty()) {
     padding = {before[0], before[1], after[0], after[1]};
   }
-  Value y = c.make<Conv2DOp>(xi, f, convStrides, padding, convDil, group);
+  Value y = spatial == 3
+                ? conv3D(c, xi, f, {1, 1, 1}, before, after, dilations, group)
+                : c.make<Conv2DOp>(xi, f, convStrides, padding, convDil, group);
   if (Value bias = ctx.optionalInput(2)) {
     SmallVector<int64_t> bshape(NodeContext::rank(y ? y : x), 1);
     bshape[1] = NodeContext::shape(bias)[0];
