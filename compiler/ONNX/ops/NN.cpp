@@ -396,6 +396,16 @@ Value separableConstant(OpChain &c, Type t, const PoolGeometry &g,
   return c.constant(t, g.out, values);
 }
 
+/// LpPool's and GlobalLpPool's `p`: a float attribute in opset 1, an int
+/// since opset 2.
+double lpExponent(NodeContext &ctx) {
+  const ::onnx::AttributeProto *a = ctx.attr("p");
+  if (!a)
+    return 2.0;
+  return a->type() == ::onnx::AttributeProto::FLOAT ? double(a->f())
+                                                    : double(a->i());
+}
+
 enum class PoolMode { max, avg, lp };
 
 /// Any pooling as slices of the padded input combined elementwise: covers
@@ -405,7 +415,9 @@ LogicalResult slicedPool(NodeContext &ctx, PoolMode mode, Value x,
                          const PoolGeometry &g) {
   OpChain c(ctx);
   Type t = NodeContext::elementType(x);
-  double p = ctx.attrInt("p", 2);
+  double p = lpExponent(ctx);
+  if (mode == PoolMode::lp && p <= 0)
+    return ctx.error("p must be positive");
   SmallVector<int64_t> end;
   for (int64_t i = 0; i < g.spatial(); ++i)
     end.push_back(g.padEnd[i] + g.extraEnd[i]);
@@ -1117,7 +1129,9 @@ LogicalResult importGlobalLpPool(NodeContext &ctx) {
   Value x = ctx.input(0);
   if (!x || failed(ctx.requireFloat(x, "input")))
     return failure();
-  double p = ctx.attrInt("p", 2);
+  double p = lpExponent(ctx);
+  if (p <= 0)
+    return ctx.error("p must be positive");
   SmallVector<int64_t> axes;
   for (int64_t i = 2; i < NodeContext::rank(x); ++i)
     axes.push_back(i);
@@ -1416,7 +1430,7 @@ void registerNNOps(OpTable &t) {
   t.add("MeanVarianceNormalization", importMVN, 9);
   t.add("LpNormalization", importLpNorm);
   t.add("LRN", importLRN);
-  t.add("GlobalLpPool", importGlobalLpPool, 2);
+  t.add("GlobalLpPool", importGlobalLpPool);
   t.add("Hardmax", importHardmax);
   t.add("QuantizeLinear", importQuantizeLinear, 10);
   t.add("DequantizeLinear", importDequantizeLinear, 10);
