@@ -37,8 +37,10 @@ const ImportFn *OpTable::lookup(StringRef opType, int64_t opset) const {
 const OpTable &opTable() {
   static const OpTable table = [] {
     OpTable t;
+    registerAttentionOps(t);
     registerElementwiseOps(t);
     registerIndexingOps(t);
+    registerLossOps(t);
     registerNNOps(t);
     registerReductionOps(t);
     registerShapeOps(t);

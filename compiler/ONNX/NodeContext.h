@@ -48,8 +48,10 @@ private:
 const OpTable &opTable();
 
 // The op families, one file each under ops/.
+void registerAttentionOps(OpTable &table);
 void registerElementwiseOps(OpTable &table);
 void registerIndexingOps(OpTable &table);
+void registerLossOps(OpTable &table);
 void registerNNOps(OpTable &table);
 void registerReductionOps(OpTable &table);
 void registerShapeOps(OpTable &table);
