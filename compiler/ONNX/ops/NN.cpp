@@ -203,16 +203,28 @@ ImportFn pool(PoolKind kind) {
       return failure();
     if (llvm::any_of(win->dilations, [](int64_t d) { return d != 1; }))
       return ctx.unsupported("pooling with dilations");
-    if (ctx.attrInt("ceil_mode", 0))
-      return ctx.unsupported("ceil_mode=1");
+    bool includePad = kind == PoolKind::avg && ctx.attrInt("count_include_pad", 0);
+    if (ctx.attrInt("ceil_mode", 0) && includePad)
+      return ctx.unsupported("ceil_mode=1 with count_include_pad=1");
     if (ctx.hasOutput(1))
       return ctx.unsupported("the Indices output");
     FailureOr<Value> x2 = lift1D(ctx, x);
     if (failed(x2))
       return failure();
+    // ceil_mode: windows that run past the end count (unless one would start
+    // in the end padding); that is floor mode with more end padding, which
+    // never wins a max nor counts toward an average.
+    for (int64_t d = 0; d < 2 && ctx.attrInt("ceil_mode", 0); ++d) {
+      int64_t size = NodeContext::shape(*x2)[2 + d], k = win->kernel[d],
+              s = win->strides[d], &begin = win->padding[d],
+              &end = win->padding[2 + d];
+      int64_t out = llvm::divideCeil(size + begin + end - k, s) + 1;
+      if ((out - 1) * s >= size + begin)
+        --out;
+      end += std::max<int64_t>(0, (out - 1) * s + k - (size + begin + end));
+    }
     FailureOr<Value> y = ctx.make<Pool2DOp>(
-        kind, *x2, win->kernel, win->strides, win->padding,
-        kind == PoolKind::avg && ctx.attrInt("count_include_pad", 0));
+        kind, *x2, win->kernel, win->strides, win->padding, includePad);
     if (succeeded(y))
       y = lower1D(ctx, *y, rank == 3);
     if (failed(y))
