@@ -126,7 +126,10 @@ LogicalResult importFlatten(NodeContext &ctx) {
   if (!x)
     return failure();
   int64_t rank = NodeContext::rank(x);
-  FailureOr<int64_t> axis = ctx.axis(ctx.attrInt("axis", 1), rank + 1);
+  // axis is in [-rank, rank]; a negative one counts from rank, not rank + 1.
+  int64_t a = ctx.attrInt("axis", 1);
+  FailureOr<int64_t> axis =
+      a < 0 ? ctx.axis(a, rank) : ctx.axis(a, rank + 1);
   if (failed(axis))
     return failure();
   int64_t outer = 1, inner = 1;
