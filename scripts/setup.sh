@@ -10,8 +10,8 @@ packages=(
   cmake ninja-build g++
   spirv-tools libvulkan-dev mesa-vulkan-drivers vulkan-tools glslang-tools
   libgtest-dev libgmock-dev xz-utils vulkan-validationlayers libopenblas-dev
-  python3-numpy python3-torch python3-onnx libonnx-dev protobuf-compiler
-  libprotobuf-dev
+  python3-numpy python3-torch python3-torchvision python3-onnx libonnx-dev
+  protobuf-compiler libprotobuf-dev
 )
 missing=()
 for p in "${packages[@]}"; do

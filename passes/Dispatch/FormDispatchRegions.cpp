@@ -8,7 +8,7 @@ namespace born {
 #include "passes/Dispatch/Passes.h.inc"
 
 std::string dispatchPipeline() {
-  return "born-convert-to-linalg, func.func(linalg-fuse-elementwise-ops), "
+  return "born-convert-to-linalg, func.func(born-fuse-elementwise), "
          "canonicalize, cse, func.func(born-form-dispatch-regions)";
 }
 

@@ -33,6 +33,24 @@ def FormDispatchRegions
   let dependentDialects = ["::born::BornDialect"];
 }
 
+def FuseElementwise : Pass<"born-fuse-elementwise", "mlir::func::FuncOp"> {
+  let summary = "Elementwise fusion and reshape propagation that spare contractions";
+  let description = [{
+    MLIR's elementwise fusion (`linalg-fuse-elementwise-ops`: producers
+    fused into their consumer's body, reshapes folded into linalg ops by
+    expanding their loops), except that contractions and convolutions are
+    left alone: neither fused into (a matmul reading `relu(x + b)` would
+    become a generic whose body is no longer a multiply-accumulate, which
+    the code generators no longer recognize and run as scalar loops) nor
+    expanded through a reshape (a `linalg.matmul` on a collapsed 3-D input
+    would become a generic, out of reach of weight packing). The producer is
+    then its own kernel or joins the contraction's dispatch region.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect",
+                           "mlir::affine::AffineDialect"];
+}
+
 def InlineDispatchRegions
     : Pass<"born-inline-dispatch-regions", "mlir::func::FuncOp"> {
   let summary = "Dissolve born.dispatch regions into their parent block";
