@@ -1,6 +1,5 @@
 //===- NodeContext.cpp - What an ONNX op importer sees --------------------===//
 #include "compiler/ONNX/NodeContext.h"
-#include "compiler/ONNX/ConstantFold.h"
 #include "compiler/ONNX/TensorProto.h"
 
 #include "onnx.pb.h"
@@ -339,12 +338,6 @@ FailureOr<Value> NodeContext::finish(OperationState &state, bool inferType) {
   if (succeeded(b.tryFold(op, folded)) && !folded.empty()) {
     op->erase();
     return folded.front();
-  }
-  // Shape computations on constants become constants (born ops have no
-  // folders of their own).
-  if (DenseElementsAttr value = foldConstantOp(op)) {
-    op->erase();
-    return constant(value);
   }
   return op->getResult(0);
 }
