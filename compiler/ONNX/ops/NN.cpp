@@ -1246,17 +1246,22 @@ LogicalResult checkQuantType(NodeContext &ctx, Type t) {
   if (t.isInteger(8) || t.isInteger(16))
     return success();
   return ctx.unsupported("quantized type " + typeString(t) +
-                         " (Born has int8 and int16, no unsigned types)");
+                         " (Born quantizes to 8 and 16-bit integers)");
 }
 
-/// saturate(round(i32 or float `v`) + zp) in the integer type `q`.
-Value requantize(OpChain &c, Value v, Value zp, Type q) {
+/// saturate(round(i32 or float `v`) + zp) in the integer type `q` (read as
+/// unsigned with `isUnsigned`; `zp` is already a signed view).
+Value requantize(OpChain &c, Value v, Value zp, Type q, bool isUnsigned = false) {
   Type i32 = c.ctx.b.getI32Type();
   Value r = roundToI32(c, v);
   if (zp)
     r = c.add(r, c.cast(zp, i32));
   int64_t bits = q.getIntOrFloatBitWidth();
   double lo = -double(int64_t(1) << (bits - 1)), hi = -lo - 1;
+  if (isUnsigned) {
+    lo = 0;
+    hi = double((int64_t(1) << bits) - 1);
+  }
   r = c.min(c.max(r, c.ctx.scalar(i32, lo)), c.ctx.scalar(i32, hi));
   return c.cast(r, q);
 }
@@ -1275,18 +1280,27 @@ LogicalResult importQuantizeLinear(NodeContext &ctx) {
   if (!x || !scale)
     return failure();
   Type q;
-  if (zp)
+  bool isUnsigned = true; // the default output is uint8
+  if (zp) {
     q = NodeContext::elementType(zp);
-  else if (int64_t dtype = ctx.attrInt("output_dtype", 0)) {
-    if (dtype == ::onnx::TensorProto::INT8)
+    isUnsigned = ctx.isUnsigned(zp);
+    FailureOr<Value> view = ctx.signedView(zp);
+    if (failed(view))
+      return failure();
+    zp = *view;
+  } else if (int64_t dtype = ctx.attrInt("output_dtype", 0)) {
+    using ::onnx::TensorProto;
+    if (dtype == TensorProto::INT8 || dtype == TensorProto::UINT8)
       q = ctx.b.getIntegerType(8);
-    else if (dtype == ::onnx::TensorProto::INT16)
+    else if (dtype == TensorProto::INT16 || dtype == TensorProto::UINT16)
       q = ctx.b.getIntegerType(16);
     else
       return ctx.unsupported("output_dtype " + llvm::Twine(dtype));
+    isUnsigned = dtype == TensorProto::UINT8 || dtype == TensorProto::UINT16;
   } else {
-    return ctx.unsupported("the default uint8 output (no zero point)");
+    q = ctx.b.getIntegerType(8);
   }
+  ctx.setOutputUnsigned(0, isUnsigned);
   if (failed(checkQuantType(ctx, q)))
     return failure();
   ArrayRef<int64_t> xs = NodeContext::shape(x);
@@ -1298,7 +1312,8 @@ LogicalResult importQuantizeLinear(NodeContext &ctx) {
   Type f32 = ctx.b.getF32Type();
   Value v = c.div(c.cast(x, f32),
                   c.cast(quantParam(c, scale, xs, *axis, block), f32));
-  Value y = requantize(c, v, quantParam(c, zp, xs, *axis, block), q);
+  Value y = requantize(c, v, quantParam(c, zp, xs, *axis, block), q,
+                       isUnsigned);
   if (!y)
     return failure();
   ctx.setOutput(0, y);
@@ -1311,9 +1326,13 @@ LogicalResult importDequantizeLinear(NodeContext &ctx) {
     return failure();
   Type xt = NodeContext::elementType(x);
   if (!xt.isInteger(8) && !xt.isInteger(16) && !xt.isInteger(32))
-    return ctx.unsupported("dequantizing " + typeString(x.getType()) +
-                           " (Born has int8, int16 and int32, no unsigned "
-                           "types)");
+    return ctx.unsupported("dequantizing " + typeString(x.getType()));
+  FailureOr<Value> xView = ctx.signedView(x);
+  FailureOr<Value> zpView = zp ? ctx.signedView(zp) : FailureOr<Value>(zp);
+  if (failed(xView) || failed(zpView))
+    return failure();
+  x = *xView;
+  zp = *zpView;
   ArrayRef<int64_t> xs = NodeContext::shape(x);
   FailureOr<int64_t> axis = quantAxis(ctx, xs, scale);
   if (failed(axis))
@@ -1343,7 +1362,13 @@ LogicalResult importDequantizeLinear(NodeContext &ctx) {
 /// row (`[M]`), of B per column (`[N]`), or scalars.
 Value centeredOperand(OpChain &c, Value v, Value zp, bool isA) {
   Type i32 = c.ctx.b.getI32Type();
-  Value r = c.cast(v, i32);
+  // Unsigned operands widen by zero extension.
+  FailureOr<Value> vView = c.ctx.signedView(v);
+  FailureOr<Value> zpView = zp ? c.ctx.signedView(zp) : FailureOr<Value>(zp);
+  if (failed(vView) || failed(zpView))
+    return {};
+  Value r = c.cast(*vView, i32);
+  zp = *zpView;
   if (!zp || !r)
     return r;
   zp = c.cast(zp, i32);
@@ -1358,8 +1383,7 @@ LogicalResult checkQuantOperand(NodeContext &ctx, Value v) {
   Type t = NodeContext::elementType(v);
   if (t.isInteger(8) || t.isInteger(16))
     return success();
-  return ctx.unsupported("operand of type " + typeString(v.getType()) +
-                         " (Born has int8 and int16, no unsigned types)");
+  return ctx.unsupported("operand of type " + typeString(v.getType()));
 }
 
 LogicalResult importMatMulInteger(NodeContext &ctx) {
@@ -1401,7 +1425,13 @@ LogicalResult importQLinearMatMul(NodeContext &ctx) {
                        c.reshape(yScale, {}));
   Type f32 = ctx.b.getF32Type();
   Value v = c.mul(c.cast(acc, f32), c.cast(factor, f32));
-  Value y = requantize(c, v, c.reshape(yZp, {}), NodeContext::elementType(yZp));
+  bool isUnsigned = ctx.isUnsigned(yZp);
+  FailureOr<Value> yZpView = ctx.signedView(yZp);
+  if (failed(yZpView))
+    return failure();
+  ctx.setOutputUnsigned(0, isUnsigned);
+  Value y = requantize(c, v, c.reshape(*yZpView, {}),
+                       NodeContext::elementType(yZp), isUnsigned);
   if (!y)
     return failure();
   ctx.setOutput(0, y);
