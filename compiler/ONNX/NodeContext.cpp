@@ -127,6 +127,16 @@ FailureOr<SmallVector<int64_t>> NodeContext::intsInput(int64_t i,
   return ints;
 }
 
+FailureOr<SmallVector<int64_t>>
+NodeContext::attrOrInputInts(StringRef name, int64_t inputSince,
+                             int64_t index) {
+  if (opset < inputSince)
+    return attrInts(name);
+  if (!hasInput(index))
+    return SmallVector<int64_t>();
+  return intsInput(index, name);
+}
+
 LogicalResult NodeContext::notConstant(int64_t i, StringRef what) {
   // Name the graph inputs the value is computed from: those are what the
   // user can bind.

@@ -86,6 +86,10 @@ public:
   /// Reports an error when the input is missing or not constant.
   mlir::FailureOr<llvm::SmallVector<int64_t>> intsInput(int64_t i,
                                                         llvm::StringRef what);
+  /// Integers that moved from an attribute to input `index` at opset
+  /// `inputSince` (Squeeze's axes, Split's split, ...); empty when absent.
+  mlir::FailureOr<llvm::SmallVector<int64_t>>
+  attrOrInputInts(llvm::StringRef name, int64_t inputSince, int64_t index);
   /// A constant scalar (or one-element) input as double.
   mlir::FailureOr<double> scalarInput(int64_t i, llvm::StringRef what);
 

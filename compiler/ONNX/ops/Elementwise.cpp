@@ -452,6 +452,17 @@ void registerElementwiseOps(OpTable &t) {
     Value x = ctx.input(0), slope = ctx.input(1);
     if (!x || !slope)
       return failure();
+    // Before opset 7 a 1-D slope of C values is per channel (dim 1).
+    ArrayRef<int64_t> xs = NodeContext::shape(x), ss = NodeContext::shape(slope);
+    if (ss.size() == 1 && xs.size() > 2 && ss[0] == xs[1] &&
+        !born::broadcastShapes(xs, ss)) {
+      SmallVector<int64_t> perChannel(xs.size() - 1, 1);
+      perChannel[0] = ss[0];
+      FailureOr<Value> s = ctx.reshape(slope, perChannel);
+      if (failed(s))
+        return failure();
+      slope = *s;
+    }
     Ops o{ctx, NodeContext::elementType(x)};
     FailureOr<Value> y =
         o.where(o.cmp(CmpPredicate::lt, x, o.c(0)), o.mul(x, slope), x);

@@ -17,16 +17,12 @@ namespace {
 FailureOr<SmallVector<int64_t>> reducedAxes(NodeContext &ctx,
                                             int64_t inputSince, int64_t rank,
                                             bool &noop) {
-  SmallVector<int64_t> axes;
   noop = false;
-  if (ctx.opset < inputSince) {
-    axes = ctx.attrInts("axes");
-  } else if (ctx.hasInput(1)) {
-    FailureOr<SmallVector<int64_t>> a = ctx.intsInput(1, "axes");
-    if (failed(a))
-      return failure();
-    axes = *a;
-  }
+  FailureOr<SmallVector<int64_t>> given =
+      ctx.attrOrInputInts("axes", inputSince, 1);
+  if (failed(given))
+    return failure();
+  SmallVector<int64_t> axes = *given;
   if (axes.empty()) {
     if (ctx.opset >= inputSince && ctx.attrInt("noop_with_empty_axes", 0)) {
       noop = true;

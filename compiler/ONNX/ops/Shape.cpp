@@ -162,15 +162,11 @@ LogicalResult importTranspose(NodeContext &ctx) {
 /// Axes from the `axes` attribute (before `sinceInput`) or input 1.
 FailureOr<SmallVector<int64_t>> axesOf(NodeContext &ctx, int64_t sinceInput,
                                        int64_t rank) {
-  SmallVector<int64_t> axes;
-  if (ctx.opset < sinceInput) {
-    axes = ctx.attrInts("axes");
-  } else if (ctx.hasInput(1)) {
-    FailureOr<SmallVector<int64_t>> a = ctx.intsInput(1, "axes");
-    if (failed(a))
-      return failure();
-    axes = *a;
-  }
+  FailureOr<SmallVector<int64_t>> given =
+      ctx.attrOrInputInts("axes", sinceInput, 1);
+  if (failed(given))
+    return failure();
+  SmallVector<int64_t> axes = *given;
   for (int64_t &a : axes) {
     FailureOr<int64_t> n = ctx.axis(a, rank, "axes entry");
     if (failed(n))
