@@ -19,7 +19,7 @@
 // NOOUT: bornc: error: -o OUTPUT is required for --emit=exe, obj and spirv
 // PREFIX: bornc: error: --prefix must be a C identifier
 // OVERWRITE: bornc: error: output {{.*}}copy.mlir would overwrite the input
-// ONNX: bornc: error: {{.*}}missing.onnx: onnx import is not implemented yet
+// ONNX: bornc: error: {{.*}}missing.onnx: No such file or directory
 
 func.func @dense(%x: tensor<4x8xf32>) -> tensor<4x16xf32> {
   %w = born.param "w" : tensor<8x16xf32>
