@@ -59,7 +59,8 @@ TEST_P(NpyRoundTrip, SaveThenLoadGivesTheSameTensor) {
 INSTANTIATE_TEST_SUITE_P(AllDtypes, NpyRoundTrip,
                          testing::Values(BORN_DTYPE_F32, BORN_DTYPE_F16, BORN_DTYPE_F64,
                                          BORN_DTYPE_I32, BORN_DTYPE_I64, BORN_DTYPE_I8,
-                                         BORN_DTYPE_U8, BORN_DTYPE_BOOL, BORN_DTYPE_I16),
+                                         BORN_DTYPE_U8, BORN_DTYPE_BOOL, BORN_DTYPE_I16,
+                                         BORN_DTYPE_BF16),
                          [](const testing::TestParamInfo<int32_t> &info) {
                            return std::string(born_dtype_name(info.param));
                          });

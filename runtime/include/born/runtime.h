@@ -27,6 +27,7 @@ typedef enum born_dtype {
   BORN_DTYPE_U8 = 7,
   BORN_DTYPE_BOOL = 8, /* one byte per element, 0 or 1 */
   BORN_DTYPE_I16 = 9,
+  BORN_DTYPE_BF16 = 10, /* bfloat16; in .npy files as '<u2', its raw bits */
 } born_dtype;
 
 /* Size in bytes of one element of `dtype`, 0 for an unknown dtype. */
