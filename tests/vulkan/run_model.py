@@ -229,6 +229,15 @@ def bf16(rng):
         np.array(exact, np.uint16)]
 
 
+def i8(rng):
+    a = rng.integers(-128, 128, (4, 33)).astype(np.int8)
+    b = rng.integers(1, 128, 33).astype(np.int8) * rng.choice([-1, 1], 33)
+    b = b.astype(np.int8)
+    with np.errstate(over="ignore"):
+        return [a, b], {}, [a + b, a * b, a < b, a.astype(np.int32),
+                            np.fmod(a, b).astype(np.int8), ~b, a]
+
+
 def gather_slice(rng):
     x = rng.standard_normal((1, 2, 5, 7)).astype(np.float32)
     t = rng.standard_normal((6, 9)).astype(np.float32)
@@ -247,7 +256,7 @@ def empty(rng):
 # bf16 outputs (model, index) compared within one rounding, not exactly.
 BF16_APPROXIMATE = {("bf16", 0)}
 
-# Models whose element types the Vulkan target does not offer.
+# Models the Vulkan target does not take (f64 sin, bf16, zero-size tensors).
 CPU_ONLY = {"dtypes", "bf16", "empty"}
 
 MODELS = {"mlp2": mlp2, "ints": ints, "reduce": reduce,
@@ -256,7 +265,7 @@ MODELS = {"mlp2": mlp2, "ints": ints, "reduce": reduce,
           "concat": concat, "slice": slice, "argmax": argmax,
           "select": select, "math": math,
           "dtypes": dtypes, "f64_i16": f64_i16, "gather_slice": gather_slice,
-          "bf16": bf16, "empty": empty}
+          "bf16": bf16, "empty": empty, "i8": i8}
 
 
 def main():
