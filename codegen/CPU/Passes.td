@@ -70,6 +70,48 @@ def PackMatmulWeights : Pass<"born-cpu-pack-matmul-weights", "mlir::ModuleOp"> {
 }
 
 
+def RebaseStridedGathers : Pass<"born-cpu-rebase-strided-gathers", "mlir::func::FuncOp"> {
+  let summary = "Make vector.gather offsets on strided memrefs memory offsets";
+  let description = [{
+    The linalg vectorizer turns a `tensor.extract` it cannot prove
+    contiguous into a `vector.gather` whose offsets linearize the indices
+    over the *logical* shape of the source tensor. After bufferization the
+    source may be a strided view (a `memref.subview` of a slice, a reshape
+    of one), but `vector.gather` on a memref takes its offsets as element
+    displacements in *memory*, so rows after the first were read with the
+    view's width as their stride. Run right after bufferization, this pass
+    rewrites each gather whose base is not a contiguous row-major memref:
+    the logical offset (plus the linearized base indices) is delinearized
+    over the static shape and re-linearized with the view's strides, and
+    the base indices become zero. Gathers on contiguous buffers are left
+    alone.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::memref::MemRefDialect",
+                           "mlir::vector::VectorDialect"];
+}
+
+
+def FlattenEmptyMemRefArgs : Pass<"born-cpu-flatten-empty-memref-args", "mlir::ModuleOp"> {
+  let summary = "Pass zero-size memrefs as rank-1 memref<0xT> across calls";
+  let description = [{
+    Upstream's identity layout gives a memref with a zero-size dimension
+    dynamic strides for the dimensions outside it (memref<3x0x5xi64> has
+    strides [?, 5, 1]: `makeCanonicalStridedLayoutExpr` treats a zero size
+    like a dynamic one), so `convert-func-to-llvm` with the bare-pointer
+    calling convention cannot convert a function taking one, and the
+    translation to LLVM IR then fails on the leftover `func.func`. Such a
+    buffer holds no data: this pass makes each such argument of every
+    function (definitions and declarations) `memref<0xT>`, which is one
+    pointer like any other, gives the body a local zero-size buffer of the
+    old type in its place (it can read or write nothing either way), and
+    reinterprets the operands of calls to changed functions.
+  }];
+  let dependentDialects = ["mlir::memref::MemRefDialect",
+                           "mlir::func::FuncDialect"];
+}
+
+
 def OutlineParallelLoops : Pass<"born-cpu-outline-parallel-loops", "mlir::ModuleOp"> {
   let summary = "Run top-level scf.forall loops on the runtime's thread pool";
   let description = [{

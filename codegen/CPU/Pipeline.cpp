@@ -22,6 +22,9 @@ std::string cpuKernelsPipeline(RegisterBlock block) {
   // plain pointer per tensor. Canonicalization must precede
   // buffer-results-to-out-params, which then writes results straight into the
   // caller's output buffers.
+  // Gathers the vectorizer made from tensor.extract index a slice's
+  // logical shape: on a strided view they must index memory
+  // (born-cpu-rebase-strided-gathers, right after bufferization).
   // Weight packing changes the entry's param arguments: the CPU's own
   // layout, after the Vulkan path has taken its copy of the module.
   return "born-cpu-pack-matmul-weights{panel-width=" + cols + "}, "
@@ -32,7 +35,7 @@ std::string cpuKernelsPipeline(RegisterBlock block) {
          "canonicalize, cse, "
          "one-shot-bufferize{bufferize-function-boundaries "
          "function-boundary-type-conversion=identity-layout-map}, "
-         "canonicalize, "
+         "func.func(born-cpu-rebase-strided-gathers), canonicalize, "
          "buffer-results-to-out-params{hoist-static-allocs "
          "modify-public-functions}, "
          "buffer-deallocation-pipeline, "
@@ -45,7 +48,10 @@ std::string cpuHostPipeline() {
   // Math functions without an LLVM intrinsic (asinh, ...) become libm calls
   // one element at a time, through vector.extract/insert: those must exist
   // before the vector dialect goes to LLVM.
-  return "convert-vector-to-scf{full-unroll=true}, lower-affine, "
+  // Zero-size buffers of rank > 1 have no bare-pointer form upstream:
+  // born-cpu-flatten-empty-memref-args passes them as memref<0xT>.
+  return "born-cpu-flatten-empty-memref-args, "
+         "convert-vector-to-scf{full-unroll=true}, lower-affine, "
          "convert-scf-to-cf, expand-strided-metadata, lower-affine, "
          "convert-math-to-llvm, convert-math-to-libm, "
          "convert-vector-to-llvm, finalize-memref-to-llvm, "

@@ -152,6 +152,7 @@ struct TileAndVectorizePass
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     IRRewriter rewriter(&getContext());
+    foldEmptyIterationSpaces(func, rewriter);
     if (failed(tileAndFuse(func, rewriter)) ||
         failed(tileReductions(func, rewriter)))
       return signalPassFailure();
@@ -161,6 +162,20 @@ struct TileAndVectorizePass
     func.walk([&](LoopLikeOpInterface loop) {
       (void)hoistLoopInvariantSubsets(rewriter, loop);
     });
+  }
+
+  /// A linalg op with a zero-size loop runs no iteration: its results are
+  /// its inits (an empty tensor, or a reduction's initial value). Tiling
+  /// (a zero trip count) and vectorization (zero-size vectors) cannot take it.
+  void foldEmptyIterationSpaces(func::FuncOp func, IRRewriter &rewriter) {
+    SmallVector<linalg::LinalgOp> empty;
+    func.walk([&](linalg::LinalgOp op) {
+      if (op.hasPureTensorSemantics() &&
+          llvm::is_contained(op.getStaticLoopRanges(), 0))
+        empty.push_back(op);
+    });
+    for (linalg::LinalgOp op : empty)
+      rewriter.replaceOp(op, op.getDpsInits());
   }
 
   /// Parallel dims get register-block tiles (innermost tileCols, next

@@ -82,11 +82,14 @@ def AnnotateSPIRVKernels
   let summary = "Set the SPIR-V target environment and entry-point ABI of kernels";
   let description = [{
     Prepares outlined `gpu.func` kernels for `convert-gpu-to-spirv`: puts a
-    Vulkan target environment on the module (SPIR-V 1.3, Shader and Int64,
-    storage-buffer storage class) unless one is already there, and gives
-    every kernel a `spirv.entry_point_abi` whose workgroup size is the
-    kernel's `known_block_size`. Kernels without a known block size are an
-    error: the workgroup size must be static.
+    Vulkan target environment on the module (SPIR-V 1.3, Shader, Int64,
+    Float64, Int16, Float16, 16-bit storage, storage-buffer storage class)
+    unless one is already there, and gives every kernel a
+    `spirv.entry_point_abi` whose workgroup size is the kernel's
+    `known_block_size`. Kernels without a known block size are an error: the
+    workgroup size must be static. So are f64 math functions that
+    GLSL.std.450 has only for 16- and 32-bit floats (exp, log, sin, pow...):
+    the error names the op, instead of a failure to legalize the kernel.
   }];
   let dependentDialects = ["mlir::spirv::SPIRVDialect"];
 }

@@ -35,17 +35,19 @@ FailureOr<uint64_t> bufferBytes(Location loc, Type type) {
                              "dense buffers, got "
                           << type;
   Type element = memref.getElementType();
-  if (element.isInteger(1)) {
-    // Booleans are bytes, which the SPIR-V conversion emulates inside 32-bit
-    // words (no 8-bit storage capability needed): round up to whole words.
+  if (element.isInteger(1) || element.isInteger(8)) {
+    // Booleans and i8 are bytes, which the SPIR-V conversion emulates inside
+    // 32-bit words (no 8-bit storage capability needed): round up to whole
+    // words.
     return llvm::alignTo(static_cast<uint64_t>(memref.getNumElements()), 4);
   }
-  if (element.isF16())
+  if (element.isF16() || element.isInteger(16))
     return llvm::alignTo(static_cast<uint64_t>(memref.getNumElements()) * 2,
                          4);
-  if (!element.isF32() && !element.isInteger(32) && !element.isInteger(64))
-    return emitError(loc) << "the Vulkan target supports f32, f16, i32, i64 "
-                             "and i1 tensors, got "
+  if (!element.isF32() && !element.isF64() && !element.isInteger(32) &&
+      !element.isInteger(64))
+    return emitError(loc) << "the Vulkan target supports f32, f64, f16, i64, "
+                             "i32, i16, i8 and i1 tensors, got "
                           << type;
   return static_cast<uint64_t>(memref.getNumElements()) *
          (element.getIntOrFloatBitWidth() / 8);

@@ -53,6 +53,7 @@ static std::optional<DType> dtypeFromRuntime(int32_t dtype) {
   switch (dtype) {
   case BORN_DTYPE_F32: return DType::F32;
   case BORN_DTYPE_F16: return DType::F16;
+  case BORN_DTYPE_BF16: return DType::BF16;
   case BORN_DTYPE_F64: return DType::F64;
   case BORN_DTYPE_I32: return DType::I32;
   case BORN_DTYPE_I64: return DType::I64;

@@ -317,6 +317,8 @@ static int32_t dtypeOf(Type t, bool isUnsigned = false) {
     return BORN_DTYPE_F32;
   if (t.isF16())
     return BORN_DTYPE_F16;
+  if (t.isBF16())
+    return BORN_DTYPE_BF16;
   if (t.isF64())
     return BORN_DTYPE_F64;
   if (t.isInteger(32))

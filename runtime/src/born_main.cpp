@@ -204,6 +204,9 @@ bool loadInputs(const born_model &model, const CommandLine &cl, HostTensors *inp
     }
     bool sameShape = t.rank == info.rank &&
                      std::equal(info.shape, info.shape + info.rank, t.shape);
+    // .npy has no bfloat16: such inputs come as '<u2' files of their bits.
+    if (info.dtype == BORN_DTYPE_BF16 && t.dtype == BORN_DTYPE_U16)
+      t.dtype = BORN_DTYPE_BF16;
     if (t.dtype != info.dtype || !sameShape) {
       *error = format("input %zu ('%s') from '%s': expected %s, got %s", i,
                       tensorName(info).c_str(), cl.inputs[i],

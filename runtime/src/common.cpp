@@ -85,6 +85,7 @@ extern "C" size_t born_dtype_size(int32_t dtype) {
   switch (dtype) {
   case BORN_DTYPE_F32: return 4;
   case BORN_DTYPE_F16: return 2;
+  case BORN_DTYPE_BF16: return 2;
   case BORN_DTYPE_F64: return 8;
   case BORN_DTYPE_I32: return 4;
   case BORN_DTYPE_I64: return 8;
@@ -103,6 +104,7 @@ extern "C" const char *born_dtype_name(int32_t dtype) {
   switch (dtype) {
   case BORN_DTYPE_F32: return "f32";
   case BORN_DTYPE_F16: return "f16";
+  case BORN_DTYPE_BF16: return "bf16";
   case BORN_DTYPE_F64: return "f64";
   case BORN_DTYPE_I32: return "i32";
   case BORN_DTYPE_I64: return "i64";

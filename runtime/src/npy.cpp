@@ -20,6 +20,8 @@ const char *descrFor(int32_t dtype) {
   switch (dtype) {
   case BORN_DTYPE_F32: return "<f4";
   case BORN_DTYPE_F16: return "<f2";
+  // NumPy has no bfloat16: its bits as uint16 (ml_dtypes' view(np.uint16)).
+  case BORN_DTYPE_BF16: return "<u2";
   case BORN_DTYPE_F64: return "<f8";
   case BORN_DTYPE_I32: return "<i4";
   case BORN_DTYPE_I64: return "<i8";
@@ -62,7 +64,7 @@ bool dtypeFromDescr(const std::string &descr, int32_t *dtype, std::string *error
       return true;
     }
   }
-  *error = format("unsupported dtype '%s' (supported: <f4 <f2 <f8 <i2 <i4 <i8 |i1 |u1 |b1)",
+  *error = format("unsupported dtype '%s' (supported: <f4 <f2 <f8 <i2 <i4 <i8 |i1 |u1 |b1, and <u2 as bfloat16 bits)",
                   descr.c_str());
   return false;
 }

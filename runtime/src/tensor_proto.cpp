@@ -41,6 +41,7 @@ int32_t dtypeFromOnnx(uint64_t onnxType) {
   case 9: return BORN_DTYPE_BOOL; // BOOL
   case 10: return BORN_DTYPE_F16; // FLOAT16
   case 11: return BORN_DTYPE_F64; // DOUBLE
+  case 16: return BORN_DTYPE_BF16; // BFLOAT16
   default: return 0;
   }
 }
@@ -195,7 +196,7 @@ bool parseTensorProto(const uint8_t *bytes, size_t size, born_host_tensor *t,
   int32_t dtype = dtypeFromOnnx(onnxType);
   if (dtype == 0) {
     *error = format("%s has unsupported ONNX data_type %llu (supported: FLOAT, UINT8, INT8, "
-                    "INT16, INT32, INT64, UINT16, UINT32, UINT64, BOOL, FLOAT16, DOUBLE)",
+                    "INT16, INT32, INT64, UINT16, UINT32, UINT64, BOOL, FLOAT16, DOUBLE, BFLOAT16)",
                     what.c_str(), static_cast<unsigned long long>(onnxType));
     return false;
   }
@@ -225,7 +226,7 @@ bool parseTensorProto(const uint8_t *bytes, size_t size, born_host_tensor *t,
   case BORN_DTYPE_I64: typed = &int64s; typedName = "int64_data"; break;
   case BORN_DTYPE_U32:
   case BORN_DTYPE_U64: typed = &uint64s; typedName = "uint64_data"; break;
-  default: typed = &int32s; typedName = "int32_data"; break; // also f16 bits, bool, i8, i16, u8
+  default: typed = &int32s; typedName = "int32_data"; break; // also f16/bf16 bits, bool, i8, i16, u8
   }
   if (haveRaw) {
     if (rawSize != nbytes) {

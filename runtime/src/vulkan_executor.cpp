@@ -237,6 +237,7 @@ private:
   // Optional features enabled on the device, for the SPIR-V capabilities
   // kernels may declare.
   bool shaderInt64_ = false, shaderFloat16_ = false, storageBuffer16_ = false;
+  bool shaderFloat64_ = false, shaderInt16_ = false;
   std::vector<Kernel> kernels_;
   std::vector<Buffer> buffers_;
   VkDescriptorPool descriptorPool_ = VK_NULL_HANDLE;
@@ -538,7 +539,8 @@ bool VulkanExecutorImpl::createDevice(std::string *error) {
   queueInfo.queueCount = 1;
   queueInfo.pQueuePriorities = &priority;
   // Kernels declare only the capabilities they use (Int64 for i64 tensors,
-  // Float16 and StorageBuffer16BitAccess for f16 ones), each valid only with
+  // Float64 for f64 ones, Float16 or Int16 and StorageBuffer16BitAccess for
+  // f16 or i16 ones), each valid only with
   // its device feature enabled: enable every one the device has, and let
   // createKernels refuse a kernel that needs a missing one.
   VkPhysicalDeviceFeatures supported{};
@@ -562,10 +564,14 @@ bool VulkanExecutorImpl::createDevice(std::string *error) {
   if (vulkan12)
     getFeatures2(physicalDevice_, &features2);
   shaderInt64_ = supported.shaderInt64;
+  shaderFloat64_ = supported.shaderFloat64;
+  shaderInt16_ = supported.shaderInt16;
   shaderFloat16_ = vulkan12 && float16.shaderFloat16;
   storageBuffer16_ = vulkan12 && storage16.storageBuffer16BitAccess;
   features2.features = VkPhysicalDeviceFeatures{};
   features2.features.shaderInt64 = shaderInt64_;
+  features2.features.shaderFloat64 = shaderFloat64_;
+  features2.features.shaderInt16 = shaderInt16_;
   storage16 = VkPhysicalDevice16BitStorageFeatures{};
   storage16.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_16BIT_STORAGE_FEATURES;
   storage16.pNext = &float16;
@@ -603,8 +609,8 @@ bool VulkanExecutorImpl::createDevice(std::string *error) {
 // The first optional feature a kernel's OpCapability instructions need that
 // the device did not enable, or nullptr.
 const char *VulkanExecutorImpl::missingFeature(const born_vk_kernel &kernel) const {
-  constexpr uint32_t kOpCapability = 17, kFloat16 = 9, kInt64 = 11,
-                     kStorageBuffer16BitAccess = 4433;
+  constexpr uint32_t kOpCapability = 17, kFloat16 = 9, kFloat64 = 10,
+                     kInt64 = 11, kInt16 = 22, kStorageBuffer16BitAccess = 4433;
   for (uint64_t i = 5; i < kernel.spirv_words;) {
     uint32_t count = kernel.spirv[i] >> 16, opcode = kernel.spirv[i] & 0xffff;
     if (count == 0)
@@ -615,6 +621,10 @@ const char *VulkanExecutorImpl::missingFeature(const born_vk_kernel &kernel) con
         return "shaderFloat16";
       if (capability == kInt64 && !shaderInt64_)
         return "shaderInt64";
+      if (capability == kFloat64 && !shaderFloat64_)
+        return "shaderFloat64";
+      if (capability == kInt16 && !shaderInt16_)
+        return "shaderInt16";
       if (capability == kStorageBuffer16BitAccess && !storageBuffer16_)
         return "storageBuffer16BitAccess";
     }

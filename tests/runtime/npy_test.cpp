@@ -147,8 +147,8 @@ TEST(Npy, MalformedFilesAreErrors) {
   expectParseError(std::string("\x93NUMPY\x09\x00\x10\x00", 10), "version 9.0");
   expectParseError(npyWithHeader("{'descr': '>f4', 'fortran_order': False, 'shape': (2,), }", 8),
                    "big-endian");
-  expectParseError(npyWithHeader("{'descr': '<u2', 'fortran_order': False, 'shape': (2,), }", 4),
-                   "unsupported dtype '<u2'");
+  expectParseError(npyWithHeader("{'descr': '<c8', 'fortran_order': False, 'shape': (2,), }", 16),
+                   "unsupported dtype '<c8'");
   expectParseError(npyWithHeader("{'descr': '<f4', 'fortran_order': True, 'shape': (2, 2), }", 16),
                    "fortran_order True is not supported");
   expectParseError(npyWithHeader("{'descr': '<f4', 'shape': (2,), }", 8), "missing");

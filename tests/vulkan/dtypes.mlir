@@ -1,6 +1,6 @@
 // i8, i16 and f64 through the CPU pipeline (tiled, vectorized, threaded),
-// with an i16 weight from SafeTensors. CPU only: the Vulkan target does not
-// offer these element types.
+// with an i16 weight from SafeTensors. CPU only: the Vulkan target has no
+// f64 sin (GLSL.std.450 has transcendentals for 16/32-bit floats only).
 func.func @forward(%a: tensor<4x33xi16>, %b: tensor<33xi8>, %x: tensor<4x33xf64>)
     -> (tensor<4x33xi16>, tensor<4x33xi16>, tensor<33xi8>, tensor<4x33xf64>,
         tensor<4x33xf64>, tensor<4x33xi8>, tensor<4x33xf32>, tensor<4xf64>,

@@ -187,15 +187,85 @@ def dtypes(rng):
         a > b.astype(np.int16)]
 
 
-# Models whose element types the Vulkan target does not offer.
-CPU_ONLY = {"dtypes"}
+def f64_i16(rng):
+    x = rng.standard_normal((4, 33)) * 3
+    y = rng.standard_normal(33)
+    a = rng.integers(-2**15, 2**15, (4, 33)).astype(np.int16)
+    k = (rng.integers(1, 300, 33) * rng.choice([-1, 1], 33)).astype(np.int16)
+    return [x, y, a], {"k": k}, [
+        x + y, x * x, (x * x).sum(1), (x + y).astype(np.float32), a * k,
+        a > k, a.astype(np.float64) + np.sqrt(np.abs(x))]
+
+
+def to_bf16(values):
+    """bfloat16 bits (uint16, how Born's .npy files hold bf16) of float64
+    values, rounded to nearest even."""
+    bits = np.asarray(values, np.float32).view(np.uint32).astype(np.int64)
+    return ((bits + 0x7fff + ((bits >> 16) & 1)) >> 16).astype(np.uint16)
+
+
+def from_bf16(bits):
+    return (bits.astype(np.uint32) << 16).view(np.float32)
+
+
+def bf16(rng):
+    x = to_bf16(rng.standard_normal((4, 33)) * 2)
+    f = rng.standard_normal((4, 33)).astype(np.float32)
+    d = rng.standard_normal(33) * 100
+    d[:3] = [1 + 2**-8, 1 + 2**-8 + 2**-40, -(1 + 3 * 2**-8)]  # ties, near ties
+    xf, fb = from_bf16(x), to_bf16(f)
+    # f64 -> bf16 must round once: not through f32 (d[1] would tie there).
+    # Exactly: the nearest of the candidates around the f32 path's result.
+    from fractions import Fraction
+    exact = []
+    for v in d:
+        c = int(to_bf16(np.float32(v)))
+        exact.append(min((c - 1, c, c + 1), key=lambda b: (
+            abs(Fraction(float(from_bf16(np.array([b], np.uint16))[0])) -
+                Fraction(float(v))), b & 1)))
+    return [x, f, d], {}, [
+        to_bf16(np.exp(xf.astype(np.float64))), xf, fb,
+        to_bf16(xf.astype(np.float64) * from_bf16(fb)),
+        np.array(exact, np.uint16)]
+
+
+def i8(rng):
+    a = rng.integers(-128, 128, (4, 33)).astype(np.int8)
+    b = rng.integers(1, 128, 33).astype(np.int8) * rng.choice([-1, 1], 33)
+    b = b.astype(np.int8)
+    with np.errstate(over="ignore"):
+        return [a, b], {}, [a + b, a * b, a < b, a.astype(np.int32),
+                            np.fmod(a, b).astype(np.int8), ~b, a]
+
+
+def gather_slice(rng):
+    x = rng.standard_normal((1, 2, 5, 7)).astype(np.float32)
+    t = rng.standard_normal((6, 9)).astype(np.float32)
+    ids = np.array([0, 0, 1, -2], dtype=np.int64)
+    return [x, t], {}, [x[:, :, :, 1:7][:, :, [0, 0, 1, 2], :],
+                        t[1:5, 2:8].reshape(4, 2, 3)[:, :, [2, 0]],
+                        t[1:5, 2:8][ids]]
+
+
+def empty(rng):
+    x = np.zeros((3, 0, 5), np.int64)
+    f = np.zeros((2, 0, 4), np.float32)
+    return [x, f], {}, [x + x, f.sum(1), np.exp(f)]
+
+
+# bf16 outputs (model, index) compared within one rounding, not exactly.
+BF16_APPROXIMATE = {("bf16", 0)}
+
+# Models the Vulkan target does not take (f64 sin, bf16, zero-size tensors).
+CPU_ONLY = {"dtypes", "bf16", "empty"}
 
 MODELS = {"mlp2": mlp2, "ints": ints, "reduce": reduce,
           "elementwise": elementwise, "softmax": softmax,
           "layer_norm": layer_norm, "pool": pool, "gather": gather,
           "concat": concat, "slice": slice, "argmax": argmax,
           "select": select, "math": math,
-          "dtypes": dtypes}
+          "dtypes": dtypes, "f64_i16": f64_i16, "gather_slice": gather_slice,
+          "bf16": bf16, "empty": empty, "i8": i8}
 
 
 def main():
@@ -229,6 +299,15 @@ def main():
                 print(f"{name} output {i} on {device}: got {got.dtype}"
                       f"{got.shape}, want {want.dtype}{want.shape}")
                 ok = False
+            elif want.dtype == np.uint16:  # bf16 bits
+                # Exact, but transcendentals (f32 libm, then rounded) may be
+                # one rounding apart.
+                g, w = from_bf16(got), from_bf16(want)
+                rtol = 2**-7 if (name, i) in BF16_APPROXIMATE else 0
+                if not np.allclose(g, w, rtol=rtol, atol=0):
+                    print(f"{name} output {i} on {device}: max error "
+                          f"{np.abs(g - w).max()} (bf16)")
+                    ok = False
             elif not np.allclose(got, want, rtol=1e-5, atol=1e-5):
                 print(f"{name} output {i} on {device}: max error "
                       f"{np.abs(got.astype(np.float64) - want).max()}")

@@ -30,6 +30,7 @@ typedef enum born_dtype {
   BORN_DTYPE_U16 = 10,
   BORN_DTYPE_U32 = 11,
   BORN_DTYPE_U64 = 12,
+  BORN_DTYPE_BF16 = 13, /* bfloat16; in .npy files as '<u2', its raw bits */
 } born_dtype;
 
 /* Size in bytes of one element of `dtype`, 0 for an unknown dtype. */
