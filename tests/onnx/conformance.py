@@ -28,7 +28,14 @@ SUITES = ["node", "simple", "pytorch-converted", "pytorch-operator"]
 BIND_RE = re.compile(r"--bind-input (\S+)=FILE")
 
 
+# Directories stripped from messages, so reports do not name this machine's
+# paths (set in main: the cases and the work directory).
+ROOTS = []
+
+
 def first_line(text, limit=160):
+    for root in ROOTS:
+        text = text.replace(root.rstrip("/") + "/", "")
     for line in text.splitlines():
         line = line.strip()
         if line:
@@ -244,6 +251,8 @@ def main():
     targets = args.target.split(",")
     work = args.work or os.path.join(os.getcwd(), "onnx-conformance")
     os.makedirs(work, exist_ok=True)
+    ROOTS.extend([os.path.abspath(args.cases), args.cases,
+                  os.path.abspath(work), work])
     rx = re.compile(args.filter)
     cases = []
     for suite in SUITES:
