@@ -23,7 +23,6 @@ import argparse
 import datetime
 import os
 import re
-import statistics
 import subprocess
 import sys
 import time
@@ -32,7 +31,9 @@ import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "onnx"))
+sys.path.insert(0, os.path.join(ROOT, "bench"))
 import models  # noqa: E402
+import torch_time  # noqa: E402
 
 ORT_VERSION = "1.30.0"
 LABELS = {"resnet18": "ResNet-18 1x3x224x224",
@@ -52,15 +53,7 @@ def torch_worker(name, threads, runs):
     import torch
     torch.set_num_threads(threads)
     model, x = models.build_model(name)
-    with torch.no_grad():
-        for _ in range(5):
-            model(x)
-        times = []
-        for _ in range(runs):
-            t0 = time.perf_counter()
-            model(x)
-            times.append((time.perf_counter() - t0) * 1e3)
-    print(f"{statistics.median(times):.4f}")
+    print(f"{torch_time.median_ms(model, x, runs):.4f}")
 
 
 def cpu_name():

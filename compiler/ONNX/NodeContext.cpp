@@ -109,16 +109,22 @@ std::optional<DenseElementsAttr> NodeContext::constantInput(int64_t i) {
   return std::nullopt;
 }
 
-FailureOr<SmallVector<int64_t>> NodeContext::intsInput(int64_t i,
-                                                       StringRef what) {
+FailureOr<DenseElementsAttr> NodeContext::requiredConstant(int64_t i,
+                                                         StringRef what) {
   if (!hasInput(i))
     return error(what + " (input " + Twine(i) + ") is required");
-  std::optional<DenseElementsAttr> value = constantInput(i);
-  if (!value) {
-    if (!input(i))
-      return failure();
-    return notConstant(i, what);
-  }
+  if (std::optional<DenseElementsAttr> value = constantInput(i))
+    return *value;
+  if (!input(i))
+    return failure();
+  return notConstant(i, what);
+}
+
+FailureOr<SmallVector<int64_t>> NodeContext::intsInput(int64_t i,
+                                                       StringRef what) {
+  FailureOr<DenseElementsAttr> value = requiredConstant(i, what);
+  if (failed(value))
+    return failure();
   if (!value->getElementType().isInteger())
     return error(what + " (input '" + node.input(i) + "') must be integers");
   SmallVector<int64_t> ints;
@@ -166,14 +172,9 @@ LogicalResult NodeContext::notConstant(int64_t i, StringRef what) {
 }
 
 FailureOr<double> NodeContext::scalarInput(int64_t i, StringRef what) {
-  if (!hasInput(i))
-    return error(what + " (input " + Twine(i) + ") is required");
-  std::optional<DenseElementsAttr> value = constantInput(i);
-  if (!value) {
-    if (!input(i))
-      return failure();
-    return notConstant(i, what);
-  }
+  FailureOr<DenseElementsAttr> value = requiredConstant(i, what);
+  if (failed(value))
+    return failure();
   if (value->getNumElements() != 1)
     return error(what + " must have one element");
   if (value->getElementType().isInteger())

@@ -201,6 +201,9 @@ public:
 
 private:
   mlir::LogicalResult notConstant(int64_t i, llvm::StringRef what);
+  /// Input i as a constant, or an error saying it is missing or not one.
+  mlir::FailureOr<mlir::DenseElementsAttr> requiredConstant(int64_t i,
+                                                           llvm::StringRef what);
   mlir::FailureOr<mlir::Value> finish(mlir::OperationState &state,
                                       bool inferType);
 
