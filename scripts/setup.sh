@@ -17,6 +17,7 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
 done
+command -v npm >/dev/null || missing+=(npm)
 if ((${#missing[@]})); then
   sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
   $sudo apt-get update -q
@@ -29,6 +30,14 @@ cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DMLIR_DIR=/usr/lib/llvm-22/lib/cmake/mlir \
   -DLLVM_EXTERNAL_LIT=/usr/lib/llvm-22/bin/lit
 ninja -C "$BUILD_DIR" -j"${JOBS:-$(nproc)}"
+
+# llama.cpp's prebuilt ggml (npm, ~10 MB): the independent reference the
+# GGUF tests check the block formats and the GGUF writer against.
+ggml_lib="$BUILD_DIR/llama-cpp/node_modules/@node-llama-cpp/linux-x64/bins/linux-x64/libggml-base.so"
+if [ ! -f "$ggml_lib" ]; then
+  npm install --no-save --no-package-lock --no-audit --no-fund \
+    --prefix "$BUILD_DIR/llama-cpp" @node-llama-cpp/linux-x64@3.22.1
+fi
 
 # A first model: the MLP example builds a graph with the C++ API, compiles
 # it in process, runs it, and writes a standalone executable.

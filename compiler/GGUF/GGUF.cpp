@@ -10,11 +10,7 @@ using namespace llvm;
 namespace born {
 
 namespace {
-// Limits that reject absurd files before anything is allocated for them.
-constexpr uint32_t kMaxDims = 4;             // GGML_MAX_DIMS
-constexpr unsigned kMaxArrayDepth = 8;       // nested arrays
-constexpr uint64_t kMaxAlignment = 1 << 20;  // general.alignment
-constexpr uint64_t kMaxKeyLength = 1 << 16;  // metadata keys, tensor names
+using namespace gguf_limits;
 
 // ggml type traits (block size in elements, bytes per block), per ggml.
 const GGMLTypeTraits kTypeTraits[] = {
@@ -252,6 +248,47 @@ bool GGUFValue::isUnsigned() const {
 bool GGUFValue::isSigned() const {
   return type == GGUFValueType::Int8 || type == GGUFValueType::Int16 ||
          type == GGUFValueType::Int32 || type == GGUFValueType::Int64;
+}
+
+GGUFValue GGUFValue::ofUnsigned(GGUFValueType type, uint64_t value) {
+  GGUFValue v;
+  v.type = type;
+  v.u = value;
+  return v;
+}
+
+GGUFValue GGUFValue::ofSigned(GGUFValueType type, int64_t value) {
+  GGUFValue v;
+  v.type = type;
+  v.i = value;
+  return v;
+}
+
+GGUFValue GGUFValue::ofFloat(GGUFValueType type, double value) {
+  GGUFValue v;
+  v.type = type;
+  v.f = value;
+  return v;
+}
+
+GGUFValue GGUFValue::ofBool(bool value) {
+  return ofUnsigned(GGUFValueType::Bool, value);
+}
+
+GGUFValue GGUFValue::ofString(StringRef value) {
+  GGUFValue v;
+  v.type = GGUFValueType::String;
+  v.str = value;
+  return v;
+}
+
+GGUFValue GGUFValue::ofArray(GGUFValueType elementType,
+                             std::vector<GGUFValue> elements) {
+  GGUFValue v;
+  v.type = GGUFValueType::Array;
+  v.elementType = elementType;
+  v.elements = std::move(elements);
+  return v;
 }
 
 std::optional<GGMLTypeTraits> ggmlTypeTraits(uint32_t typeId) {

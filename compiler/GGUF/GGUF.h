@@ -15,6 +15,15 @@
 
 namespace born {
 
+/// Limits the reader enforces to reject absurd files before allocating for
+/// them; the writer keeps to them so that what it writes reads back.
+namespace gguf_limits {
+constexpr uint32_t kMaxDims = 4;            // GGML_MAX_DIMS
+constexpr unsigned kMaxArrayDepth = 8;      // nested arrays
+constexpr uint64_t kMaxAlignment = 1 << 20; // general.alignment
+constexpr uint64_t kMaxKeyLength = 1 << 16; // metadata keys, tensor names
+} // namespace gguf_limits
+
 /// GGUF metadata value types, numbered as in the file format.
 enum class GGUFValueType : uint32_t {
   UInt8 = 0,
@@ -48,6 +57,16 @@ struct GGUFValue {
 
   bool isUnsigned() const;
   bool isSigned() const;
+
+  // Values to write (GGUFWriter checks that each fits its type).
+  static GGUFValue ofUnsigned(GGUFValueType type, uint64_t value);
+  static GGUFValue ofSigned(GGUFValueType type, int64_t value);
+  static GGUFValue ofFloat(GGUFValueType type, double value);
+  static GGUFValue ofBool(bool value);
+  /// The string is not copied.
+  static GGUFValue ofString(llvm::StringRef value);
+  static GGUFValue ofArray(GGUFValueType elementType,
+                           std::vector<GGUFValue> elements);
 };
 
 /// ggml tensor types this reader knows, numbered as in ggml.h.
