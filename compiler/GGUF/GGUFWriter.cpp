@@ -68,8 +68,7 @@ Error checkValue(StringRef key, const std::string &where, const GGUFValue &v,
       return fail(formatv("{0}", v.f) + " does not fit float32");
     return Error::success();
   case GGUFValueType::Float64:
-  case GGUFValueType::String:
-    return Error::success();
+  case GGUFValueType::String: return Error::success();
   case GGUFValueType::Bool:
     if (v.u > 1)
       return fail("a bool must be 0 or 1, got " + Twine(v.u));

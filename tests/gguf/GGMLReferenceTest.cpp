@@ -85,13 +85,19 @@ struct TypeCase {
 const std::vector<TypeCase> &typeCases() {
   static const std::vector<TypeCase> cases = {
       {GGMLType::F16, "ggml_fp16_to_fp32_row", "ggml_fp32_to_fp16_row", {}},
-      {GGMLType::BF16, "ggml_bf16_to_fp32_row", "ggml_fp32_to_bf16_row_ref", {}},
+      {GGMLType::BF16,
+       "ggml_bf16_to_fp32_row",
+       "ggml_fp32_to_bf16_row_ref",
+       {}},
       {GGMLType::Q4_0, "dequantize_row_q4_0", "quantize_row_q4_0_ref", {0}},
       {GGMLType::Q4_1, "dequantize_row_q4_1", "quantize_row_q4_1_ref", {0, 2}},
       {GGMLType::Q5_0, "dequantize_row_q5_0", "quantize_row_q5_0_ref", {0}},
       {GGMLType::Q5_1, "dequantize_row_q5_1", "quantize_row_q5_1_ref", {0, 2}},
       {GGMLType::Q8_0, "dequantize_row_q8_0", "quantize_row_q8_0_ref", {0}},
-      {GGMLType::Q2_K, "dequantize_row_q2_K", "quantize_row_q2_K_ref", {80, 82}},
+      {GGMLType::Q2_K,
+       "dequantize_row_q2_K",
+       "quantize_row_q2_K_ref",
+       {80, 82}},
       {GGMLType::Q3_K, "dequantize_row_q3_K", "quantize_row_q3_K_ref", {108}},
       {GGMLType::Q4_K, "dequantize_row_q4_K", "quantize_row_q4_K_ref", {0, 2}},
       {GGMLType::Q5_K, "dequantize_row_q5_K", "quantize_row_q5_K_ref", {0, 2}},
@@ -271,11 +277,11 @@ TEST_F(GGMLReference, HalfAndBF16EncodingsMatch) {
   auto toBF16 = fn<RowQuantizer>("ggml_fp32_to_bf16_row_ref");
   ASSERT_TRUE(toHalf && toBF16);
   std::mt19937 rng(7);
-  std::vector<float> values = {0.0f,     -0.0f,     65504.0f, 65519.0f,
-                               65520.0f, 1e10f,     -1e10f,   5.96e-8f,
-                               2.98e-8f, 2.99e-8f,  6.1e-5f,  1.0009765625f,
-                               1.00048828125f, 1.00146484375f, INFINITY,
-                               -INFINITY};
+  std::vector<float> values = {
+      0.0f,           -0.0f,          65504.0f, 65519.0f,
+      65520.0f,       1e10f,          -1e10f,   5.96e-8f,
+      2.98e-8f,       2.99e-8f,       6.1e-5f,  1.0009765625f,
+      1.00048828125f, 1.00146484375f, INFINITY, -INFINITY};
   // Random bit patterns of every exponent (NaNs excluded: payloads differ).
   while (values.size() < 100000) {
     uint32_t bits = rng();
@@ -330,9 +336,9 @@ TEST_F(GGMLReference, GGMLReadsOurGGUF) {
   set("tokens", GGUFValue::ofArray(V::String, {GGUFValue::ofString("<s>"),
                                                GGUFValue::ofString(""),
                                                GGUFValue::ofString("tok")}));
-  set("scores", GGUFValue::ofArray(V::Float32,
-                                   {GGUFValue::ofFloat(V::Float32, 1.5),
-                                    GGUFValue::ofFloat(V::Float32, -2)}));
+  set("scores",
+      GGUFValue::ofArray(V::Float32, {GGUFValue::ofFloat(V::Float32, 1.5),
+                                      GGUFValue::ofFloat(V::Float32, -2)}));
 
   // One tensor of every type, 2 rows of 256 (3 x 5 for F32: odd sizes).
   std::mt19937 rng(3);
@@ -343,16 +349,16 @@ TEST_F(GGMLReference, GGMLReadsOurGGUF) {
     for (float &v : values)
       v = normal(rng);
     names.push_back("blk.0." + traits(c.type).name.str());
-    ASSERT_FALSE(llvm::errorToBool(w.addTensorFromFloats(
-        names.back(), {256, 2}, c.type, values)));
+    ASSERT_FALSE(llvm::errorToBool(
+        w.addTensorFromFloats(names.back(), {256, 2}, c.type, values)));
   }
   ASSERT_FALSE(llvm::errorToBool(w.addTensorFromFloats(
       "odd.f32", {3, 5}, GGMLType::F32, std::vector<float>(15, 1.0f))));
   std::string path = tempPath();
   ASSERT_FALSE(llvm::errorToBool(w.write(path, /*overwrite=*/true)));
 
-  auto init = fn<void *(*)(const char *, gguf_init_params)>(
-      "gguf_init_from_file");
+  auto init =
+      fn<void *(*)(const char *, gguf_init_params)>("gguf_init_from_file");
   auto freeCtx = fn<void (*)(void *)>("gguf_free");
   auto version = fn<uint32_t (*)(const void *)>("gguf_get_version");
   auto alignment = fn<size_t (*)(const void *)>("gguf_get_alignment");
@@ -376,14 +382,16 @@ TEST_F(GGMLReference, GGMLReadsOurGGUF) {
   auto arrType = fn<int (*)(const void *, int64_t)>("gguf_get_arr_type");
   auto arrStr =
       fn<const char *(*)(const void *, int64_t, size_t)>("gguf_get_arr_str");
-  auto arrData = fn<const void *(*)(const void *, int64_t)>("gguf_get_arr_data");
+  auto arrData =
+      fn<const void *(*)(const void *, int64_t)>("gguf_get_arr_data");
   auto nTensors = fn<int64_t (*)(const void *)>("gguf_get_n_tensors");
   auto findTensor =
       fn<int64_t (*)(const void *, const char *)>("gguf_find_tensor");
   auto tensorOffset =
       fn<size_t (*)(const void *, int64_t)>("gguf_get_tensor_offset");
   auto tensorType = fn<int (*)(const void *, int64_t)>("gguf_get_tensor_type");
-  auto tensorSize = fn<size_t (*)(const void *, int64_t)>("gguf_get_tensor_size");
+  auto tensorSize =
+      fn<size_t (*)(const void *, int64_t)>("gguf_get_tensor_size");
   ASSERT_FALSE(HasFailure());
 
   void *ctx = init(path.c_str(), gguf_init_params{true, nullptr});
@@ -440,8 +448,8 @@ TEST_F(GGMLReference, GGMLReadsOurGGUF) {
     EXPECT_EQ(tensorSize(ctx, id), info->byteSize) << names[n];
     EXPECT_EQ(tensorOffset(ctx, id), info->offset) << names[n];
     std::vector<float> ours(512), theirs(512);
-    ASSERT_FALSE(llvm::errorToBool(
-        dequantize(c.type, file->tensorData(*info), ours)));
+    ASSERT_FALSE(
+        llvm::errorToBool(dequantize(c.type, file->tensorData(*info), ours)));
     fn<RowDequantizer>(c.dequantizer)(
         bytes + dataOffset(ctx) + tensorOffset(ctx, id), theirs.data(), 512);
     expectSameBits(ours, theirs, names[n]);

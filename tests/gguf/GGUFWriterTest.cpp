@@ -1,8 +1,8 @@
 // The GGUF writer: round trips through our reader (every value type, nested
 // arrays, every tensor type, several alignments), file handling and errors.
 // ggml reading our files is checked in GGMLReferenceTest.cpp.
-#include "compiler/GGUF/GGUF.h"
 #include "compiler/GGUF/GGUFWriter.h"
+#include "compiler/GGUF/GGUF.h"
 #include "compiler/GGUF/Quants.h"
 
 #include "llvm/ADT/SmallString.h"
@@ -57,19 +57,17 @@ private:
 
 GGUFValue u32(uint64_t v) { return GGUFValue::ofUnsigned(V::UInt32, v); }
 
-const GGMLType kAllTypes[] = {
-    GGMLType::F32,  GGMLType::F16,  GGMLType::BF16, GGMLType::Q4_0,
-    GGMLType::Q4_1, GGMLType::Q5_0, GGMLType::Q5_1, GGMLType::Q8_0,
-    GGMLType::Q2_K, GGMLType::Q3_K, GGMLType::Q4_K, GGMLType::Q5_K,
-    GGMLType::Q6_K, GGMLType::Q8_K};
+const GGMLType kAllTypes[] = {GGMLType::F32,  GGMLType::F16,  GGMLType::BF16,
+                              GGMLType::Q4_0, GGMLType::Q4_1, GGMLType::Q5_0,
+                              GGMLType::Q5_1, GGMLType::Q8_0, GGMLType::Q2_K,
+                              GGMLType::Q3_K, GGMLType::Q4_K, GGMLType::Q5_K,
+                              GGMLType::Q6_K, GGMLType::Q8_K};
 
 void expectSameValue(const GGUFValue &a, const GGUFValue &b,
                      const std::string &where) {
   ASSERT_EQ(a.type, b.type) << where;
   switch (a.type) {
-  case V::String:
-    EXPECT_EQ(a.str, b.str) << where;
-    return;
+  case V::String: EXPECT_EQ(a.str, b.str) << where; return;
   case V::Array:
     ASSERT_EQ(a.elementType, b.elementType) << where;
     ASSERT_EQ(a.elements.size(), b.elements.size()) << where;
@@ -78,12 +76,8 @@ void expectSameValue(const GGUFValue &a, const GGUFValue &b,
                       where + "[" + std::to_string(n) + "]");
     return;
   case V::Float32:
-  case V::Float64:
-    EXPECT_EQ(a.f, b.f) << where;
-    return;
-  default:
-    EXPECT_EQ(a.u, b.u) << where;
-    EXPECT_EQ(a.i, b.i) << where;
+  case V::Float64: EXPECT_EQ(a.f, b.f) << where; return;
+  default: EXPECT_EQ(a.u, b.u) << where; EXPECT_EQ(a.i, b.i) << where;
   }
 }
 
@@ -129,8 +123,7 @@ void roundTrip(uint32_t alignment) {
   auto kvs = everyValue();
   for (auto &[key, value] : kvs)
     ASSERT_FALSE(llvm::errorToBool(w.set(key, value))) << key;
-  ASSERT_FALSE(
-      llvm::errorToBool(w.set("general.alignment", u32(alignment))));
+  ASSERT_FALSE(llvm::errorToBool(w.set("general.alignment", u32(alignment))));
   EXPECT_EQ(w.alignment(), alignment);
 
   // A tensor of every type, with odd shapes where the block size allows.
@@ -139,9 +132,9 @@ void roundTrip(uint32_t alignment) {
   std::vector<std::vector<uint8_t>> expected;
   for (GGMLType type : kAllTypes) {
     GGMLTypeTraits t = *ggmlTypeTraits(static_cast<uint32_t>(type));
-    std::vector<uint64_t> dims = t.blockSize == 1
-                                     ? std::vector<uint64_t>{3, 1, 5, 7}
-                                     : std::vector<uint64_t>{t.blockSize * 2, 3};
+    std::vector<uint64_t> dims =
+        t.blockSize == 1 ? std::vector<uint64_t>{3, 1, 5, 7}
+                         : std::vector<uint64_t>{t.blockSize * 2, 3};
     uint64_t count = 1;
     for (uint64_t d : dims)
       count *= d;
@@ -256,7 +249,8 @@ TEST(GGUFWriter, BadMetadata) {
   std::string msg = errorOf(w.set("general.alignment", u32(48)));
   EXPECT_TRUE(contains(msg, "general.alignment")) << msg;
   EXPECT_TRUE(contains(msg, "power of two")) << msg;
-  msg = errorOf(w.set("general.alignment", GGUFValue::ofUnsigned(V::UInt64, 64)));
+  msg =
+      errorOf(w.set("general.alignment", GGUFValue::ofUnsigned(V::UInt64, 64)));
   EXPECT_TRUE(contains(msg, "expected uint32")) << msg;
   msg = errorOf(w.set("small", GGUFValue::ofUnsigned(V::UInt8, 256)));
   EXPECT_TRUE(contains(msg, "'small'")) << msg;
@@ -272,8 +266,9 @@ TEST(GGUFWriter, BadMetadata) {
 
   // An element of the wrong type, deep inside a nested array.
   GGUFValue bad = GGUFValue::ofArray(
-      V::Array, {GGUFValue::ofArray(V::UInt32, {u32(1)}),
-                 GGUFValue::ofArray(V::UInt32, {u32(2), GGUFValue::ofBool(true)})});
+      V::Array,
+      {GGUFValue::ofArray(V::UInt32, {u32(1)}),
+       GGUFValue::ofArray(V::UInt32, {u32(2), GGUFValue::ofBool(true)})});
   msg = errorOf(w.set("mixed", bad));
   EXPECT_TRUE(contains(msg, "'mixed'")) << msg;
   EXPECT_TRUE(contains(msg, "[1][1]")) << msg;

@@ -1,7 +1,7 @@
 // Block formats without ggml: hand-computed blocks, the compiler's own
 // _Float16 conversions, error cases, and stories260K's real weights.
-#include "compiler/GGUF/GGUF.h"
 #include "compiler/GGUF/Quants.h"
+#include "compiler/GGUF/GGUF.h"
 
 #include <gtest/gtest.h>
 
@@ -36,11 +36,11 @@ std::string errorOf(llvm::Error e) {
   return llvm::toString(std::move(e));
 }
 
-const GGMLType kAllTypes[] = {
-    GGMLType::F32,  GGMLType::F16,  GGMLType::BF16, GGMLType::Q4_0,
-    GGMLType::Q4_1, GGMLType::Q5_0, GGMLType::Q5_1, GGMLType::Q8_0,
-    GGMLType::Q2_K, GGMLType::Q3_K, GGMLType::Q4_K, GGMLType::Q5_K,
-    GGMLType::Q6_K, GGMLType::Q8_K};
+const GGMLType kAllTypes[] = {GGMLType::F32,  GGMLType::F16,  GGMLType::BF16,
+                              GGMLType::Q4_0, GGMLType::Q4_1, GGMLType::Q5_0,
+                              GGMLType::Q5_1, GGMLType::Q8_0, GGMLType::Q2_K,
+                              GGMLType::Q3_K, GGMLType::Q4_K, GGMLType::Q5_K,
+                              GGMLType::Q6_K, GGMLType::Q8_K};
 
 GGMLTypeTraits traits(GGMLType type) {
   return *ggmlTypeTraits(static_cast<uint32_t>(type));
@@ -79,8 +79,8 @@ TEST(Quants, FloatToHalfMatchesCompiler) {
 
 TEST(Quants, BF16Rounding) {
   EXPECT_EQ(floatToBF16(1.0f), 0x3f80);
-  EXPECT_EQ(floatToBF16(1.0f + 0x1p-8f), 0x3f80); // tie -> even
-  EXPECT_EQ(floatToBF16(1.0f + 0x1p-7f + 0x1p-8f), 0x3f82); // tie -> even
+  EXPECT_EQ(floatToBF16(1.0f + 0x1p-8f), 0x3f80);            // tie -> even
+  EXPECT_EQ(floatToBF16(1.0f + 0x1p-7f + 0x1p-8f), 0x3f82);  // tie -> even
   EXPECT_EQ(floatToBF16(1.0f + 0x1p-8f + 0x1p-20f), 0x3f81); // above the tie
   EXPECT_EQ(floatToBF16(-2.0f), 0xc000);
   EXPECT_TRUE(std::isnan(bf16ToFloat(floatToBF16(NAN))));
@@ -99,8 +99,8 @@ TEST(Quants, Q8_0ByHand) {
   EXPECT_EQ(block[0] | block[1] << 8, 0x3008);
   EXPECT_EQ(static_cast<int8_t>(block[2 + 0]), -127); // -16 / d = -127.01
   EXPECT_EQ(static_cast<int8_t>(block[2 + 16]), 0);
-  EXPECT_EQ(static_cast<int8_t>(block[2 + 17]), 8);    // 1 / d = 7.94
-  EXPECT_EQ(static_cast<int8_t>(block[2 + 31]), 119);  // 15 / d = 119.07
+  EXPECT_EQ(static_cast<int8_t>(block[2 + 17]), 8);   // 1 / d = 7.94
+  EXPECT_EQ(static_cast<int8_t>(block[2 + 31]), 119); // 15 / d = 119.07
   std::vector<float> y(32);
   ASSERT_FALSE(llvm::errorToBool(dequantize(GGMLType::Q8_0, block, y)));
   EXPECT_EQ(y[0], -127 * 0.1259765625f);
@@ -129,15 +129,18 @@ TEST(Quants, Q4_0ByHand) {
   EXPECT_EQ(y[2], -4.0f);  // 0x0
 
   // x_j = j - 16: the largest magnitude is -16, so d = -16 / -8 = 2
-  // (0x4000) and q = round(x / 2) + 8, clamped to 15.
+  // (0x4000) and q = round(x / 2) + 8 (ties to even), clamped to 15.
   std::vector<float> x(32);
   for (int j = 0; j < 32; ++j)
     x[j] = j - 16;
   std::vector<uint8_t> block = llvm::cantFail(quantize(GGMLType::Q4_0, x));
   EXPECT_EQ(block[0] | block[1] << 8, 0x4000);
   EXPECT_EQ(block[2 + 0], 0x80);  // x0 = -16 -> 0; x16 = 0 -> 8
-  EXPECT_EQ(block[2 + 15], 0xf7); // x15 = -1 -> 7; x31 = 15 -> 15 (clamped)
+  EXPECT_EQ(block[2 + 15], 0xf8); // x15 = -1 -> -0.5 -> 8; x31 = 15 -> 15
+                                  // (7.5 -> 8, clamped to 7)
   EXPECT_EQ(block[2 + 8], 0xc4);  // x8 = -8 -> 4; x24 = 8 -> 12
+  EXPECT_EQ(block[2 + 13], 0xe6); // x13 = -3 -> -1.5 -> -2 -> 6;
+                                  // x29 = 13 -> 6.5 -> 6 -> 14
 }
 
 TEST(Quants, SizeErrors) {
@@ -190,11 +193,13 @@ TEST(Quants, SimpleFormatsRoundToNearest) {
     v = normal(rng);
   struct {
     GGMLType type;
-    int steps; // steps from zero to max|x| (symmetric), or min to max
+    int steps;      // steps from zero to max|x| (symmetric), or min to max
     int stepsAbove; // steps on the short side (symmetric)
     bool affine;
-  } cases[] = {{GGMLType::Q4_0, 8, 7, false}, {GGMLType::Q5_0, 16, 15, false},
-               {GGMLType::Q8_0, 127, 127, false}, {GGMLType::Q4_1, 15, 0, true},
+  } cases[] = {{GGMLType::Q4_0, 8, 7, false},
+               {GGMLType::Q5_0, 16, 15, false},
+               {GGMLType::Q8_0, 127, 127, false},
+               {GGMLType::Q4_1, 15, 0, true},
                {GGMLType::Q5_1, 31, 0, true}};
   for (auto &c : cases) {
     std::vector<uint8_t> blocks = llvm::cantFail(quantize(c.type, x));
@@ -235,8 +240,8 @@ TEST(Quants, Q8_KBlockSums) {
       int sum = 0;
       for (int e = 0; e < 16; ++e)
         sum += static_cast<int8_t>(block[4 + 16 * g + e]);
-      int16_t stored = static_cast<int16_t>(block[260 + 2 * g] |
-                                            block[261 + 2 * g] << 8);
+      int16_t stored =
+          static_cast<int16_t>(block[260 + 2 * g] | block[261 + 2 * g] << 8);
       EXPECT_EQ(stored, sum) << "block " << b << " group " << g;
     }
   }
@@ -267,13 +272,12 @@ TEST(Quants, Stories260KWeights) {
   struct {
     GGMLType type;
     double maxRelativeError; // RMS error / RMS value, over all weights
-  } cases[] = {{GGMLType::F16, 1e-3},  {GGMLType::BF16, 5e-3},
-               {GGMLType::Q8_0, 0.01}, {GGMLType::Q8_K, 0.01},
-               {GGMLType::Q6_K, 0.03}, {GGMLType::Q5_0, 0.06},
-               {GGMLType::Q5_1, 0.06}, {GGMLType::Q5_K, 0.06},
-               {GGMLType::Q4_0, 0.12}, {GGMLType::Q4_1, 0.12},
-               {GGMLType::Q4_K, 0.12}, {GGMLType::Q3_K, 0.25},
-               {GGMLType::Q2_K, 0.5}};
+  } cases[] = {
+      {GGMLType::F16, 1e-3},  {GGMLType::BF16, 5e-3}, {GGMLType::Q8_0, 0.01},
+      {GGMLType::Q8_K, 0.01}, {GGMLType::Q6_K, 0.03}, {GGMLType::Q5_0, 0.06},
+      {GGMLType::Q5_1, 0.06}, {GGMLType::Q5_K, 0.06}, {GGMLType::Q4_0, 0.12},
+      {GGMLType::Q4_1, 0.12}, {GGMLType::Q4_K, 0.12}, {GGMLType::Q3_K, 0.25},
+      {GGMLType::Q2_K, 0.5}};
   std::vector<double> errorSum(std::size(cases)), valueSum(std::size(cases));
   int tensors = 0;
   for (const GGUFTensorInfo &t : file->tensors()) {

@@ -1,5 +1,6 @@
 // born-gguf: prints a GGUF file's metadata and tensors (like gguf-dump), and
-// with --tensor-stats each tensor's value range, decoded by Born's dequantizers.
+// with --tensor-stats each tensor's value range, decoded by Born's
+// dequantizers.
 #include "compiler/GGUF/GGUF.h"
 #include "compiler/GGUF/Quants.h"
 
@@ -44,8 +45,8 @@ void printValue(raw_ostream &os, const GGUFValue &v) {
   }
   case GGUFValueType::Array: {
     os << '[';
-    size_t shown = full ? v.elements.size()
-                        : std::min(v.elements.size(), kShortArray);
+    size_t shown =
+        full ? v.elements.size() : std::min(v.elements.size(), kShortArray);
     for (size_t n = 0; n < shown; ++n) {
       if (n)
         os << ", ";
@@ -56,13 +57,9 @@ void printValue(raw_ostream &os, const GGUFValue &v) {
     os << ']';
     return;
   }
-  case GGUFValueType::Bool:
-    os << (v.u ? "true" : "false");
-    return;
+  case GGUFValueType::Bool: os << (v.u ? "true" : "false"); return;
   case GGUFValueType::Float32:
-  case GGUFValueType::Float64:
-    os << format("%g", v.f);
-    return;
+  case GGUFValueType::Float64: os << format("%g", v.f); return;
   default:
     if (v.isSigned())
       os << v.i;
