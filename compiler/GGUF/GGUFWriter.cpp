@@ -167,8 +167,9 @@ uint64_t GGUFWriter::alignment() const {
   return it == kvIndex.end() ? kDefaultAlignment : kvs[it->second].second.u;
 }
 
-Error GGUFWriter::addTensor(StringRef name, ArrayRef<uint64_t> dims,
-                            GGMLType type, ArrayRef<uint8_t> blocks) {
+Expected<uint64_t> GGUFWriter::checkTensor(StringRef name,
+                                           ArrayRef<uint64_t> dims,
+                                           GGMLType type) const {
   if (name.empty() || name.size() > kMaxTensorName)
     return tensorError(name, "a name must have 1 to " + Twine(kMaxTensorName) +
                                  " bytes (llama.cpp's limit)");
@@ -194,11 +195,21 @@ Error GGUFWriter::addTensor(StringRef name, ArrayRef<uint64_t> dims,
     return tensorError(name, "innermost dimension " + Twine(dims[0]) +
                                  " is not a multiple of the " + traits->name +
                                  " block size " + Twine(traits->blockSize));
-  uint64_t expected = count / traits->blockSize * traits->typeSize;
+  return count;
+}
+
+Error GGUFWriter::addTensor(StringRef name, ArrayRef<uint64_t> dims,
+                            GGMLType type, ArrayRef<uint8_t> blocks) {
+  Expected<uint64_t> count = checkTensor(name, dims, type);
+  if (!count)
+    return count.takeError();
+  uint64_t expected = cantFail(ggmlByteSize(type, *count));
   if (blocks.size() != expected)
-    return tensorError(name, Twine(count) + " " + traits->name +
-                                 " elements take " + Twine(expected) +
-                                 " bytes, got " + Twine(blocks.size()));
+    return tensorError(name,
+                       Twine(*count) + " " +
+                           ggmlTypeTraits(static_cast<uint32_t>(type))->name +
+                           " elements take " + Twine(expected) +
+                           " bytes, got " + Twine(blocks.size()));
   tensorIndex[name] = tensors.size();
   tensors.push_back({name.str(), SmallVector<uint64_t, 4>(dims), type,
                      std::vector<uint8_t>(blocks.begin(), blocks.end())});
@@ -207,10 +218,20 @@ Error GGUFWriter::addTensor(StringRef name, ArrayRef<uint64_t> dims,
 
 Error GGUFWriter::addTensorFromFloats(StringRef name, ArrayRef<uint64_t> dims,
                                       GGMLType type, ArrayRef<float> values) {
+  Expected<uint64_t> count = checkTensor(name, dims, type);
+  if (!count)
+    return count.takeError();
+  if (values.size() != *count)
+    return tensorError(name, "the dimensions hold " + Twine(*count) +
+                                 " elements, got " + Twine(values.size()) +
+                                 " values");
   Expected<std::vector<uint8_t>> blocks = quantize(type, values);
   if (!blocks)
     return tensorError(name, toString(blocks.takeError()));
-  return addTensor(name, dims, type, *blocks);
+  tensorIndex[name] = tensors.size();
+  tensors.push_back(
+      {name.str(), SmallVector<uint64_t, 4>(dims), type, std::move(*blocks)});
+  return Error::success();
 }
 
 Error GGUFWriter::writeTo(raw_ostream &os) const {

@@ -63,6 +63,10 @@ private:
   };
 
   GGUFValue copyStrings(const GGUFValue &value);
+  /// Checks a new tensor's name, dims and type; returns its element count.
+  llvm::Expected<uint64_t> checkTensor(llvm::StringRef name,
+                                       llvm::ArrayRef<uint64_t> dims,
+                                       GGMLType type) const;
   llvm::Error writeTo(llvm::raw_ostream &os) const;
 
   llvm::BumpPtrAllocator allocator;

@@ -719,6 +719,9 @@ Error dequantize(GGMLType type, ArrayRef<uint8_t> blocks,
   default: break;
   }
   const BlockCodec *codec = codecFor(type);
+  if (!codec) // a type with traits but no codec yet
+    return createStringError(inconvertibleErrorCode(),
+                             "no block codec for " + traits->name);
   for (size_t blk = 0; blk < out.size() / traits->blockSize; ++blk)
     codec->dequantize(in + blk * traits->typeSize,
                       out.data() + blk * traits->blockSize);
@@ -754,6 +757,9 @@ Error quantize(GGMLType type, ArrayRef<float> values,
               (std::isnan(values[i]) ? "NaN" : "infinite") + "; " +
               traits->name + " needs finite values");
   const BlockCodec *codec = codecFor(type);
+  if (!codec) // a type with traits but no codec yet
+    return createStringError(inconvertibleErrorCode(),
+                             "no block codec for " + traits->name);
   for (size_t blk = 0; blk < values.size() / traits->blockSize; ++blk)
     codec->quantize(values.data() + blk * traits->blockSize,
                     out + blk * traits->typeSize);

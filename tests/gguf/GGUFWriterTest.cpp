@@ -303,6 +303,8 @@ TEST(GGUFWriter, BadTensors) {
   msg = errorOf(w.addTensor("type", {32}, static_cast<GGMLType>(77), q8));
   EXPECT_TRUE(contains(msg, "unsupported ggml type 77")) << msg;
   std::vector<float> values(32, 1.0f);
+  msg = errorOf(w.addTensorFromFloats("count", {64}, GGMLType::Q4_0, values));
+  EXPECT_TRUE(contains(msg, "hold 64 elements, got 32 values")) << msg;
   values[3] = NAN;
   msg = errorOf(w.addTensorFromFloats("nan", {32}, GGMLType::Q4_0, values));
   EXPECT_TRUE(contains(msg, "'nan'")) << msg;
