@@ -74,3 +74,11 @@ TEST(SplitPattern, RejectsWhatItCannotMatch) {
 }
 
 } // namespace
+
+TEST(SplitPattern, Llama3Words) {
+  const char *llama3 =
+      R"((?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
+  EXPECT_EQ(split(llama3, "Hello, y'all! I'M 1234\n\n  x"),
+            (Pieces{"Hello", ",", " y", "'all", "!", " I", "'M", " ", "123", "4", "\n\n", " ",
+                    " x"}));
+}

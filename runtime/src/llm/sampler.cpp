@@ -7,7 +7,10 @@
 namespace born::llm {
 
 namespace {
-bool higherLogit(const Candidate &a, const Candidate &b) { return a.logit > b.logit; }
+// Highest logit first; equal logits by id, so every ordering is deterministic.
+bool higherLogit(const Candidate &a, const Candidate &b) {
+  return a.logit != b.logit ? a.logit > b.logit : a.id < b.id;
+}
 
 bool sortedByLogit(const std::vector<Candidate> &candidates) {
   return std::is_sorted(candidates.begin(), candidates.end(), higherLogit);
@@ -54,7 +57,7 @@ void Sampler::softmax(std::vector<Candidate> &candidates) {
   if (candidates.empty())
     return;
   if (!sortedByLogit(candidates))
-    std::stable_sort(candidates.begin(), candidates.end(), higherLogit);
+    std::sort(candidates.begin(), candidates.end(), higherLogit);
   const float top = candidates[0].logit;
   double sum = 0;
   for (Candidate &c : candidates) {
@@ -95,7 +98,7 @@ void Sampler::keepMinP(std::vector<Candidate> &candidates, float p, size_t minKe
   if (p <= 0.0f || candidates.empty())
     return;
   if (!sortedByLogit(candidates))
-    std::stable_sort(candidates.begin(), candidates.end(), higherLogit);
+    std::sort(candidates.begin(), candidates.end(), higherLogit);
   // p(i) >= p * p(max)  <=>  logit(i) >= logit(max) + log(p)
   const float threshold = candidates[0].logit + std::log(p);
   size_t keep = 1;

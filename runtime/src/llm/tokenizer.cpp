@@ -274,9 +274,11 @@ bool Tokenizer::init(const VocabDescription &vocab, std::string *error) {
   if (vocab.addSpacePrefix)
     addSpacePrefix_ = *vocab.addSpacePrefix;
   if (addBos_ && bos_ == kNoToken)
-    return fail("tokenizer.ggml.add_bos_token is true, but there is no BOS token");
+    return fail("tokenizer.ggml.add_bos_token: BOS is to be added (said so or the "
+                "default here), but tokenizer.ggml.bos_token_id names no token");
   if (addEos_ && eos_ == kNoToken)
-    return fail("tokenizer.ggml.add_eos_token is true, but there is no EOS token");
+    return fail("tokenizer.ggml.add_eos_token: EOS is to be added, but "
+                "tokenizer.ggml.eos_token_id names no token");
 
   // Control-looking tokens are control whatever their type; the
   // end-of-generation ones also stop generation.
