@@ -13,7 +13,6 @@
 #include "llm/split_pattern.h"
 
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
