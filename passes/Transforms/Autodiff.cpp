@@ -31,8 +31,8 @@ std::string argumentName(func::FuncOp func, unsigned i) {
 Value splat(OpBuilder &b, Location loc, RankedTensorType type, double value) {
   return born::ConstantOp::create(
       b, loc,
-      DenseElementsAttr::get(type, b.getFloatAttr(type.getElementType(),
-                                                  value)));
+      DenseElementsAttr::get(type,
+                             b.getFloatAttr(type.getElementType(), value)));
 }
 
 struct AutodiffPass : born::impl::AutodiffBase<AutodiffPass> {
@@ -165,14 +165,14 @@ struct AutodiffPass : born::impl::AutodiffBase<AutodiffPass> {
       BlockArgument arg = func.getArgument(i);
       Value gradient = cotangents.lookup(arg);
       if (!gradient)
-        gradient = splat(b, ret.getLoc(),
-                         cast<RankedTensorType>(arg.getType()), 0.0);
+        gradient =
+            splat(b, ret.getLoc(), cast<RankedTensorType>(arg.getType()), 0.0);
       results.push_back(gradient);
       resultTypes.push_back(arg.getType());
       resultAttrs.push_back(DictionaryAttr::get(
-          ctx, {NamedAttribute(StringAttr::get(ctx, "born.name"),
-                               StringAttr::get(ctx, "grad_" +
-                                                        argumentName(func, i)))}));
+          ctx, {NamedAttribute(
+                   StringAttr::get(ctx, "born.name"),
+                   StringAttr::get(ctx, "grad_" + argumentName(func, i)))}));
       func.removeArgAttr(i, kGradAttrName);
     }
     ret->setOperands(results);

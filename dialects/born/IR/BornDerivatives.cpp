@@ -93,8 +93,7 @@ struct RuleBuilder {
         b, loc, RankedTensorType::get(shape, typeOf(x).getElementType()), x);
   }
   Value transpose(Value x, ArrayRef<int64_t> permutation) {
-    return TransposeOp::create(b, loc, x,
-                               b.getDenseI64ArrayAttr(permutation));
+    return TransposeOp::create(b, loc, x, b.getDenseI64ArrayAttr(permutation));
   }
   Value broadcastTo(Value x, ArrayRef<int64_t> shape) {
     if (typeOf(x).getShape() == shape)
@@ -264,10 +263,9 @@ LogicalResult PowOp::buildOperandCotangents(OpBuilder &b, ValueRange cot,
   // d(l^e)/de = l^e * ln(l), defined for l > 0.
   Value exponentMinusOne = r.sub(getRhs(), r.scalarLike(getRhs(), 1.0));
   Value dLhs = r.mul(
-      cot[0], r.mul(getRhs(), PowOp::create(b, getLoc(), getLhs(),
-                                            exponentMinusOne)));
-  Value dRhs =
-      r.mul(cot[0], r.mul(getResult(), r.unary<LogOp>(getLhs())));
+      cot[0],
+      r.mul(getRhs(), PowOp::create(b, getLoc(), getLhs(), exponentMinusOne)));
+  Value dRhs = r.mul(cot[0], r.mul(getResult(), r.unary<LogOp>(getLhs())));
   binaryCotangents(r, *this, dLhs, dRhs, out);
   return success();
 }
@@ -394,8 +392,8 @@ LogicalResult GeluOp::buildOperandCotangents(OpBuilder &b, ValueRange cot,
                    r.mul(r.mul(r.mul(x, sech2), du), half));
     }
     // y = x Phi(x): y' = Phi(x) + x phi(x).
-    Value cdf = r.mul(
-        r.add(one, r.unary<ErfOp>(r.mul(x, 1.0 / std::sqrt(2.0)))), half);
+    Value cdf =
+        r.mul(r.add(one, r.unary<ErfOp>(r.mul(x, 1.0 / std::sqrt(2.0)))), half);
     Value pdf = r.mul(r.unary<ExpOp>(r.mul(r.mul(x, x), -0.5)),
                       1.0 / std::sqrt(2.0 * M_PI));
     return r.add(cdf, r.mul(x, pdf));
@@ -571,7 +569,8 @@ LogicalResult Conv2DOp::buildOperandCotangents(OpBuilder &b, ValueRange cot,
   // H + p - len(z) after makes that a plain correlation with dilation d.
   SmallVector<int64_t> spread = {n, f, (y[2] - 1) * stride[0] + 1,
                                  (y[3] - 1) * stride[1] + 1};
-  Value z = r.stridedEmbed(g, spread, {0, 0, 0, 0}, {1, 1, stride[0], stride[1]});
+  Value z =
+      r.stridedEmbed(g, spread, {0, 0, 0, 0}, {1, 1, stride[0], stride[1]});
   SmallVector<int64_t> convPad(4, 0);
   for (int64_t i = 0; i < 2; ++i) {
     int64_t before = dilation[i] * (w[2 + i] - 1) - pad[i];
@@ -583,7 +582,8 @@ LogicalResult Conv2DOp::buildOperandCotangents(OpBuilder &b, ValueRange cot,
     convPad[i] = std::max<int64_t>(before, 0);
     convPad[2 + i] = std::max<int64_t>(after, 0);
   }
-  Value wt = r.reshape(getFilter(), {groups, f / groups, c / groups, w[2], w[3]});
+  Value wt =
+      r.reshape(getFilter(), {groups, f / groups, c / groups, w[2], w[3]});
   wt = r.transpose(wt, {0, 2, 1, 3, 4});
   wt = r.reshape(wt, {c, f / groups, w[2], w[3]});
   wt = r.reverse(r.reverse(wt, 2), 3);
@@ -601,11 +601,10 @@ LogicalResult Conv2DOp::buildOperandCotangents(OpBuilder &b, ValueRange cot,
   xs = r.transpose(xs, {2, 1, 0, 3, 4});
   xs = r.reshape(xs, {c / groups, groups * n, x[2], x[3]});
   Value gs = r.transpose(g, {1, 0, 2, 3});
-  Value dw = Conv2DOp::create(b, getLoc(), xs, gs,
-                              b.getDenseI64ArrayAttr(dilation),
-                              b.getDenseI64ArrayAttr(pad),
-                              b.getDenseI64ArrayAttr(stride),
-                              b.getI64IntegerAttr(groups));
+  Value dw = Conv2DOp::create(
+      b, getLoc(), xs, gs, b.getDenseI64ArrayAttr(dilation),
+      b.getDenseI64ArrayAttr(pad), b.getDenseI64ArrayAttr(stride),
+      b.getI64IntegerAttr(groups));
   // The window may reach past the filter where the stride leaves rows of the
   // input unused; those positions are not filter taps.
   dw = r.slice(dw, {0, 0, 0, 0}, {c / groups, f, w[2], w[3]}, {1, 1, 1, 1});
@@ -645,17 +644,16 @@ LogicalResult Pool2DOp::buildOperandCotangents(OpBuilder &b, ValueRange cot,
           int64_t end = begin + kernel[i];
           return std::min(end, x[2 + i]) - std::max<int64_t>(begin, 0);
         };
-        counts.push_back(getCountIncludePad()
-                             ? kernel[0] * kernel[1]
-                             : inside(oh, 0) * inside(ow, 1));
+        counts.push_back(getCountIncludePad() ? kernel[0] * kernel[1]
+                                              : inside(oh, 0) * inside(ow, 1));
       }
     auto countType = RankedTensorType::get({y[2], y[3]}, b.getF64Type());
     Value divisor = ConstantOp::create(
         b, getLoc(), DenseElementsAttr::get(countType, ArrayRef(counts)));
     if (!elementType.isF64())
-      divisor = CastOp::create(
-          b, getLoc(), RankedTensorType::get({y[2], y[3]}, elementType),
-          divisor);
+      divisor = CastOp::create(b, getLoc(),
+                               RankedTensorType::get({y[2], y[3]}, elementType),
+                               divisor);
     g = r.div(g, divisor);
   }
   Value dxp = r.full(RankedTensorType::get(padded, elementType), 0.0);
@@ -723,7 +721,8 @@ LogicalResult ReduceOp::buildOperandCotangents(OpBuilder &b, ValueRange cot,
     // Ties share the gradient equally, as PyTorch's amax/amin do.
     Value hit = r.cmp(CmpPredicate::eq, getInput(), y);
     Value hits = CastOp::create(
-        b, getLoc(), RankedTensorType::get(shape, typeOf(g).getElementType()), hit);
+        b, getLoc(), RankedTensorType::get(shape, typeOf(g).getElementType()),
+        hit);
     Value ties = r.sum(hits, getAxes());
     out.push_back(r.mul(hits, r.div(g, ties)));
     break;
@@ -746,18 +745,18 @@ LogicalResult SoftmaxOp::buildOperandCotangents(OpBuilder &b, ValueRange cot,
   return success();
 }
 
-LogicalResult LogSoftmaxOp::buildOperandCotangents(
-    OpBuilder &b, ValueRange cot, SmallVectorImpl<Value> &out) {
+LogicalResult
+LogSoftmaxOp::buildOperandCotangents(OpBuilder &b, ValueRange cot,
+                                     SmallVectorImpl<Value> &out) {
   RuleBuilder r = rule(b, *this);
   // dx = g - softmax(x) sum(g).
   Value total = r.sum(cot[0], {static_cast<int64_t>(getAxis())});
-  out.push_back(
-      r.sub(cot[0], r.mul(r.unary<ExpOp>(getResult()), total)));
+  out.push_back(r.sub(cot[0], r.mul(r.unary<ExpOp>(getResult()), total)));
   return success();
 }
 
-LogicalResult LayerNormOp::buildOperandCotangents(
-    OpBuilder &b, ValueRange cot, SmallVectorImpl<Value> &out) {
+LogicalResult LayerNormOp::buildOperandCotangents(OpBuilder &b, ValueRange cot,
+                                                  SmallVectorImpl<Value> &out) {
   RuleBuilder r = rule(b, *this);
   Value x = getInput(), g = cot[0];
   SmallVector<int64_t> axes = iota(getAxis(), typeOf(x).getRank());
@@ -782,8 +781,9 @@ LogicalResult RmsNormOp::buildOperandCotangents(OpBuilder &b, ValueRange cot,
   RuleBuilder r = rule(b, *this);
   Value x = getInput(), g = cot[0];
   SmallVector<int64_t> axes = iota(getAxis(), typeOf(x).getRank());
-  Value rms = r.unary<RsqrtOp>(r.add(
-      r.mean(r.mul(x, x), axes), r.scalarLike(x, getEpsilon().convertToDouble())));
+  Value rms =
+      r.unary<RsqrtOp>(r.add(r.mean(r.mul(x, x), axes),
+                             r.scalarLike(x, getEpsilon().convertToDouble())));
   // y = x rms scale: dx = rms (dxs - x rms^2 mean(dxs x)), dxs = g scale.
   Value dxs = r.mul(g, getScale());
   Value dx = r.mul(rms, r.sub(dxs, r.mul(r.mul(x, r.mul(rms, rms)),
@@ -799,12 +799,13 @@ LogicalResult RmsNormOp::buildOperandCotangents(OpBuilder &b, ValueRange cot,
 
 LogicalResult ReshapeOp::buildOperandCotangents(OpBuilder &b, ValueRange cot,
                                                 SmallVectorImpl<Value> &out) {
-  out.push_back(rule(b, *this).reshape(cot[0], getInput().getType().getShape()));
+  out.push_back(
+      rule(b, *this).reshape(cot[0], getInput().getType().getShape()));
   return success();
 }
 
-LogicalResult TransposeOp::buildOperandCotangents(
-    OpBuilder &b, ValueRange cot, SmallVectorImpl<Value> &out) {
+LogicalResult TransposeOp::buildOperandCotangents(OpBuilder &b, ValueRange cot,
+                                                  SmallVectorImpl<Value> &out) {
   ArrayRef<int64_t> perm = getPermutation();
   SmallVector<int64_t> inverse(perm.size());
   for (auto [i, p] : llvm::enumerate(perm))
@@ -813,8 +814,8 @@ LogicalResult TransposeOp::buildOperandCotangents(
   return success();
 }
 
-LogicalResult BroadcastOp::buildOperandCotangents(
-    OpBuilder &b, ValueRange cot, SmallVectorImpl<Value> &out) {
+LogicalResult BroadcastOp::buildOperandCotangents(OpBuilder &b, ValueRange cot,
+                                                  SmallVectorImpl<Value> &out) {
   out.push_back(rule(b, *this).sumToShape(cot[0], getInput().getType()));
   return success();
 }
@@ -852,8 +853,9 @@ LogicalResult GatherOp::buildOperandCotangents(OpBuilder &b, ValueRange cot,
   return success();
 }
 
-LogicalResult ScatterAddOp::buildOperandCotangents(
-    OpBuilder &b, ValueRange cot, SmallVectorImpl<Value> &out) {
+LogicalResult
+ScatterAddOp::buildOperandCotangents(OpBuilder &b, ValueRange cot,
+                                     SmallVectorImpl<Value> &out) {
   out.push_back(GatherOp::create(b, getLoc(), getUpdates().getType(), cot[0],
                                  getIndices(), getAxisAttr()));
   out.push_back(Value()); // the indices
