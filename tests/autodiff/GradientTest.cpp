@@ -231,6 +231,26 @@ TEST(Gradient, ShapeOpsAndGather) {
   c.check();
 }
 
+TEST(Gradient, ProductAndScatterAdd) {
+  // Ops without C++ API functions, built directly (Graph::builder()
+  // positions the builder; take it right before each op).
+  GradientCheck c("direct");
+  Tensor x = c.input({3, 4}, 0.5, 1.5);
+  Tensor updates = c.input({2, 3, 4}, -2, 2);
+  Tensor ids = c.graph.intConstant({1, 0, 1, -1, 4, 1}, {2, 3});
+  mlir::OpBuilder &b = c.graph.builder();
+  mlir::Location loc = b.getUnknownLoc();
+  Tensor product = c.graph.finish(born::ReduceOp::create(
+      b, loc, born::ReduceKindAttr::get(b.getContext(), born::ReduceKind::prod),
+      x.value(), b.getDenseI64ArrayAttr({1}), nullptr));
+  auto tableType = mlir::RankedTensorType::get({5, 4}, b.getF64Type());
+  Tensor table = c.graph.finish(born::ScatterAddOp::create(
+      b, loc, tableType, updates.value(), ids.value(), b.getI64IntegerAttr(0)));
+  c.term(product);
+  c.term(table);
+  c.check();
+}
+
 TEST(Gradient, Convolution) {
   GradientCheck c("conv");
   Tensor x = c.input({2, 4, 7, 6}, -1, 1);
