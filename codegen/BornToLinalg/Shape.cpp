@@ -151,6 +151,75 @@ struct GatherToLinalg : OpConversionPattern<born::GatherOp> {
   }
 };
 
+/// Each result element sums the updates whose index selects it: a
+/// linalg.generic over the result's dimensions plus the indices' (reduced),
+/// adding an update where the index equals the position along `axis`. It
+/// reads every update once per position along `axis`, which keeps it a plain
+/// reduction without write conflicts on any target.
+struct ScatterAddToLinalg : OpConversionPattern<born::ScatterAddOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(born::ScatterAddOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType resultType = op.getType();
+    Value updates = adaptor.getUpdates(), indices = adaptor.getIndices();
+    int64_t axis = op.getAxis();
+    int64_t rank = resultType.getRank();
+    int64_t indexRank = tensorType(indices).getRank();
+    int64_t axisSize = resultType.getDimSize(axis);
+    MLIRContext *ctx = rewriter.getContext();
+
+    // Iteration space: the result's dimensions, then the indices'.
+    SmallVector<AffineExpr> updateExprs, indexExprs;
+    for (int64_t d = 0; d < axis; ++d)
+      updateExprs.push_back(getAffineDimExpr(d, ctx));
+    for (int64_t d = 0; d < indexRank; ++d) {
+      updateExprs.push_back(getAffineDimExpr(rank + d, ctx));
+      indexExprs.push_back(getAffineDimExpr(rank + d, ctx));
+    }
+    for (int64_t d = axis + 1; d < rank; ++d)
+      updateExprs.push_back(getAffineDimExpr(d, ctx));
+    unsigned numDims = rank + indexRank;
+    AffineMap updateMap = AffineMap::get(numDims, 0, updateExprs, ctx);
+    AffineMap indexMap = AffineMap::get(numDims, 0, indexExprs, ctx);
+    SmallVector<int64_t> reductionDims;
+    for (int64_t d = 0; d < indexRank; ++d)
+      reductionDims.push_back(rank + d);
+
+    Type elementType = resultType.getElementType();
+    Value result = createReductionGeneric(
+        rewriter, loc, createZeroTensor(rewriter, loc, resultType),
+        {updates, indices}, {updateMap, indexMap}, reductionDims,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value index =
+              arith::IndexCastOp::create(b, l, b.getIndexType(), args[1]);
+          Value zero = arith::ConstantIndexOp::create(b, l, 0);
+          Value size = arith::ConstantIndexOp::create(b, l, axisSize);
+          Value last = arith::ConstantIndexOp::create(b, l, axisSize - 1);
+          // The same reading as born.gather: wrap negatives, then clamp.
+          Value negative = arith::CmpIOp::create(
+              b, l, arith::CmpIPredicate::slt, index, zero);
+          index = arith::SelectOp::create(
+              b, l, negative, arith::AddIOp::create(b, l, index, size), index);
+          index = arith::MinSIOp::create(
+              b, l, arith::MaxSIOp::create(b, l, index, zero), last);
+          Value here = arith::CmpIOp::create(
+              b, l, arith::CmpIPredicate::eq, index,
+              linalg::IndexOp::create(b, l, axis));
+          Value update = arith::SelectOp::create(
+              b, l, here, args[0],
+              arith::ConstantOp::create(b, l, zeroAttr(elementType)));
+          if (isa<FloatType>(elementType))
+            return arith::AddFOp::create(b, l, args[2], update).getResult();
+          return arith::AddIOp::create(b, l, args[2], update).getResult();
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 struct ConstantToArith : OpConversionPattern<born::ConstantOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -167,6 +236,7 @@ struct ConstantToArith : OpConversionPattern<born::ConstantOp> {
 
 void born::populateShapeToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<ReshapeToTensor, TransposeToLinalg, BroadcastToLinalg,
-               ConcatToTensor, SliceToTensor, GatherToLinalg, ConstantToArith>(
+               ConcatToTensor, SliceToTensor, GatherToLinalg, ScatterAddToLinalg,
+               ConstantToArith>(
       patterns.getContext());
 }

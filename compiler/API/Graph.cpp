@@ -451,12 +451,36 @@ void Graph::syncSignature() {
         b.getNamedAttr("born.name", b.getStringAttr(name)));
   };
   SmallVector<DictionaryAttr> argAttrs, resultAttrs;
-  for (const std::string &name : inputNames_)
-    argAttrs.push_back(named(name));
+  for (auto [i, name] : llvm::enumerate(inputNames_)) {
+    NamedAttrList attrs = {b.getNamedAttr("born.name", b.getStringAttr(name))};
+    // born-autodiff, in the compile pipeline, reads the marks.
+    if (llvm::is_contained(gradientInputs_, i))
+      attrs.append("born.grad", b.getUnitAttr());
+    argAttrs.push_back(attrs.getDictionary(b.getContext()));
+  }
   for (auto &output : outputs_)
     resultAttrs.push_back(named(output.second));
   func.setAllArgAttrs(argAttrs);
   func.setAllResultAttrs(resultAttrs);
+}
+
+void Graph::requestGradients(llvm::ArrayRef<Tensor> inputs) {
+  for (const Tensor &input : inputs) {
+    if (!input.valid())
+      return; // the failed op recorded the error
+    auto arg = dyn_cast<BlockArgument>(input.value());
+    if (input.graph() != this || !arg ||
+        arg.getOwner()->getParentOp() != function_)
+      return recordError("requestGradients: " + input.str() +
+                         " is not an input of graph '" + name_ + "'");
+    if (!isa<FloatType>(
+            llvm::cast<RankedTensorType>(arg.getType()).getElementType()))
+      return recordError("requestGradients: input '" +
+                         inputNames_[arg.getArgNumber()] + "' is " +
+                         input.str() + "; only float inputs have gradients");
+    if (!llvm::is_contained(gradientInputs_, arg.getArgNumber()))
+      gradientInputs_.push_back(arg.getArgNumber());
+  }
 }
 
 ModuleOp Graph::module() {

@@ -248,6 +248,12 @@ public:
   /// Appends a graph output; default name "output_<i>".
   void output(const Tensor &value, llvm::StringRef name = "");
 
+  /// Asks for gradients (docs/autodiff.md): the compiled model also returns,
+  /// after the outputs, the gradient of the first output (the loss, a float
+  /// tensor of one element) with respect to each of `inputs` (float graph
+  /// inputs), in input order, named "grad_<input name>".
+  void requestGradients(llvm::ArrayRef<Tensor> inputs);
+
   const std::string &name() const { return name_; }
   /// The params declared so far, in declaration order.
   std::vector<TensorInfo> params() const;
@@ -304,6 +310,7 @@ private:
   std::unique_ptr<mlir::OpBuilder> builder_;
   mlir::Operation *function_ = nullptr;
   std::vector<std::string> inputNames_;
+  llvm::SmallVector<unsigned> gradientInputs_; // argument numbers
   std::vector<std::pair<mlir::Value, std::string>> outputs_;
   llvm::StringMap<mlir::Value> params_;
   std::vector<std::string> paramOrder_;

@@ -101,8 +101,10 @@ LogicalResult Compiler::runPhase(ModuleOp module, Phase phase) {
     return success();
   }
   case Phase::Graph:
-    if (failed(runPipeline(module, "canonicalize, cse, born-lift-params, "
-                                   "canonicalize")))
+    // Autodiff first: the backward graph it appends is canonicalized, fused
+    // and lowered with the rest.
+    if (failed(runPipeline(module, "born-autodiff, canonicalize, cse, "
+                                   "born-lift-params, canonicalize")))
       return failure();
     return captureSignature(module);
   case Phase::Dispatch:

@@ -30,4 +30,41 @@ def LiftParams : Pass<"born-lift-params", "mlir::ModuleOp"> {
   let dependentDialects = ["::born::BornDialect"];
 }
 
+def Autodiff : Pass<"born-autodiff", "mlir::ModuleOp"> {
+  let summary = "Append the gradients of a scalar loss to a function's results";
+  let description = [{
+    Reverse-mode differentiation on tensor SSA. A function asks for it by
+    marking the arguments to differentiate with the unit attribute
+    `born.grad`; its first result is the loss, a float tensor of one element.
+    The pass appends to the results, in argument order, the gradient of the
+    loss with respect to every marked argument (each of that argument's
+    type, named `grad_<argument name>` through `born.name`) and drops the
+    marks. Functions without marks are left alone.
+
+    ```mlir
+    func.func @f(%x: tensor<4xf32> {born.grad}) -> tensor<f32> {
+      %y = born.mul %x, %x : tensor<4xf32>, tensor<4xf32>
+      %l = born.reduce sum %y axes = [0] : tensor<4xf32>
+      return %l : tensor<f32>
+    }
+    // becomes
+    func.func @f(%x: tensor<4xf32>)
+        -> (tensor<f32>, tensor<4xf32> {born.name = "grad_input_0"}) {
+      ... forward ...
+      ... %dx = born.add (born.mul %g, %x), (born.mul %g, %x) ...
+      return %l, %dx : tensor<f32>, tensor<4xf32>
+    }
+    ```
+
+    Every op on a path from a marked argument to the loss must implement
+    `DifferentiableOpInterface` (the rules live with the ops); a value used
+    several times gets the sum of its uses' cotangents. Integer and boolean
+    values carry no gradient, so masks, indices and comparisons need no
+    rule; a float op without one (floor, sign, ...) on the path is an error
+    naming the op. Run it before fusion: the backward ops are born ops that
+    the rest of the pipeline fuses and lowers like the forward ones.
+  }];
+  let dependentDialects = ["::born::BornDialect"];
+}
+
 #endif

@@ -441,6 +441,28 @@ LogicalResult GatherOp::inferReturnTypes(MLIRContext *,
   return success();
 }
 
+LogicalResult ScatterAddOp::verify() {
+  RankedTensorType ut = getUpdates().getType(), it = getIndices().getType(),
+                   rt = getType();
+  int64_t axis = getAxis();
+  if (ut.getElementType() != rt.getElementType())
+    return emitOpError("updates element type ")
+           << ut.getElementType() << " differs from the result's "
+           << rt.getElementType();
+  if (failed(checkAxis(getLoc(), axis, rt.getRank())))
+    return failure();
+  // The shape gather would produce from a tensor of the result's shape.
+  SmallVector<int64_t> expected(rt.getShape().take_front(axis));
+  llvm::append_range(expected, it.getShape());
+  llvm::append_range(expected, rt.getShape().drop_front(axis + 1));
+  if (ut.getShape() != ArrayRef<int64_t>(expected))
+    return emitOpError("updates have shape ")
+           << shapeString(ut.getShape()) << ", expected "
+           << shapeString(expected) << " (result.shape[:axis] + "
+           << "indices.shape + result.shape[axis+1:])";
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // Values
 //===----------------------------------------------------------------------===//

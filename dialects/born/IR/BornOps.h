@@ -10,6 +10,7 @@
 #include "mlir/Interfaces/ControlFlowInterfaces.h"
 
 #include "dialects/born/IR/BornEnums.h.inc"
+#include "dialects/born/IR/BornInterfaces.h.inc"
 
 #define GET_OP_CLASSES
 #include "dialects/born/IR/BornOps.h.inc"

@@ -2,6 +2,7 @@
 #define BORN_OPS_TD
 
 include "dialects/born/IR/BornDialect.td"
+include "dialects/born/IR/BornInterfaces.td"
 include "mlir/IR/EnumAttr.td"
 include "mlir/IR/BuiltinAttributeInterfaces.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
@@ -35,36 +36,36 @@ class Born_BinaryOp<string mnemonic, Type operandType, string example,
 }
 
 def Born_AddOp : Born_BinaryOp<"add", Born_NumericTensor,
-    "%0 = born.add %x, %bias : tensor<4x8xf32>, tensor<8xf32>", [Commutative]> {
+    "%0 = born.add %x, %bias : tensor<4x8xf32>, tensor<8xf32>", [Commutative, Born_Differentiable]> {
   let summary = "elementwise addition";
   let hasFolder = 1;
 }
 def Born_SubOp : Born_BinaryOp<"sub", Born_NumericTensor,
-    "%0 = born.sub %x, %y : tensor<4x8xf32>, tensor<4x1xf32>"> {
+    "%0 = born.sub %x, %y : tensor<4x8xf32>, tensor<4x1xf32>", [Born_Differentiable]> {
   let summary = "elementwise subtraction";
   let hasFolder = 1;
 }
 def Born_MulOp : Born_BinaryOp<"mul", Born_NumericTensor,
-    "%0 = born.mul %x, %scale : tensor<2x3xf16>, tensor<1x3xf16>", [Commutative]> {
+    "%0 = born.mul %x, %scale : tensor<2x3xf16>, tensor<1x3xf16>", [Commutative, Born_Differentiable]> {
   let summary = "elementwise multiplication";
   let hasFolder = 1;
 }
 def Born_DivOp : Born_BinaryOp<"div", Born_NumericTensor,
-    "%0 = born.div %x, %n : tensor<4x8xf32>, tensor<4x1xf32>"> {
+    "%0 = born.div %x, %n : tensor<4x8xf32>, tensor<4x1xf32>", [Born_Differentiable]> {
   let summary = "elementwise division (integer division truncates toward zero)";
   let hasFolder = 1;
 }
 def Born_PowOp : Born_BinaryOp<"pow", Born_FloatTensor,
-    "%0 = born.pow %x, %e : tensor<4x8xf32>, tensor<f32>"> {
+    "%0 = born.pow %x, %e : tensor<4x8xf32>, tensor<f32>", [Born_Differentiable]> {
   let summary = "elementwise power lhs ** rhs";
 }
 def Born_MaxOp : Born_BinaryOp<"max", Born_NumericTensor,
-    "%0 = born.max %x, %y : tensor<4xf32>, tensor<4xf32>", [Commutative]> {
+    "%0 = born.max %x, %y : tensor<4xf32>, tensor<4xf32>", [Commutative, Born_Differentiable]> {
   let summary = "elementwise maximum (NaN propagates)";
   let hasFolder = 1;
 }
 def Born_MinOp : Born_BinaryOp<"min", Born_NumericTensor,
-    "%0 = born.min %x, %y : tensor<4xi32>, tensor<1xi32>", [Commutative]> {
+    "%0 = born.min %x, %y : tensor<4xi32>, tensor<1xi32>", [Commutative, Born_Differentiable]> {
   let summary = "elementwise minimum (NaN propagates)";
   let hasFolder = 1;
 }
@@ -93,8 +94,9 @@ def Born_XorOp : Born_BinaryOp<"xor", Born_BitsTensor,
 }
 
 class Born_UnaryOp<string mnemonic, Type operandType, string formula,
-                   string exampleType = "tensor<2x3xf32>">
-    : Born_Op<mnemonic, [Pure, SameOperandsAndResultType]> {
+                   string exampleType = "tensor<2x3xf32>",
+                   list<Trait> traits = [Born_Differentiable]>
+    : Born_Op<mnemonic, !listconcat(traits, [Pure, SameOperandsAndResultType])> {
   let arguments = (ins operandType:$input);
   let results = (outs operandType:$result);
   let assemblyFormat = "$input attr-dict `:` type($input)";
@@ -182,33 +184,38 @@ def Born_AtanhOp : Born_UnaryOp<"atanh", Born_FloatTensor, "y = atanh(x)"> {
 }
 
 // Rounding to an integral value, which stays a float.
-def Born_FloorOp : Born_UnaryOp<"floor", Born_FloatTensor, "y = floor(x)"> {
+def Born_FloorOp : Born_UnaryOp<"floor", Born_FloatTensor, "y = floor(x)",
+                                "tensor<2x3xf32>", []> {
   let summary = "elementwise rounding toward negative infinity";
 }
-def Born_CeilOp : Born_UnaryOp<"ceil", Born_FloatTensor, "y = ceil(x)"> {
+def Born_CeilOp : Born_UnaryOp<"ceil", Born_FloatTensor, "y = ceil(x)",
+                                "tensor<2x3xf32>", []> {
   let summary = "elementwise rounding toward positive infinity";
 }
 def Born_RoundOp : Born_UnaryOp<"round", Born_FloatTensor,
-                                "y = the integer nearest x, halves to even"> {
+                                "y = the integer nearest x, halves to even",
+                                "tensor<2x3xf32>", []> {
   let summary = "elementwise rounding to nearest, ties to even";
 }
-def Born_TruncOp : Born_UnaryOp<"trunc", Born_FloatTensor, "y = trunc(x)"> {
+def Born_TruncOp : Born_UnaryOp<"trunc", Born_FloatTensor, "y = trunc(x)",
+                                "tensor<2x3xf32>", []> {
   let summary = "elementwise rounding toward zero";
 }
 
 def Born_SignOp : Born_UnaryOp<"sign", Born_NumericTensor,
-                               "y = -1, 0 or 1 by the sign of x (NaN stays NaN)"> {
+                               "y = -1, 0 or 1 by the sign of x (NaN stays NaN)",
+                               "tensor<2x3xf32>", []> {
   let summary = "elementwise sign";
   let hasFolder = 1;
 }
 def Born_NotOp : Born_UnaryOp<"not", Born_BitsTensor,
                               "y = !x (i1) or ~x (integers, bitwise)",
-                              "tensor<2x3xi1>"> {
+                              "tensor<2x3xi1>", []> {
   let summary = "elementwise logical or bitwise not";
   let hasFolder = 1;
 }
 
-def Born_GeluOp : Born_Op<"gelu", [Pure, SameOperandsAndResultType]> {
+def Born_GeluOp : Born_Op<"gelu", [Born_Differentiable, Pure, SameOperandsAndResultType]> {
   let summary = "elementwise GELU activation";
   let description = [{
     `y = 0.5 * x * (1 + erf(x / sqrt(2)))`; with the `approximate` unit
@@ -254,7 +261,7 @@ def Born_CmpOp : Born_Op<"cmp", [Pure, InferTypeOpAdaptor]> {
   }];
 }
 
-def Born_WhereOp : Born_Op<"where", [Pure, InferTypeOpAdaptor]> {
+def Born_WhereOp : Born_Op<"where", [Born_Differentiable, Pure, InferTypeOpAdaptor]> {
   let summary = "elementwise selection by a mask";
   let description = [{
     `result[i] = condition[i] ? on_true[i] : on_false[i]`, with the three
@@ -275,7 +282,7 @@ def Born_WhereOp : Born_Op<"where", [Pure, InferTypeOpAdaptor]> {
   }];
 }
 
-def Born_CastOp : Born_Op<"cast", [Pure, SameOperandsAndResultShape]> {
+def Born_CastOp : Born_Op<"cast", [Born_Differentiable, Pure, SameOperandsAndResultShape]> {
   let summary = "elementwise element-type conversion";
   let description = [{
     Converts each element to the result's element type: float to float
@@ -298,7 +305,7 @@ def Born_CastOp : Born_Op<"cast", [Pure, SameOperandsAndResultShape]> {
 // Contractions, convolution and pooling
 //===----------------------------------------------------------------------===//
 
-def Born_MatmulOp : Born_Op<"matmul", [Pure, InferTypeOpAdaptor]> {
+def Born_MatmulOp : Born_Op<"matmul", [Born_Differentiable, Pure, InferTypeOpAdaptor]> {
   let summary = "matrix product with broadcast batch dimensions";
   let description = [{
     NumPy `matmul` on operands of rank 2 or more: the last two dimensions
@@ -316,7 +323,7 @@ def Born_MatmulOp : Born_Op<"matmul", [Pure, InferTypeOpAdaptor]> {
   let assemblyFormat = "$lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs)";
 }
 
-def Born_Conv2DOp : Born_Op<"conv2d", [Pure, InferTypeOpAdaptor]> {
+def Born_Conv2DOp : Born_Op<"conv2d", [Born_Differentiable, Pure, InferTypeOpAdaptor]> {
   let summary = "2-D convolution, NCHW input and FCHW filter";
   let description = [{
     Cross-correlation of `input` (`[N, C, H, W]`) with `filter`
@@ -350,7 +357,7 @@ def Born_PoolKindAttr : I64EnumAttr<"PoolKind", "pooling reduction", [
   let cppNamespace = "::born";
 }
 
-def Born_Pool2DOp : Born_Op<"pool2d", [Pure, InferTypeOpAdaptor]> {
+def Born_Pool2DOp : Born_Op<"pool2d", [Born_Differentiable, Pure, InferTypeOpAdaptor]> {
   let summary = "2-D max or average pooling over NCHW";
   let description = [{
     Slides a `kernel` window over the spatial dimensions of `input`
@@ -388,7 +395,7 @@ def Born_ReduceKindAttr : I64EnumAttr<"ReduceKind", "reduction", [
   let cppNamespace = "::born";
 }
 
-def Born_ReduceOp : Born_Op<"reduce", [Pure, InferTypeOpAdaptor]> {
+def Born_ReduceOp : Born_Op<"reduce", [Born_Differentiable, Pure, InferTypeOpAdaptor]> {
   let summary = "sum, mean, max, min or product over a set of axes";
   let description = [{
     Reduces `input` over `axes` (distinct, in `[0, rank)`). With `keepdims`
@@ -430,7 +437,7 @@ def Born_ArgmaxOp : Born_Op<"argmax", [Pure, InferTypeOpAdaptor]> {
 }
 
 class Born_SoftmaxBase<string mnemonic, string formula>
-    : Born_Op<mnemonic, [Pure, SameOperandsAndResultType]> {
+    : Born_Op<mnemonic, [Born_Differentiable, Pure, SameOperandsAndResultType]> {
   let arguments = (ins Born_FloatTensor:$input, I64Attr:$axis);
   let results = (outs Born_FloatTensor:$result);
   let hasVerifier = 1;
@@ -454,7 +461,7 @@ def Born_LogSoftmaxOp : Born_SoftmaxBase<"log_softmax",
   let summary = "log-softmax along one axis";
 }
 
-def Born_LayerNormOp : Born_Op<"layer_norm", [Pure, AllTypesMatch<["input", "result"]>]> {
+def Born_LayerNormOp : Born_Op<"layer_norm", [Born_Differentiable, Pure, AllTypesMatch<["input", "result"]>]> {
   let summary = "layer normalization over the trailing dimensions";
   let description = [{
     Normalizes `input` over the dimensions from `axis` to the last one:
@@ -478,7 +485,7 @@ def Born_LayerNormOp : Born_Op<"layer_norm", [Pure, AllTypesMatch<["input", "res
   }];
 }
 
-def Born_RmsNormOp : Born_Op<"rms_norm", [Pure, AllTypesMatch<["input", "result"]>]> {
+def Born_RmsNormOp : Born_Op<"rms_norm", [Born_Differentiable, Pure, AllTypesMatch<["input", "result"]>]> {
   let summary = "root-mean-square normalization over the trailing dimensions";
   let description = [{
     `x / sqrt(mean(x^2) + epsilon) * scale`, the mean taken over the
@@ -504,7 +511,7 @@ def Born_RmsNormOp : Born_Op<"rms_norm", [Pure, AllTypesMatch<["input", "result"
 // Shape manipulation
 //===----------------------------------------------------------------------===//
 
-def Born_ReshapeOp : Born_Op<"reshape", [Pure, SameOperandsAndResultElementType]> {
+def Born_ReshapeOp : Born_Op<"reshape", [Born_Differentiable, Pure, SameOperandsAndResultElementType]> {
   let summary = "reinterpret a tensor with another shape of equal size";
   let description = [{
     Returns the elements of `input`, in row-major order, with the result's
@@ -522,7 +529,7 @@ def Born_ReshapeOp : Born_Op<"reshape", [Pure, SameOperandsAndResultElementType]
   let assemblyFormat = "$input attr-dict `:` type($input) `to` type($result)";
 }
 
-def Born_TransposeOp : Born_Op<"transpose", [Pure, InferTypeOpAdaptor]> {
+def Born_TransposeOp : Born_Op<"transpose", [Born_Differentiable, Pure, InferTypeOpAdaptor]> {
   let summary = "permute dimensions";
   let description = [{
     `result.shape[i] = input.shape[permutation[i]]`; `permutation` is a
@@ -540,7 +547,7 @@ def Born_TransposeOp : Born_Op<"transpose", [Pure, InferTypeOpAdaptor]> {
   let hasCanonicalizer = 1;
 }
 
-def Born_BroadcastOp : Born_Op<"broadcast", [Pure, SameOperandsAndResultElementType]> {
+def Born_BroadcastOp : Born_Op<"broadcast", [Born_Differentiable, Pure, SameOperandsAndResultElementType]> {
   let summary = "broadcast to a larger shape, NumPy style";
   let description = [{
     Stretches `input` to the result shape under NumPy broadcasting rules
@@ -558,7 +565,7 @@ def Born_BroadcastOp : Born_Op<"broadcast", [Pure, SameOperandsAndResultElementT
   let assemblyFormat = "$input attr-dict `:` type($input) `to` type($result)";
 }
 
-def Born_ConcatOp : Born_Op<"concat", [Pure, InferTypeOpAdaptor]> {
+def Born_ConcatOp : Born_Op<"concat", [Born_Differentiable, Pure, InferTypeOpAdaptor]> {
   let summary = "join tensors along one axis";
   let description = [{
     Concatenates `inputs` (same rank and element type, equal sizes except
@@ -575,7 +582,7 @@ def Born_ConcatOp : Born_Op<"concat", [Pure, InferTypeOpAdaptor]> {
   let assemblyFormat = "$inputs `axis` `=` $axis attr-dict `:` type($inputs)";
 }
 
-def Born_SliceOp : Born_Op<"slice", [Pure, InferTypeOpAdaptor]> {
+def Born_SliceOp : Born_Op<"slice", [Born_Differentiable, Pure, InferTypeOpAdaptor]> {
   let summary = "strided slice with static bounds";
   let description = [{
     For every dimension `d`, takes indices `start[d], start[d] + step[d], ...`
@@ -598,7 +605,7 @@ def Born_SliceOp : Born_Op<"slice", [Pure, InferTypeOpAdaptor]> {
   }];
 }
 
-def Born_GatherOp : Born_Op<"gather", [Pure, InferTypeOpAdaptor]> {
+def Born_GatherOp : Born_Op<"gather", [Born_Differentiable, Pure, InferTypeOpAdaptor]> {
   let summary = "gather slices along an axis by index (embedding lookup)";
   let description = [{
     ONNX `Gather`: `result.shape = data.shape[:axis] + indices.shape +
@@ -618,6 +625,34 @@ def Born_GatherOp : Born_Op<"gather", [Pure, InferTypeOpAdaptor]> {
   let assemblyFormat = [{
     $data `,` $indices `axis` `=` $axis attr-dict `:` type($data) `,`
     type($indices)
+  }];
+}
+
+def Born_ScatterAddOp : Born_Op<"scatter_add", [Born_Differentiable, Pure]> {
+  let summary = "sum slices into a zero tensor at indexed positions";
+  let description = [{
+    The adjoint of `born.gather`, and what an embedding's gradient is: a
+    zero tensor of the result type into which every slice of `updates` is
+    added at the position its index selects along `axis`,
+    `result[a..., indices[i...], b...] += updates[a..., i..., b...]`, so
+    repeated indices accumulate. `updates.shape = result.shape[:axis] +
+    indices.shape + result.shape[axis+1:]`. Indices are read as by
+    `born.gather`: negative ones count from the end, and what is still out
+    of range is clamped into range.
+
+    Example:
+    ```mlir
+    %0 = born.scatter_add %dy, %ids axis = 0
+           : tensor<1x7x64xf32>, tensor<1x7xi64> to tensor<512x64xf32>
+    ```
+  }];
+  let arguments = (ins Born_NumericTensor:$updates,
+                       Born_IndexTensor:$indices, I64Attr:$axis);
+  let results = (outs Born_NumericTensor:$result);
+  let hasVerifier = 1;
+  let assemblyFormat = [{
+    $updates `,` $indices `axis` `=` $axis attr-dict `:` type($updates) `,`
+    type($indices) `to` type($result)
   }];
 }
 

@@ -118,3 +118,31 @@ func.func @constant() -> tensor<2xi64> {
   %0 = born.constant dense<[1, -2]> : tensor<2xi64>
   return %0 : tensor<2xi64>
 }
+
+// -----
+
+// scatter_add reduces over the indices' dimensions (d3, d4): each result
+// element adds the updates whose wrapped and clamped index equals its
+// position along the axis (d1).
+// CHECK-DAG:   #[[$UPD:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d3, d4, d2)>
+// CHECK-DAG:   #[[$IDX:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d3, d4)>
+// CHECK-DAG:   #[[$OUT:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2)>
+// CHECK-LABEL: func @scatter_add
+// CHECK:         %[[ZERO:.+]] = linalg.fill
+// CHECK:         linalg.generic {indexing_maps = [#[[$UPD]], #[[$IDX]], #[[$OUT]]], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction"]}
+// CHECK-SAME:      ins(%arg0, %arg1 : tensor<5x2x4x3xf32>, tensor<2x4xi32>) outs(%[[ZERO]] : tensor<5x7x3xf32>)
+// CHECK:         ^bb0(%[[U:.+]]: f32, %[[ID:.+]]: i32, %[[ACC:.+]]: f32):
+// CHECK:           %[[I:.+]] = arith.index_cast %[[ID]] : i32 to index
+// CHECK:           %[[NEG:.+]] = arith.cmpi slt, %[[I]], %{{.+}} : index
+// CHECK:           %[[SEL:.+]] = arith.select %[[NEG]], %{{.+}}, %[[I]] : index
+// CHECK:           %[[LOW:.+]] = arith.maxsi %[[SEL]], %{{.+}} : index
+// CHECK:           %[[CLAMPED:.+]] = arith.minsi %[[LOW]], %{{.+}} : index
+// CHECK:           %[[D1:.+]] = linalg.index 1 : index
+// CHECK:           %[[HERE:.+]] = arith.cmpi eq, %[[CLAMPED]], %[[D1]] : index
+// CHECK:           %[[V:.+]] = arith.select %[[HERE]], %[[U]], %{{.+}} : f32
+// CHECK:           %[[SUM:.+]] = arith.addf %[[ACC]], %[[V]] : f32
+// CHECK:           linalg.yield %[[SUM]] : f32
+func.func @scatter_add(%u: tensor<5x2x4x3xf32>, %ids: tensor<2x4xi32>) -> tensor<5x7x3xf32> {
+  %0 = born.scatter_add %u, %ids axis = 1 : tensor<5x2x4x3xf32>, tensor<2x4xi32> to tensor<5x7x3xf32>
+  return %0 : tensor<5x7x3xf32>
+}

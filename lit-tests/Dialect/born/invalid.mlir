@@ -239,3 +239,27 @@ func.func @sign_of_bools(%a: tensor<4xi1>) {
   %0 = born.sign %a : tensor<4xi1>
   return
 }
+
+// -----
+
+func.func @scatter_add_shape(%u: tensor<2x4xf32>, %i: tensor<3xi64>) {
+  // expected-error @+1 {{updates have shape [2, 4], expected [3, 4] (result.shape[:axis] + indices.shape + result.shape[axis+1:])}}
+  %0 = born.scatter_add %u, %i axis = 0 : tensor<2x4xf32>, tensor<3xi64> to tensor<10x4xf32>
+  return
+}
+
+// -----
+
+func.func @scatter_add_axis(%u: tensor<2x4xf32>, %i: tensor<2xi64>) {
+  // expected-error @+1 {{axis 2 is out of range for rank 2}}
+  %0 = born.scatter_add %u, %i axis = 2 : tensor<2x4xf32>, tensor<2xi64> to tensor<10x4xf32>
+  return
+}
+
+// -----
+
+func.func @scatter_add_type(%u: tensor<2x4xf16>, %i: tensor<2xi64>) {
+  // expected-error @+1 {{updates element type 'f16' differs from the result's 'f32'}}
+  %0 = born.scatter_add %u, %i axis = 0 : tensor<2x4xf16>, tensor<2xi64> to tensor<10x4xf32>
+  return
+}

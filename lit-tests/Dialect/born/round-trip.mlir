@@ -92,6 +92,8 @@ func.func @shapes(%x: tensor<2x3x4xf32>, %y: tensor<2x5x4xf32>, %t: tensor<16x8x
   %4 = born.slice %x start = [0, 1, 0] limit = [2, 3, 4] step = [1, 1, 2] : tensor<2x3x4xf32>
   // CHECK: born.gather %{{.*}}, %{{.*}} axis = 0 : tensor<16x8xf32>, tensor<2x3xi64>
   %5 = born.gather %t, %i axis = 0 : tensor<16x8xf32>, tensor<2x3xi64>
+  // CHECK: born.scatter_add %{{.*}}, %{{.*}} axis = 0 : tensor<2x3x8xf32>, tensor<2x3xi64> to tensor<16x8xf32>
+  %8 = born.scatter_add %5, %i axis = 0 : tensor<2x3x8xf32>, tensor<2x3xi64> to tensor<16x8xf32>
   // CHECK: born.constant dense<[1, 2]> : tensor<2xi32>
   %6 = born.constant dense<[1, 2]> : tensor<2xi32>
   // CHECK: born.param "embed.weight" : tensor<16x8xf32>
