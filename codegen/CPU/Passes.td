@@ -33,6 +33,78 @@ def TileAndVectorize : Pass<"born-cpu-tile-and-vectorize", "mlir::func::FuncOp">
 }
 
 
+def ConvertConvToMatmul : Pass<"born-cpu-convert-conv-to-matmul", "mlir::func::FuncOp"> {
+  let summary = "Compute NCHW convolutions as im2col plus a matmul";
+  let description = [{
+    A direct convolution's register block (output rows x columns of one
+    filter) uses each input value it loads for one multiply-add, and a
+    strided window is no vector read at all. This pass rewrites each
+    statically shaped floating-point `linalg.conv_2d_nchw_fchw` into a copy
+    of the input windows (im2col) and a matmul of the filters, viewed as
+    [F, C*KH*KW], with those columns:
+
+    ```mlir
+    %y = linalg.conv_2d_nchw_fchw {strides = dense<2> : vector<2xi64>, ...}
+           ins(%x, %w : tensor<1x64x58x58xf32>, tensor<128x64x3x3xf32>)
+           outs(%init : tensor<1x128x28x28xf32>)
+    // becomes
+    %patches = linalg.generic   // [N, C, KH, KW, OH, OW], read at
+                                // (n, c, oh*2 + kh, ow*2 + kw)
+    %col = tensor.collapse_shape %patches [[0], [1, 2, 3], [4, 5]]
+    %w2 = tensor.collapse_shape %w [[0], [1, 2, 3]]    // [F, C*KH*KW]
+    %p = linalg.generic {maps (n, f, p, k) -> (f, k), (n, k, p), (n, f, p)}
+           ins(%w2, %col) outs(collapse(%init))        // [N, F, OH*OW]
+    %y = tensor.expand_shape %p [[0], [1], [2, 3]]
+    ```
+
+    The register block is then (filters x pixels), each loaded column
+    serving a whole block of filters, and the output comes out in NCHW. A
+    1x1 convolution with unit strides reads its input as the columns,
+    uncopied. The copy goes in front of the dispatch region (a kernel of its
+    own, run once rather than once per block of filters); convolutions whose
+    input is computed inside their region are left alone. Elementwise
+    consumers of the result are collapsed to [N, F, OH*OW] as well, so they
+    still fuse into the matmul's blocks.
+  }];
+  let options = [
+    Option<"tileCols", "tile-cols", "int64_t", /*default=*/"16",
+           "born-cpu-tile-and-vectorize's tile-cols: pixel panels are as "
+           "wide as its blocks">,
+    Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",
+           "born-cpu-tile-and-vectorize's vector-width">,
+  ];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
+
+def DecomposePads : Pass<"born-cpu-decompose-pads", "mlir::func::FuncOp"> {
+  let summary = "Write padded tensors with linalg ops that tile and vectorize";
+  let description = [{
+    A `tensor.pad` bufferizes to a fill and a `memref.copy` into the
+    interior, which lower to scalar loops in the host function, outside any
+    parallel kernel. This pass writes each statically shaped pad with a
+    constant value as linalg ops instead, so that tile-and-vectorize makes
+    each of them a vectorized, parallel loop nest:
+
+    ```mlir
+    %p = tensor.pad %x low[0, 0, 1, 1] high[0, 0, 1, 1] { tensor.yield %v }
+           : tensor<1x8x6x6xf32> to tensor<1x8x8x8xf32>
+    // becomes
+    %f = linalg.fill ins(%v) outs(tensor.empty() : tensor<1x8x8x8xf32>)
+    %i = tensor.extract_slice %f[0, 0, 1, 1] [1, 8, 6, 6] [1, 1, 1, 1]
+    %c = linalg.copy ins(%x) outs(%i)
+    %p = tensor.insert_slice %c into %f[0, 0, 1, 1] [1, 8, 6, 6] [1, 1, 1, 1]
+    ```
+
+    Bufferization writes the copy in place, into the filled buffer.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
+
 def PackMatmulWeights : Pass<"born-cpu-pack-matmul-weights", "mlir::ModuleOp"> {
   let summary = "Lay out matmul weights as contiguous column panels";
   let description = [{

@@ -27,10 +27,13 @@ std::string cpuKernelsPipeline(RegisterBlock block) {
   // (born-cpu-rebase-strided-gathers, right after bufferization).
   // Weight packing changes the entry's param arguments: the CPU's own
   // layout, after the Vulkan path has taken its copy of the module.
-  return "born-cpu-pack-matmul-weights{panel-width=" + cols + "}, "
+  std::string width = std::to_string(block.vectorWidth);
+  return "func.func(born-cpu-convert-conv-to-matmul{tile-cols=" + cols +
+         " vector-width=" + width + "}, born-cpu-decompose-pads), "
+         "born-cpu-pack-matmul-weights{panel-width=" + cols + "}, "
          "func.func(born-cpu-tile-and-vectorize{tile-rows=" + rows +
          " tile-cols=" + cols +
-         " vector-width=" + std::to_string(block.vectorWidth) +
+         " vector-width=" + width +
          "}), born-approximate-math{all}, "
          "canonicalize, cse, "
          "one-shot-bufferize{bufferize-function-boundaries "
@@ -50,11 +53,14 @@ std::string cpuHostPipeline() {
   // before the vector dialect goes to LLVM.
   // Zero-size buffers of rank > 1 have no bare-pointer form upstream:
   // born-cpu-flatten-empty-memref-args passes them as memref<0xT>.
+  // Buffers come from the runtime's allocator (runtime/src/buffer_cache.cpp),
+  // which keeps large ones mapped from one run to the next.
   return "born-cpu-flatten-empty-memref-args, "
          "convert-vector-to-scf{full-unroll=true}, lower-affine, "
          "convert-scf-to-cf, expand-strided-metadata, lower-affine, "
          "convert-math-to-llvm, convert-math-to-libm, "
-         "convert-vector-to-llvm, finalize-memref-to-llvm, "
+         "convert-vector-to-llvm, "
+         "finalize-memref-to-llvm{use-generic-functions=true}, "
          "convert-arith-to-llvm, "
          "convert-ub-to-llvm, convert-index-to-llvm, convert-cf-to-llvm, "
          "convert-func-to-llvm{use-bare-ptr-memref-call-conv=true}, "

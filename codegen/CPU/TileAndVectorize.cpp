@@ -1,3 +1,4 @@
+#include "codegen/CPU/BlockSizes.h"
 #include "codegen/CPU/Passes.h"
 #include "passes/Dispatch/Passes.h"
 
@@ -21,15 +22,6 @@ namespace born {
 using namespace mlir;
 
 namespace {
-/// The largest divisor of `size` that is <= `target`, so tiles stay static
-/// (a partial last tile would make shapes dynamic and block vectorization).
-int64_t staticTileSize(int64_t size, int64_t target) {
-  for (int64_t t = std::min(size, target); t > 1; --t)
-    if (size % t == 0)
-      return t;
-  return 1;
-}
-
 bool isContractionLike(linalg::LinalgOp op) {
   return linalg::isaContractionOpInterface(op) ||
          linalg::isaConvolutionOpInterface(op);
@@ -189,14 +181,10 @@ struct TileAndVectorizePass
     for (int64_t d = ranges.size() - 1; d >= 0; --d) {
       if (iterators[d] != utils::IteratorType::parallel)
         continue;
-      int64_t target = seen == 0 ? tileCols : seen == 1 ? tileRows : 1;
-      sizes[d] = staticTileSize(ranges[d], target);
-      // A block wider than one vector only in whole vectors: a ragged width
-      // (28 of a 32 target: one and three-quarter vectors) falls back to at
-      // most one vector (measured: the CNN's 28-wide convolutions 2.6x
-      // slower in 7x28 blocks than in 7x14).
-      if (seen == 0 && sizes[d] > vectorWidth && sizes[d] % vectorWidth != 0)
-        sizes[d] = staticTileSize(ranges[d], vectorWidth);
+      if (seen == 0)
+        sizes[d] = born::blockWidth(ranges[d], tileCols, vectorWidth);
+      else
+        sizes[d] = born::staticTileSize(ranges[d], seen == 1 ? tileRows : 1);
       ++seen;
     }
     return getAsIndexOpFoldResult(b.getContext(), sizes);
