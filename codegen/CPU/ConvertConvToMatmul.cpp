@@ -115,7 +115,13 @@ struct ConvertConvToMatmulPass
     }
   }
 
+  /// A zero fill, also one in a dispatch region of its own (a fill that CSE
+  /// shared between convolutions).
   static bool isZeroFill(Value init) {
+    if (auto region = init.getDefiningOp<born::DispatchOp>()) {
+      Operation *yield = region.getBody().front().getTerminator();
+      init = yield->getOperand(cast<OpResult>(init).getResultNumber());
+    }
     auto fill = init.getDefiningOp<linalg::FillOp>();
     return fill && matchPattern(fill.getInputs()[0], m_AnyZeroFloat());
   }

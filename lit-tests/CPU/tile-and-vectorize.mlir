@@ -90,3 +90,31 @@ func.func @packed_matmul_bias_relu(%x: tensor<64x784xf32>, %w: tensor<32x784x16x
   } -> tensor<64x512xf32>
   return %r : tensor<64x512xf32>
 }
+
+// -----
+
+#map = affine_map<(d0, d1) -> (d0, d1)>
+#bias = affine_map<(d0, d1) -> (d1)>
+// In a dispatch region with a contraction, column blocks are the outer loop:
+// consecutive blocks share one K x 16 panel of the right-hand side, which
+// stays in cache, rather than reading every panel again for each row block.
+// CHECK-LABEL: func @region_matmul_bias
+// CHECK: scf.forall (%[[J:.*]], %[[I:.*]]) = (0, 0) to (512, 64) step (16, 8)
+// CHECK: tensor.extract_slice %{{.*}}[%[[I]], %[[J]]] [8, 16] [1, 1]
+// CHECK: vector.fma
+func.func @region_matmul_bias(%x: tensor<64x784xf32>, %w: tensor<784x512xf32>, %b: tensor<512xf32>) -> tensor<64x512xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<64x512xf32>
+  %r = born.dispatch -> (tensor<64x512xf32>) {
+    %f = linalg.fill ins(%zero : f32) outs(%e : tensor<64x512xf32>) -> tensor<64x512xf32>
+    %m = linalg.matmul ins(%x, %w : tensor<64x784xf32>, tensor<784x512xf32>) outs(%f : tensor<64x512xf32>) -> tensor<64x512xf32>
+    %a = linalg.generic {indexing_maps = [#map, #bias, #map], iterator_types = ["parallel", "parallel"]}
+        ins(%m, %b : tensor<64x512xf32>, tensor<512xf32>) outs(%e : tensor<64x512xf32>) {
+    ^bb0(%in: f32, %bi: f32, %out: f32):
+      %s = arith.addf %in, %bi : f32
+      linalg.yield %s : f32
+    } -> tensor<64x512xf32>
+    born.yield %a : tensor<64x512xf32>
+  }
+  return %r : tensor<64x512xf32>
+}
