@@ -189,77 +189,94 @@ struct ConvertConvToMatmulPass
     }
     ArrayRef<int64_t> in = cast<RankedTensorType>(input.getType()).getShape();
 
-    // panels[n, pb, c, kh, kw, pi] = input[n, c, h, w] (0 outside it) with
-    // h = oh*sh - padTop + kh*dh, w = ow*sw - padLeft + kw*dw for pixel
-    // p = pb * width + pi = oh * OW + ow: panel pb of the im2col matrix
-    // [K, P], its rows contiguous. Per-pixel window origins come from
-    // constant tables, so the copy does no division.
-    auto region = conv->getParentOfType<born::DispatchOp>();
-    rewriter.setInsertionPoint(region ? region.getOperation()
-                                      : conv.getOperation());
+    // A 1x1 convolution with unit strides and no padding reads its input
+    // [N, C, H*W] as the columns, each panel's rows lying H*W apart.
+    bool direct = kh == 1 && kw == 1 && strides[0] == 1 && strides[1] == 1 &&
+                  padTop == 0 && padLeft == 0 && in[2] == out[2] &&
+                  in[3] == ow && paddedPixels == pixels;
     int64_t panels = paddedPixels / width;
-    SmallVector<int32_t> rowOrigin, colOrigin;
-    for (int64_t p = 0; p < paddedPixels; ++p) {
-      // Padding pixels start below the input's last row: always outside.
-      bool real = p < pixels;
-      rowOrigin.push_back(static_cast<int32_t>(
-          real ? p / ow * strides[0] - padTop : in[2]));
-      colOrigin.push_back(static_cast<int32_t>(
-          real ? p % ow * strides[1] - padLeft : 0));
+    Value columns;
+    if (direct) {
+      rewriter.setInsertionPoint(conv);
+      SmallVector<ReassociationIndices> pixelsOf = {{0}, {1}, {2, 3}};
+      columns = tensor::ExpandShapeOp::create(
+          rewriter, loc, RankedTensorType::get({n, c, panels, width}, element),
+          tensor::CollapseShapeOp::create(
+              rewriter, loc, RankedTensorType::get({n, c, pixels}, element),
+              input, pixelsOf),
+          pixelsOf);
+    } else {
+      // panels[n, pb, c, kh, kw, pi] = input[n, c, h, w] (0 outside it) with
+      // h = oh*sh - padTop + kh*dh, w = ow*sw - padLeft + kw*dw for pixel
+      // p = pb * width + pi = oh * OW + ow: panel pb of the im2col matrix
+      // [K, P], its rows contiguous. Per-pixel window origins come from
+      // constant tables, so the copy does no division.
+      auto region = conv->getParentOfType<born::DispatchOp>();
+      rewriter.setInsertionPoint(region ? region.getOperation()
+                                        : conv.getOperation());
+        SmallVector<int32_t> rowOrigin, colOrigin;
+      for (int64_t p = 0; p < paddedPixels; ++p) {
+        // Padding pixels start below the input's last row: always outside.
+        bool real = p < pixels;
+        rowOrigin.push_back(static_cast<int32_t>(
+            real ? p / ow * strides[0] - padTop : in[2]));
+        colOrigin.push_back(static_cast<int32_t>(
+            real ? p % ow * strides[1] - padLeft : 0));
+      }
+      auto tableType = RankedTensorType::get({panels, width}, rewriter.getI32Type());
+      auto table = [&](ArrayRef<int32_t> values) -> Value {
+        return arith::ConstantOp::create(
+            rewriter, loc, DenseElementsAttr::get(tableType, values));
+      };
+      Value rows = table(rowOrigin), cols = table(colOrigin);
+      SmallVector<int64_t> panelShape = {n, panels, c, kh, kw, width};
+      Value empty = tensor::EmptyOp::create(rewriter, loc, panelShape, element);
+      auto gather = [&](OpBuilder &b, Location l, ValueRange args) {
+        auto i32 = [&](int64_t v) -> Value {
+          return arith::ConstantIntOp::create(b, l, v, 32);
+        };
+        auto tap = [&](Value origin, int64_t dim, int64_t dilation) -> Value {
+          Value index = arith::IndexCastOp::create(
+              b, l, b.getI32Type(), linalg::IndexOp::create(b, l, dim));
+          return arith::AddIOp::create(
+              b, l, origin, arith::MulIOp::create(b, l, index, i32(dilation)));
+        };
+        Value h = tap(args[0], 3, dilations[0]);
+        Value w = tap(args[1], 4, dilations[1]);
+        // One unsigned compare per dim rejects both sides.
+        Value inside = arith::AndIOp::create(
+            b, l,
+            arith::CmpIOp::create(b, l, arith::CmpIPredicate::ult, h, i32(in[2])),
+            arith::CmpIOp::create(b, l, arith::CmpIPredicate::ult, w, i32(in[3])));
+        auto clamp = [&](Value v) -> Value {
+          return arith::IndexCastOp::create(
+              b, l, b.getIndexType(),
+              arith::SelectOp::create(b, l, inside, v, i32(0)));
+        };
+        Value value = tensor::ExtractOp::create(
+            b, l, input,
+            ValueRange{linalg::IndexOp::create(b, l, 0),
+                       linalg::IndexOp::create(b, l, 2), clamp(h), clamp(w)});
+        Value zero = arith::ConstantOp::create(b, l, b.getZeroAttr(element));
+        linalg::YieldOp::create(
+            b, l, arith::SelectOp::create(b, l, inside, value, zero).getResult());
+      };
+      AffineMap tableMap = AffineMap::get(6, 0, {getAffineDimExpr(1, ctx),
+                                                 getAffineDimExpr(5, ctx)},
+                                          ctx);
+      Value packed =
+          linalg::GenericOp::create(
+              rewriter, loc, TypeRange{empty.getType()}, ValueRange{rows, cols},
+              ValueRange{empty},
+              SmallVector<AffineMap>{tableMap, tableMap,
+                                     AffineMap::getMultiDimIdentityMap(6, ctx)},
+              SmallVector<utils::IteratorType>(6, utils::IteratorType::parallel),
+              gather)
+              .getResult(0);
+      columns = tensor::CollapseShapeOp::create(
+          rewriter, loc, RankedTensorType::get({n, panels, k, width}, element),
+          packed, SmallVector<ReassociationIndices>{{0}, {1}, {2, 3, 4}, {5}});
     }
-    auto tableType = RankedTensorType::get({panels, width}, rewriter.getI32Type());
-    auto table = [&](ArrayRef<int32_t> values) -> Value {
-      return arith::ConstantOp::create(
-          rewriter, loc, DenseElementsAttr::get(tableType, values));
-    };
-    Value rows = table(rowOrigin), cols = table(colOrigin);
-    SmallVector<int64_t> panelShape = {n, panels, c, kh, kw, width};
-    Value empty = tensor::EmptyOp::create(rewriter, loc, panelShape, element);
-    auto gather = [&](OpBuilder &b, Location l, ValueRange args) {
-      auto i32 = [&](int64_t v) -> Value {
-        return arith::ConstantIntOp::create(b, l, v, 32);
-      };
-      auto tap = [&](Value origin, int64_t dim, int64_t dilation) -> Value {
-        Value index = arith::IndexCastOp::create(
-            b, l, b.getI32Type(), linalg::IndexOp::create(b, l, dim));
-        return arith::AddIOp::create(
-            b, l, origin, arith::MulIOp::create(b, l, index, i32(dilation)));
-      };
-      Value h = tap(args[0], 3, dilations[0]);
-      Value w = tap(args[1], 4, dilations[1]);
-      // One unsigned compare per dim rejects both sides.
-      Value inside = arith::AndIOp::create(
-          b, l,
-          arith::CmpIOp::create(b, l, arith::CmpIPredicate::ult, h, i32(in[2])),
-          arith::CmpIOp::create(b, l, arith::CmpIPredicate::ult, w, i32(in[3])));
-      auto clamp = [&](Value v) -> Value {
-        return arith::IndexCastOp::create(
-            b, l, b.getIndexType(),
-            arith::SelectOp::create(b, l, inside, v, i32(0)));
-      };
-      Value value = tensor::ExtractOp::create(
-          b, l, input,
-          ValueRange{linalg::IndexOp::create(b, l, 0),
-                     linalg::IndexOp::create(b, l, 2), clamp(h), clamp(w)});
-      Value zero = arith::ConstantOp::create(b, l, b.getZeroAttr(element));
-      linalg::YieldOp::create(
-          b, l, arith::SelectOp::create(b, l, inside, value, zero).getResult());
-    };
-    AffineMap tableMap = AffineMap::get(6, 0, {getAffineDimExpr(1, ctx),
-                                               getAffineDimExpr(5, ctx)},
-                                        ctx);
-    Value packed =
-        linalg::GenericOp::create(
-            rewriter, loc, TypeRange{empty.getType()}, ValueRange{rows, cols},
-            ValueRange{empty},
-            SmallVector<AffineMap>{tableMap, tableMap,
-                                   AffineMap::getMultiDimIdentityMap(6, ctx)},
-            SmallVector<utils::IteratorType>(6, utils::IteratorType::parallel),
-            gather)
-            .getResult(0);
-    Value columns = tensor::CollapseShapeOp::create(
-        rewriter, loc, RankedTensorType::get({n, panels, k, width}, element),
-        packed, SmallVector<ReassociationIndices>{{0}, {1}, {2, 3, 4}, {5}});
 
     // out[n, f, pb, pi] += W[f, k] * panels[n, pb, k, pi]. Loops (n, pb, f,
     // pi, k): the register block is (filters x one panel), and the output
@@ -297,7 +314,8 @@ struct ConvertConvToMatmulPass
     bindDims(ctx, dn, dpb, df, dpi, dk);
     SmallVector<AffineMap> maps = {
         AffineMap::get(5, 0, {df, dk}, ctx),
-        AffineMap::get(5, 0, {dn, dpb, dk, dpi}, ctx),
+        direct ? AffineMap::get(5, 0, {dn, dk, dpb, dpi}, ctx)
+               : AffineMap::get(5, 0, {dn, dpb, dk, dpi}, ctx),
         AffineMap::get(5, 0, {dn, df, dpb, dpi}, ctx)};
     SmallVector<utils::IteratorType> iterators(4,
                                                utils::IteratorType::parallel);

@@ -92,3 +92,22 @@ func.func @input_in_region(%x: tensor<1x4x6x6xf32>, %w: tensor<8x4x3x3xf32>) -> 
   }
   return %r : tensor<1x8x4x4xf32>
 }
+
+// -----
+
+// A 1x1 convolution with unit strides and no padding copies nothing: the
+// matmul reads the input [N, C, H*W], viewed as [N, C, P/w, w], directly.
+// CHECK-DAG: #[[DIRECT:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d4, d1, d3)>
+// CHECK-LABEL: func @pointwise
+// CHECK-SAME: %[[X:[a-z0-9]+]]: tensor<1x4x4x4xf32>
+// CHECK-NOT: tensor.extract
+// CHECK: %[[FLAT:.*]] = tensor.collapse_shape %[[X]] {{\[\[}}0], [1], [2, 3]] : tensor<1x4x4x4xf32> into tensor<1x4x16xf32>
+// CHECK: %[[COLS:.*]] = tensor.expand_shape %[[FLAT]] {{\[\[}}0], [1], [2, 3]] output_shape [1, 4, 2, 8] : tensor<1x4x16xf32> into tensor<1x4x2x8xf32>
+// CHECK: linalg.generic {indexing_maps = [#{{.*}}, #[[DIRECT]], #{{.*}}], {{.*}} ins(%{{.*}}, %[[COLS]] : tensor<16x4xf32>, tensor<1x4x2x8xf32>)
+func.func @pointwise(%x: tensor<1x4x4x4xf32>, %w: tensor<16x4x1x1xf32>) -> tensor<1x16x4x4xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x16x4x4xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x16x4x4xf32>) -> tensor<1x16x4x4xf32>
+  %c = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%x, %w : tensor<1x4x4x4xf32>, tensor<16x4x1x1xf32>) outs(%f : tensor<1x16x4x4xf32>) -> tensor<1x16x4x4xf32>
+  return %c : tensor<1x16x4x4xf32>
+}
