@@ -1,0 +1,217 @@
+// born.quantized_matmul end to end, one ggml type per test: random weights
+// are quantized with compiler/GGUF/Quants, a model multiplying a decode-like
+// [1, K] and a batched [2, 3, K] input by them is compiled with bornc for
+// CPU and Vulkan, and both devices' results are compared with the reference
+// dequantizer's weights times the inputs, summed in double.
+#include "compiler/GGUF/Quants.h"
+
+#include "born/tensor_io.h"
+#include "born/runtime.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+using born::GGMLType;
+
+struct Matrix {
+  std::vector<int64_t> shape;
+  std::vector<float> values;
+};
+
+void saveNpy(const fs::path &path, const Matrix &m) {
+  born_host_tensor t{};
+  char err[256] = "";
+  ASSERT_EQ(born_tensor_alloc(&t, BORN_DTYPE_F32, m.shape.size(), m.shape.data(),
+                              err, sizeof(err)),
+            0)
+      << err;
+  std::memcpy(t.data, m.values.data(), m.values.size() * sizeof(float));
+  int rc = born_npy_save(path.c_str(), &t, err, sizeof(err));
+  born_tensor_free(&t);
+  ASSERT_EQ(rc, 0) << err;
+}
+
+Matrix loadNpy(const fs::path &path) {
+  born_host_tensor t{};
+  char err[256] = "";
+  Matrix m;
+  if (born_tensor_load(path.c_str(), &t, err, sizeof(err)) != 0) {
+    ADD_FAILURE() << err;
+    return m;
+  }
+  EXPECT_EQ(t.dtype, BORN_DTYPE_F32) << path;
+  m.shape.assign(t.shape, t.shape + t.rank);
+  m.values.resize(t.nbytes / sizeof(float));
+  std::memcpy(m.values.data(), t.data, t.nbytes);
+  born_tensor_free(&t);
+  return m;
+}
+
+/// A SafeTensors file holding one I8 tensor `name` of shape [rows, cols].
+void saveBytes(const fs::path &path, const std::string &name, int64_t rows,
+               int64_t cols, const std::vector<uint8_t> &bytes) {
+  std::string header = "{\"" + name + "\":{\"dtype\":\"I8\",\"shape\":[" +
+                       std::to_string(rows) + "," + std::to_string(cols) +
+                       "],\"data_offsets\":[0," +
+                       std::to_string(bytes.size()) + "]}}";
+  header.append((8 - header.size() % 8) % 8, ' ');
+  uint64_t size = header.size();
+  std::ofstream out(path, std::ios::binary);
+  out.write(reinterpret_cast<const char *>(&size), sizeof(size));
+  out << header;
+  out.write(reinterpret_cast<const char *>(bytes.data()), bytes.size());
+  ASSERT_TRUE(out.good()) << path;
+}
+
+std::string shapeType(const std::vector<int64_t> &shape, const char *element) {
+  std::string s = "tensor<";
+  for (int64_t d : shape)
+    s += std::to_string(d) + "x";
+  return s + element + ">";
+}
+
+std::string run(const std::string &command) {
+  std::string output;
+  FILE *pipe = popen((command + " 2>&1").c_str(), "r");
+  if (!pipe)
+    return "cannot run " + command;
+  char buffer[4096];
+  while (size_t n = fread(buffer, 1, sizeof(buffer), pipe))
+    output.append(buffer, n);
+  int status = pclose(pipe);
+  return status == 0 ? std::string() : command + " failed:\n" + output;
+}
+
+class QuantizedMatmul : public testing::TestWithParam<GGMLType> {};
+
+TEST_P(QuantizedMatmul, MatchesDequantizedMatmulOnCpuAndVulkan) {
+  GGMLType type = GetParam();
+  std::optional<born::GGMLTypeTraits> traits =
+      born::ggmlTypeTraits(static_cast<uint32_t>(type));
+  ASSERT_TRUE(traits);
+  std::string name = traits->name.str();
+  std::string opType = name;
+  opType[0] = 'q'; // ggml's "Q4_K" is born's q4_K
+
+  // K = 512 is two K-quant super-blocks and sixteen 32-value blocks; rows
+  // get scales from 0.01 to 2 so that block scales vary widely.
+  const int64_t k = 512, n = 37;
+  std::mt19937 rng(static_cast<uint32_t>(type) + 7);
+  std::normal_distribution<float> normal;
+  std::uniform_real_distribution<float> rowScale(0.01f, 2.0f);
+  std::vector<float> weight(n * k);
+  for (int64_t r = 0; r < n; ++r) {
+    float s = rowScale(rng);
+    for (int64_t c = 0; c < k; ++c)
+      weight[r * k + c] = s * normal(rng);
+  }
+  llvm::Expected<std::vector<uint8_t>> blocks = born::quantize(type, weight);
+  ASSERT_TRUE(static_cast<bool>(blocks)) << llvm::toString(blocks.takeError());
+  std::vector<float> decoded(n * k);
+  ASSERT_FALSE(static_cast<bool>(born::dequantize(type, *blocks, decoded)));
+  int64_t rowBytes = blocks->size() / n;
+
+  std::vector<Matrix> inputs = {{{1, k}, {}}, {{2, 3, k}, {}}};
+  for (Matrix &x : inputs) {
+    int64_t count = 1;
+    for (int64_t d : x.shape)
+      count *= d;
+    x.values.resize(count);
+    for (float &v : x.values)
+      v = normal(rng);
+  }
+
+  fs::path work = fs::path(BORN_TEST_WORK_DIR) / name;
+  fs::remove_all(work);
+  fs::create_directories(work);
+  std::string wType = shapeType({n, rowBytes}, "i8");
+  std::string text = "func.func @forward(";
+  std::string results, body, returns;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    std::vector<int64_t> outShape = inputs[i].shape;
+    outShape.back() = n;
+    std::string in = shapeType(inputs[i].shape, "f32"),
+                out = shapeType(outShape, "f32"), id = std::to_string(i);
+    text += (i ? ", %x" : "%x") + id + ": " + in;
+    results += (i ? ", " : "") + out;
+    body += "  %y" + id + " = born.quantized_matmul " + opType + " %x" + id +
+            ", %w : " + in + ", " + wType + "\n";
+    returns += (i ? ", %y" : "%y") + id;
+  }
+  text += ") -> (" + results + ") {\n  %w = born.param \"w\" : " + wType +
+          "\n" + body + "  return " + returns + " : " + results + "\n}\n";
+  std::ofstream(work / "model.mlir") << text;
+  saveBytes(work / "w.safetensors", "w", n, rowBytes, *blocks);
+  std::string inputArgs;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    fs::path p = work / ("x" + std::to_string(i) + ".npy");
+    saveNpy(p, inputs[i]);
+    inputArgs += " " + p.string();
+  }
+
+  fs::path exe = work / "model";
+  std::string failure =
+      run(std::string(BORNC) + " -q " + (work / "model.mlir").string() +
+          " --weights " + (work / "w.safetensors").string() +
+          " --target=cpu,vulkan -o " + exe.string());
+  ASSERT_EQ(failure, "") << text;
+
+  for (const char *device : {"cpu", "vulkan"}) {
+    fs::path out = work / (std::string("out_") + device);
+    failure = run(exe.string() + inputArgs + " --out " + out.string() +
+                  " --device " + device);
+    ASSERT_EQ(failure, "");
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      Matrix got = loadNpy(out / ("output_" + std::to_string(i) + ".npy"));
+      const Matrix &x = inputs[i];
+      int64_t rows = x.values.size() / k;
+      ASSERT_EQ(got.values.size(), static_cast<size_t>(rows * n))
+          << device << " output " << i;
+      int mismatches = 0;
+      for (int64_t r = 0; r < rows; ++r) {
+        for (int64_t c = 0; c < n; ++c) {
+          double want = 0, magnitude = 0;
+          for (int64_t j = 0; j < k; ++j) {
+            double p = static_cast<double>(x.values[r * k + j]) *
+                       decoded[c * k + j];
+            want += p;
+            magnitude += std::fabs(p);
+          }
+          // f32 accumulation of K products: relative to the sum of their
+          // magnitudes, the error stays far below 1e-4.
+          double got1 = got.values[r * n + c];
+          if (std::fabs(got1 - want) > 1e-4 * magnitude && ++mismatches <= 5)
+            ADD_FAILURE() << name << " on " << device << ", output " << i
+                          << " [" << r << ", " << c << "]: got " << got1
+                          << ", want " << want << " (sum of |products| "
+                          << magnitude << ")";
+        }
+      }
+      EXPECT_EQ(mismatches, 0) << name << " on " << device << ", output " << i;
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    AllTypes, QuantizedMatmul,
+    testing::Values(GGMLType::Q4_0, GGMLType::Q4_1, GGMLType::Q5_0,
+                    GGMLType::Q5_1, GGMLType::Q8_0, GGMLType::Q2_K,
+                    GGMLType::Q3_K, GGMLType::Q4_K, GGMLType::Q5_K,
+                    GGMLType::Q6_K, GGMLType::Q8_K),
+    [](const testing::TestParamInfo<GGMLType> &info) {
+      return born::ggmlTypeTraits(static_cast<uint32_t>(info.param))
+          ->name.str();
+    });
+
+} // namespace
