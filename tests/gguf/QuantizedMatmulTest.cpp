@@ -15,6 +15,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <random>
 #include <string>
 #include <vector>
@@ -81,6 +82,8 @@ std::string shapeType(const std::vector<int64_t> &shape, const char *element) {
   return s + element + ">";
 }
 
+/// Runs `command`; "" on success, else the command and its output. The
+/// output is echoed either way, so that ctest sees validation-layer messages.
 std::string run(const std::string &command) {
   std::string output;
   FILE *pipe = popen((command + " 2>&1").c_str(), "r");
@@ -90,6 +93,7 @@ std::string run(const std::string &command) {
   while (size_t n = fread(buffer, 1, sizeof(buffer), pipe))
     output.append(buffer, n);
   int status = pclose(pipe);
+  std::cout << output;
   return status == 0 ? std::string() : command + " failed:\n" + output;
 }
 
@@ -166,6 +170,18 @@ TEST_P(QuantizedMatmul, MatchesDequantizedMatmulOnCpuAndVulkan) {
           " --weights " + (work / "w.safetensors").string() +
           " --target=cpu,vulkan -o " + exe.string());
   ASSERT_EQ(failure, "") << text;
+#ifdef BORN_SPIRV_VAL
+  // Every kernel must pass the SPIR-V validator for Vulkan 1.1.
+  fs::path spirv = work / "spirv";
+  ASSERT_EQ(run(std::string(BORNC) + " -q " + (work / "model.mlir").string() +
+                " --target=vulkan --emit=spirv -o " + spirv.string()),
+            "");
+  for (const fs::directory_entry &f : fs::directory_iterator(spirv))
+    if (f.path().extension() == ".spv")
+      EXPECT_EQ(run(std::string(BORN_SPIRV_VAL) +
+                    " --target-env vulkan1.1 " + f.path().string()),
+                "");
+#endif
 
   for (const char *device : {"cpu", "vulkan"}) {
     fs::path out = work / (std::string("out_") + device);
