@@ -1,30 +1,34 @@
 // RUN: born-opt %s --split-input-file --born-convert-to-linalg | FileCheck %s
 
-// One generic over (rows, n, block, e): x viewed as [rows, blocks, 32], the
-// weight's bytes read in the body (no dequantized weight tensor), products
-// accumulated into a zero fill, the result expanded back to [2, 3, 5].
-// CHECK-DAG:   #[[$X:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d2, d3)>
-// CHECK-DAG:   #[[$OUT:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1)>
+// One generic over (rows, n, block, nibble h, byte i): x viewed as
+// [rows, blocks, 2, 16] (value 16 h + i of a block), the weight's bytes read
+// in the body (no dequantized weight tensor) at offsets contiguous in i,
+// products accumulated into a zero fill, the result expanded to [2, 3, 5].
+// CHECK-DAG:   #[[$X:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d2, d3, d4)>
+// CHECK-DAG:   #[[$OUT:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1)>
 // CHECK-LABEL: func @q4_0
 // CHECK:         %[[W:.+]] = born.param "w" : tensor<5x36xi8>
 // CHECK:         %[[X2:.+]] = tensor.collapse_shape %arg0 {{\[\[}}0, 1], [2]] : tensor<2x3x64xf32> into tensor<6x64xf32>
-// CHECK:         %[[X3:.+]] = tensor.expand_shape %[[X2]] {{\[\[}}0], [1, 2]] output_shape [6, 2, 32] : tensor<6x64xf32> into tensor<6x2x32xf32>
+// CHECK:         %[[X4:.+]] = tensor.expand_shape %[[X2]] {{\[\[}}0], [1, 2, 3]] output_shape [6, 2, 2, 16] : tensor<6x64xf32> into tensor<6x2x2x16xf32>
 // CHECK:         %[[INIT:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<6x5xf32>)
-// CHECK:         %[[Y:.+]] = linalg.generic {indexing_maps = [#[[$X]], #[[$OUT]]], iterator_types = ["parallel", "parallel", "reduction", "reduction"]} ins(%[[X3]] : tensor<6x2x32xf32>) outs(%[[INIT]] : tensor<6x5xf32>)
+// CHECK:         %[[Y:.+]] = linalg.generic {indexing_maps = [#[[$X]], #[[$OUT]]], iterator_types = ["parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%[[X4]] : tensor<6x2x2x16xf32>) outs(%[[INIT]] : tensor<6x5xf32>)
 // CHECK-NEXT:    ^bb0(%[[XV:.+]]: f32, %[[ACC:.+]]: f32):
-// CHECK-DAG:       %[[N:.+]] = linalg.index 1 : index
-// CHECK-DAG:       %[[BLOCK:.+]] = linalg.index 2 : index
-// CHECK-DAG:       %[[C18:.+]] = arith.constant 18 : index
-// CHECK:           %[[START:.+]] = arith.muli %[[BLOCK]], %[[C18]] : index
-// CHECK:           %[[E:.+]] = linalg.index 3 : index
-// Element e's nibble: byte 2 + e % 16, shifted by 4 (e / 16).
-// CHECK:           arith.andi
-// CHECK:           %[[OFF:.+]] = arith.addi %{{.+}}, %{{.+}} : i32
-// CHECK:           %[[OFFI:.+]] = arith.index_castui %[[OFF]] : i32 to index
-// CHECK:           %[[AT:.+]] = arith.addi %[[START]], %[[OFFI]] : index
-// CHECK:           %[[QS:.+]] = tensor.extract %[[W]][%[[N]], %[[AT]]] : tensor<5x36xi8>
-// CHECK:           arith.extui %[[QS]] : i8 to i32
-// CHECK:           arith.shrui
+// CHECK-NEXT:      %[[N:.+]] = linalg.index 1 : index
+// CHECK-NEXT:      %[[BLOCK:.+]] = linalg.index 2 : index
+// CHECK-NEXT:      %[[C18:.+]] = arith.constant 18 : index
+// CHECK-NEXT:      %[[START:.+]] = arith.muli %[[BLOCK]], %[[C18]] : index
+// CHECK-NEXT:      %[[H:.+]] = linalg.index 3 : index
+// CHECK-NEXT:      %[[I:.+]] = linalg.index 4 : index
+// Value 16 h + i: nibble h of byte 2 + i.
+// CHECK-NEXT:      %[[C2:.+]] = arith.constant 2 : index
+// CHECK-NEXT:      %[[OFF:.+]] = arith.addi %[[I]], %[[C2]] : index
+// CHECK-NEXT:      %[[AT:.+]] = arith.addi %[[START]], %[[OFF]] : index
+// CHECK-NEXT:      %[[QS:.+]] = tensor.extract %[[W]][%[[N]], %[[AT]]] : tensor<5x36xi8>
+// CHECK-NEXT:      %[[BYTE:.+]] = arith.extui %[[QS]] : i8 to i32
+// CHECK-NEXT:      %[[H32:.+]] = arith.index_castui %[[H]] : index to i32
+// CHECK-NEXT:      %[[C4:.+]] = arith.constant 4 : i32
+// CHECK-NEXT:      %[[SHIFT:.+]] = arith.muli %[[H32]], %[[C4]] : i32
+// CHECK-NEXT:      arith.shrui %[[BYTE]], %[[SHIFT]] : i32
 // CHECK:           arith.subi
 // CHECK:           %[[Q:.+]] = arith.sitofp %{{.+}} : i32 to f32
 // The f16 scale from bytes 0 and 1, with integer ops only.
@@ -52,6 +56,7 @@ func.func @q4_0(%x: tensor<2x3x64xf32>) -> tensor<2x3x5xf32> {
 // CHECK:         %[[ROW:.+]] = tensor.expand_shape %arg0 {{\[\[}}0, 1]] output_shape [1, 64] : tensor<64xf32> into tensor<1x64xf32>
 // CHECK:         tensor.expand_shape %[[ROW]] {{\[\[}}0], [1, 2]] output_shape [1, 2, 32] : tensor<1x64xf32> into tensor<1x2x32xf32>
 // CHECK:         linalg.generic
+// CHECK-SAME:      iterator_types = ["parallel", "parallel", "reduction", "reduction"]
 // CHECK:           arith.constant 34 : index
 // CHECK:           %[[Q:.+]] = tensor.extract
 // CHECK-NEXT:      arith.extsi %[[Q]] : i8 to i32
@@ -64,12 +69,12 @@ func.func @q8_0_vector(%x: tensor<64xf32>) -> tensor<3xf32> {
 
 // -----
 
-// The K-quants decode per 256-value super-block: Q4_K's 144-byte blocks,
-// its two f16 scales (d, dmin) and the 6-bit sub-block scales chosen by
-// e / 32 < 4.
+// The K-quants decode per 256-value super-block: Q4_K's 144-byte blocks
+// as (64-value chunk, nibble, byte), its two f16 scales (d, dmin) and the
+// 6-bit sub-block scales chosen by sub-block < 4.
 // CHECK-LABEL: func @q4_K
 // CHECK:         linalg.generic
-// CHECK-SAME:      ins(%{{.+}} : tensor<2x2x256xf32>) outs(%{{.+}} : tensor<2x4xf32>)
+// CHECK-SAME:      ins(%{{.+}} : tensor<2x2x4x2x32xf32>) outs(%{{.+}} : tensor<2x4xf32>)
 // CHECK:           arith.constant 144 : index
 // CHECK:           arith.cmpi ult
 // CHECK:           arith.subf
