@@ -305,8 +305,11 @@ struct QuantizedMatmulToLinalg : OpConversionPattern<QuantizedMatmulOp> {
     auto resultType = cast<RankedTensorType>(op.getType());
     Type f32 = rewriter.getF32Type();
     Value input = adaptor.getInput(), weight = adaptor.getWeight();
-    int64_t k = tensorType(input).getShape().back();
-    int64_t rows = tensorType(input).getNumElements() / std::max<int64_t>(k, 1);
+    ArrayRef<int64_t> inputShape = tensorType(input).getShape();
+    int64_t k = inputShape.back();
+    int64_t rows = 1;
+    for (int64_t d : inputShape.drop_back())
+      rows *= d;
     int64_t n = tensorType(weight).getDimSize(0);
     int64_t blockBytes = QuantizedMatmulOp::blockBytes(type);
     SmallVector<int64_t> inBlock = blockDims(type);
