@@ -1,8 +1,8 @@
 // born.quantized_matmul end to end, one ggml type per test: random weights
 // are quantized with compiler/GGUF/Quants, a model multiplying a decode-like
-// [1, K] and a batched [2, 3, K] input by them is compiled with bornc for
-// CPU and Vulkan, and both devices' results are compared with the reference
-// dequantizer's weights times the inputs, summed in double.
+// [1, K], a batched [2, 3, K] and a rank-1 [K] input by them is compiled
+// with bornc for CPU and Vulkan, and both devices' results are compared with
+// the reference dequantizer's weights times the inputs, summed in double.
 #include "compiler/GGUF/Quants.h"
 
 #include "born/tensor_io.h"
@@ -124,7 +124,7 @@ void checkType(GGMLType type) {
   ASSERT_FALSE(static_cast<bool>(born::dequantize(type, *blocks, decoded)));
   int64_t rowBytes = blocks->size() / n;
 
-  std::vector<Matrix> inputs = {{{1, k}, {}}, {{2, 3, k}, {}}};
+  std::vector<Matrix> inputs = {{{1, k}, {}}, {{2, 3, k}, {}}, {{k}, {}}};
   for (Matrix &x : inputs) {
     int64_t count = 1;
     for (int64_t d : x.shape)
