@@ -72,8 +72,12 @@ public:
     return arith::IndexCastUIOp::create(b, loc, b.getI32Type(), index);
   }
 
-  Value add(Value x, Value y) const { return arith::AddIOp::create(b, loc, x, y); }
-  Value add(Value x, int64_t y) const { return add(x, constant(x.getType(), y)); }
+  Value add(Value x, Value y) const {
+    return arith::AddIOp::create(b, loc, x, y);
+  }
+  Value add(Value x, int64_t y) const {
+    return add(x, constant(x.getType(), y));
+  }
   Value sub(Value x, int64_t y) const {
     return arith::SubIOp::create(b, loc, x, constant(x.getType(), y));
   }
@@ -83,7 +87,9 @@ public:
   Value shr(Value x, Value s) const {
     return arith::ShRUIOp::create(b, loc, x, s);
   }
-  Value shr(Value x, int64_t s) const { return shr(x, constant(x.getType(), s)); }
+  Value shr(Value x, int64_t s) const {
+    return shr(x, constant(x.getType(), s));
+  }
   Value shl(Value x, int64_t s) const {
     return arith::ShLIOp::create(b, loc, x, constant(x.getType(), s));
   }
@@ -147,14 +153,14 @@ public:
     Value isSpecial = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
                                             exponent, i32(31));
     Value bits = select(isSpecial, special, normal);
-    Value regular = arith::BitcastOp::create(b, loc, b.getF32Type(),
-                                             bitOr(bits, sign));
+    Value regular =
+        arith::BitcastOp::create(b, loc, b.getF32Type(), bitOr(bits, sign));
     Value tiny = fmul(toFloat(mantissa), f32(0x1p-24f));
     Value negative =
         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, sign, i32(0));
     tiny = select(negative, arith::NegFOp::create(b, loc, tiny), tiny);
-    Value isSubnormal = arith::CmpIOp::create(
-        b, loc, arith::CmpIPredicate::eq, exponent, i32(0));
+    Value isSubnormal = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                              exponent, i32(0));
     return select(isSubnormal, tiny, regular);
   }
 
@@ -180,8 +186,7 @@ private:
 
 /// Q4_0 and Q4_1 (`qs` at `qsOffset`): nibble h of qs[i].
 Value nibble32(const BlockDecoder &d, ValueRange sub, int64_t qsOffset) {
-  return d.field(d.u8(d.add(sub[1], qsOffset)), d.mul(d.toI32(sub[0]), 4),
-                 15);
+  return d.field(d.u8(d.add(sub[1], qsOffset)), d.mul(d.toI32(sub[0]), 4), 15);
 }
 
 /// Q5_0 and Q5_1: the Q4 nibble plus bit e = 16 h + i of the 32-bit `qh`.
@@ -220,8 +225,7 @@ Value decode(QuantType type, const BlockDecoder &d, ValueRange sub) {
   case QuantType::q4_0:
     return d.fmul(d.toFloat(d.sub(nibble32(d, sub, 2), 8)), d.half(0));
   case QuantType::q4_1:
-    return d.fadd(d.fmul(d.toFloat(nibble32(d, sub, 4)), d.half(0)),
-                  d.half(2));
+    return d.fadd(d.fmul(d.toFloat(nibble32(d, sub, 4)), d.half(0)), d.half(2));
   case QuantType::q5_0:
     return d.fmul(d.toFloat(d.sub(fiveBits32(d, sub, 2, 6), 16)), d.half(0));
   case QuantType::q5_1:
@@ -251,8 +255,8 @@ Value decode(QuantType type, const BlockDecoder &d, ValueRange sub) {
                         d.mul(d.toI32(d.shr(i, 3)), 4), 15);
     Value top = d.field(d.u8(d.add(d.bitAnd(i, 3), 104)),
                         d.mul(d.toI32(d.shr(i, 2)), 2), 3);
-    Value dl = d.fmul(d.half(108),
-                      d.toFloat(d.sub(d.bitOr(low, d.shl(top, 4)), 32)));
+    Value dl =
+        d.fmul(d.half(108), d.toFloat(d.sub(d.bitOr(low, d.shl(top, 4)), 32)));
     // e = 128 n + 32 j + l: bits 2j of qs[32 n + l]; bit 4n + j of
     // hmask[l] set means no -4.
     Value q = d.field(d.u8(d.add(d.add(d.mul(n, 32), l), 32)),
@@ -279,9 +283,9 @@ Value decode(QuantType type, const BlockDecoder &d, ValueRange sub) {
     // + l: nibble k / 2 of ql[64 n + 32 (k % 2) + l], bits 2k of
     // qh[32 n + l], scale e / 16 = 8 n + 2 k + l / 16.
     Value n = sub[0], k = sub[1], l = sub[2];
-    Value low = d.field(
-        d.u8(d.add(d.add(d.mul(n, 64), d.mul(d.bitAnd(k, 1), 32)), l)),
-        d.mul(d.toI32(d.shr(k, 1)), 4), 15);
+    Value low =
+        d.field(d.u8(d.add(d.add(d.mul(n, 64), d.mul(d.bitAnd(k, 1), 32)), l)),
+                d.mul(d.toI32(d.shr(k, 1)), 4), 15);
     Value high = d.field(d.u8(d.add(d.add(d.mul(n, 32), l), 128)),
                          d.mul(d.toI32(k), 2), 3);
     Value scale = d.add(d.add(d.mul(n, 8), d.mul(k, 2)), d.shr(l, 4));
@@ -316,7 +320,8 @@ struct QuantizedMatmulToLinalg : OpConversionPattern<QuantizedMatmulOp> {
 
     // x as [rows, blocks, in-block dims...], e.g. [rows, K / 32, 2, 16]
     // for Q4_0: each value of a block is one point of the innermost loops.
-    SmallVector<int64_t> xShape = {rows, k / QuantizedMatmulOp::blockSize(type)};
+    SmallVector<int64_t> xShape = {rows,
+                                   k / QuantizedMatmulOp::blockSize(type)};
     xShape.append(inBlock);
     Value x = reshapeTensor(rewriter, loc, input,
                             RankedTensorType::get({rows, k}, f32));

@@ -258,8 +258,7 @@ Tensor quantized_matmul(const Tensor &x, const Tensor &weight,
     return c.fail("ggml type " + llvm::Twine(ggmlType) +
                   " has no quantized matmul (supported: Q4_0, Q4_1, Q5_0, "
                   "Q5_1, Q8_0, Q2_K..Q8_K)");
-  return c.make<QuantizedMatmulOp>(typeOf(x), *type, x.value(),
-                                   weight.value());
+  return c.make<QuantizedMatmulOp>(typeOf(x), *type, x.value(), weight.value());
 }
 
 Tensor conv2d(const Tensor &input, const Tensor &filter,

@@ -5,8 +5,8 @@
 // the reference dequantizer's weights times the inputs, summed in double.
 #include "compiler/GGUF/Quants.h"
 
-#include "born/tensor_io.h"
 #include "born/runtime.h"
+#include "born/tensor_io.h"
 
 #include <gtest/gtest.h>
 
@@ -33,8 +33,8 @@ struct Matrix {
 void saveNpy(const fs::path &path, const Matrix &m) {
   born_host_tensor t{};
   char err[256] = "";
-  ASSERT_EQ(born_tensor_alloc(&t, BORN_DTYPE_F32, m.shape.size(), m.shape.data(),
-                              err, sizeof(err)),
+  ASSERT_EQ(born_tensor_alloc(&t, BORN_DTYPE_F32, m.shape.size(),
+                              m.shape.data(), err, sizeof(err)),
             0)
       << err;
   std::memcpy(t.data, m.values.data(), m.values.size() * sizeof(float));
@@ -64,8 +64,8 @@ void saveBytes(const fs::path &path, const std::string &name, int64_t rows,
                int64_t cols, const std::vector<uint8_t> &bytes) {
   std::string header = "{\"" + name + "\":{\"dtype\":\"I8\",\"shape\":[" +
                        std::to_string(rows) + "," + std::to_string(cols) +
-                       "],\"data_offsets\":[0," +
-                       std::to_string(bytes.size()) + "]}}";
+                       "],\"data_offsets\":[0," + std::to_string(bytes.size()) +
+                       "]}}";
   header.append((8 - header.size() % 8) % 8, ' ');
   uint64_t size = header.size();
   std::ofstream out(path, std::ios::binary);
@@ -176,8 +176,8 @@ void checkType(GGMLType type) {
             "");
   for (const fs::directory_entry &f : fs::directory_iterator(spirv))
     if (f.path().extension() == ".spv")
-      EXPECT_EQ(run(std::string(BORN_SPIRV_VAL) +
-                    " --target-env vulkan1.1 " + f.path().string()),
+      EXPECT_EQ(run(std::string(BORN_SPIRV_VAL) + " --target-env vulkan1.1 " +
+                    f.path().string()),
                 "");
 #endif
 
@@ -197,8 +197,8 @@ void checkType(GGMLType type) {
         for (int64_t c = 0; c < n; ++c) {
           double want = 0, magnitude = 0;
           for (int64_t j = 0; j < k; ++j) {
-            double p = static_cast<double>(x.values[r * k + j]) *
-                       decoded[c * k + j];
+            double p =
+                static_cast<double>(x.values[r * k + j]) * decoded[c * k + j];
             want += p;
             magnitude += std::fabs(p);
           }

@@ -217,10 +217,12 @@ int64_t QuantizedMatmulOp::blockBytes(QuantType type) {
   llvm_unreachable("unknown quant type");
 }
 
-LogicalResult QuantizedMatmulOp::inferReturnTypes(
-    MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
-    SmallVectorImpl<Type> &inferred) {
-  auto xt = rankedType(adaptor.getInput()), wt = rankedType(adaptor.getWeight());
+LogicalResult
+QuantizedMatmulOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                    Adaptor adaptor,
+                                    SmallVectorImpl<Type> &inferred) {
+  auto xt = rankedType(adaptor.getInput()),
+       wt = rankedType(adaptor.getWeight());
   QuantType type = adaptor.getQuantType();
   StringRef name = stringifyQuantType(type);
   if (xt.getRank() < 1)
@@ -231,13 +233,13 @@ LogicalResult QuantizedMatmulOp::inferReturnTypes(
   int64_t k = xt.getShape().back(), block = blockSize(type);
   if (k % block != 0)
     return emitOptionalError(loc, "contraction size ", k,
-                             " is not a whole number of ", name,
-                             " blocks of ", block);
+                             " is not a whole number of ", name, " blocks of ",
+                             block);
   int64_t rowBytes = k / block * blockBytes(type);
   if (wt.getDimSize(1) != rowBytes)
-    return emitOptionalError(loc, "weight rows of ", name, " blocks for K = ",
-                             k, " take ", rowBytes, " bytes, got ",
-                             wt.getDimSize(1));
+    return emitOptionalError(loc, "weight rows of ", name,
+                             " blocks for K = ", k, " take ", rowBytes,
+                             " bytes, got ", wt.getDimSize(1));
   SmallVector<int64_t> shape(xt.getShape().drop_back());
   shape.push_back(wt.getDimSize(0));
   inferred.push_back(RankedTensorType::get(shape, xt.getElementType()));
