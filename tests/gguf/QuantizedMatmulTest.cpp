@@ -70,8 +70,8 @@ void saveBytes(const fs::path &path,
   for (const auto &[name, rows] : tensors) {
     size_t size = rows * cols;
     header += (offset ? ",\"" : "\"") + name +
-              "\":{\"dtype\":\"I8\",\"shape\":[" + std::to_string(rows) +
-              "," + std::to_string(cols) + "],\"data_offsets\":[" +
+              "\":{\"dtype\":\"I8\",\"shape\":[" + std::to_string(rows) + "," +
+              std::to_string(cols) + "],\"data_offsets\":[" +
               std::to_string(offset) + "," + std::to_string(offset + size) +
               "]}";
     offset += size;
@@ -171,14 +171,15 @@ void checkType(GGMLType type) {
     std::string out = shapeType(outShape, "f32");
     results += (i ? ", " : "") + out;
     body += "  %y" + std::to_string(i) + " = born.quantized_matmul " + opType +
-            " %x" + std::to_string(input) + (rows == n ? ", %w : " : ", %v : ") +
+            " %x" + std::to_string(input) +
+            (rows == n ? ", %w : " : ", %v : ") +
             shapeType(inputs[input].shape, "f32") + ", " +
             (rows == n ? wType : vType) + "\n";
     returns += (i ? ", %y" : "%y") + std::to_string(i);
   }
   text += ") -> (" + results + ") {\n  %w = born.param \"w\" : " + wType +
-          "\n  %v = born.param \"v\" : " + vType + "\n" + body +
-          "  return " + returns + " : " + results + "\n}\n";
+          "\n  %v = born.param \"v\" : " + vType + "\n" + body + "  return " +
+          returns + " : " + results + "\n}\n";
   std::ofstream(work / "model.mlir") << text;
   saveBytes(work / "w.safetensors", {{"w", n}, {"v", vRows}}, rowBytes,
             *blocks);
