@@ -41,6 +41,7 @@ struct ConvertBornToLinalgPass
 void born::populateBornToLinalgPatterns(RewritePatternSet &patterns) {
   populateElementwiseToLinalgPatterns(patterns);
   populateContractionToLinalgPatterns(patterns);
+  populateQuantizedMatmulToLinalgPatterns(patterns);
   populateConvolutionToLinalgPatterns(patterns);
   populateReductionToLinalgPatterns(patterns);
   populateNormalizationToLinalgPatterns(patterns);

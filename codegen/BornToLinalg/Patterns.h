@@ -10,6 +10,7 @@ namespace born {
 // are taken from the adaptor.
 void populateElementwiseToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateContractionToLinalgPatterns(mlir::RewritePatternSet &patterns);
+void populateQuantizedMatmulToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateConvolutionToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateReductionToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateNormalizationToLinalgPatterns(mlir::RewritePatternSet &patterns);

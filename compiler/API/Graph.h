@@ -381,6 +381,13 @@ Tensor matmul(const Tensor &a, const Tensor &b);
 /// PyTorch's Linear: x @ weight^T (+ bias), weight stored [out, in].
 Tensor linear(const Tensor &x, const Tensor &weight,
               const Tensor &bias = Tensor());
+/// x @ weight^T for a weight stored as GGUF blocks: `x` is f32 [..., K],
+/// `weight` the raw bytes of an [N, K] matrix of ggml type `ggmlType` (the
+/// GGMLType id: 2 = Q4_0, 8 = Q8_0, 12 = Q4_K, 14 = Q6_K, ...), an I8
+/// tensor [N, K / block size * block bytes], e.g. a param holding a GGUF
+/// tensor's data unchanged. Gives f32 [..., N]. See born.quantized_matmul.
+Tensor quantized_matmul(const Tensor &x, const Tensor &weight,
+                        uint32_t ggmlType);
 
 /// Convolution settings; padding is [top, left, bottom, right].
 struct Conv2DOptions {

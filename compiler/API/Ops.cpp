@@ -248,6 +248,19 @@ Tensor linear(const Tensor &x, const Tensor &weight, const Tensor &bias) {
   return bias.graph() ? y + bias : y;
 }
 
+Tensor quantized_matmul(const Tensor &x, const Tensor &weight,
+                        uint32_t ggmlType) {
+  Call c("quantized_matmul", {x, weight});
+  if (!c)
+    return c.failed();
+  std::optional<QuantType> type = symbolizeQuantType(ggmlType);
+  if (!type)
+    return c.fail("ggml type " + llvm::Twine(ggmlType) +
+                  " has no quantized matmul (supported: Q4_0, Q4_1, Q5_0, "
+                  "Q5_1, Q8_0, Q2_K..Q8_K)");
+  return c.make<QuantizedMatmulOp>(typeOf(x), *type, x.value(), weight.value());
+}
+
 Tensor conv2d(const Tensor &input, const Tensor &filter,
               const Conv2DOptions &options, const Tensor &bias) {
   Call c("conv2d", {input, filter});

@@ -257,6 +257,64 @@ TEST(GraphRun, MatmulBiasRelu) {
     }
 }
 
+TEST(GraphErrors, QuantizedMatmulChecks) {
+  born::Graph g("bad");
+  born::Tensor x = g.input("x", {2, 64});
+  // Q8_0 rows of K = 64 take 2 blocks of 34 bytes, not 60.
+  born::Tensor y = born::quantized_matmul(
+      x, g.param("w", {3, 60}, born::DType::I8), /*Q8_0*/ 8);
+  EXPECT_FALSE(y.valid());
+  EXPECT_THAT(g.error(), HasSubstr("take 68 bytes, got 60"));
+
+  born::Graph h("bad_type");
+  y = born::quantized_matmul(h.input("x", {2, 64}),
+                             h.param("w", {3, 68}, born::DType::I8), 1);
+  EXPECT_FALSE(y.valid());
+  EXPECT_THAT(h.error(),
+              HasSubstr("quantized_matmul: ggml type 1 has no quantized"));
+}
+
+// Q8_0 blocks written by hand (f16 scale, then 32 signed bytes): the
+// decoded weight is q * scale.
+TEST(GraphRun, QuantizedMatmulQ8_0) {
+  const int64_t M = 3, K = 64, N = 5, blocks = K / 32;
+  born::Graph g("q8");
+  born::Tensor x = g.input("x", {M, K});
+  g.output(born::quantized_matmul(
+               x, g.param("w", {N, blocks * 34}, born::DType::I8), 8),
+           "y");
+  ASSERT_TRUE(g.ok()) << g.error();
+  std::vector<uint8_t> bytes;
+  std::vector<float> w(N * K);
+  const uint16_t halves[] = {0x3800, 0x2e66, 0x4100}; // 0.5, ~0.1, 2.5
+  const float scales[] = {0.5f, 0.0999755859375f, 2.5f};
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t b = 0; b < blocks; ++b) {
+      int s = (n + b) % 3;
+      bytes.push_back(halves[s] & 0xff);
+      bytes.push_back(halves[s] >> 8);
+      for (int64_t e = 0; e < 32; ++e) {
+        int8_t q = static_cast<int8_t>((n * 37 + b * 11 + e * 5) % 255 - 127);
+        bytes.push_back(static_cast<uint8_t>(q));
+        w[n * K + b * 32 + e] = q * scales[s];
+      }
+    }
+  born::Weights weights;
+  weights.setBytes("w", born::DType::I8, {N, blocks * 34}, bytes);
+  llvm::Expected<born::CompiledModel> m = g.compile(weights);
+  ASSERT_TRUE(static_cast<bool>(m)) << errorText(m.takeError());
+  std::vector<float> xs = randomValues(M * K, 4), out(M * N);
+  ASSERT_FALSE(m->run({xs}, {out}));
+  for (int64_t i = 0; i < M; ++i)
+    for (int64_t j = 0; j < N; ++j) {
+      double acc = 0;
+      for (int64_t k = 0; k < K; ++k)
+        acc += static_cast<double>(xs[i * K + k]) * w[j * K + k];
+      EXPECT_NEAR(out[i * N + j], acc, 1e-4 * (1 + std::fabs(acc)))
+          << "at " << i << ", " << j;
+    }
+}
+
 TEST(GraphRun, InlineParamsScalarsAndSoftmax) {
   born::Graph g("small");
   born::Tensor x = g.input("x", {2, 3});

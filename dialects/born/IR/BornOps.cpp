@@ -176,6 +176,76 @@ LogicalResult MatmulOp::inferReturnTypes(MLIRContext *,
   return success();
 }
 
+int64_t QuantizedMatmulOp::blockSize(QuantType type) {
+  switch (type) {
+  case QuantType::q4_0:
+  case QuantType::q4_1:
+  case QuantType::q5_0:
+  case QuantType::q5_1:
+  case QuantType::q8_0:
+    return 32;
+  default:
+    return 256; // the K-quants' super-blocks
+  }
+}
+
+int64_t QuantizedMatmulOp::blockBytes(QuantType type) {
+  switch (type) {
+  case QuantType::q4_0:
+    return 18;
+  case QuantType::q4_1:
+    return 20;
+  case QuantType::q5_0:
+    return 22;
+  case QuantType::q5_1:
+    return 24;
+  case QuantType::q8_0:
+    return 34;
+  case QuantType::q2_K:
+    return 84;
+  case QuantType::q3_K:
+    return 110;
+  case QuantType::q4_K:
+    return 144;
+  case QuantType::q5_K:
+    return 176;
+  case QuantType::q6_K:
+    return 210;
+  case QuantType::q8_K:
+    return 292;
+  }
+  llvm_unreachable("unknown quant type");
+}
+
+LogicalResult
+QuantizedMatmulOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                    Adaptor adaptor,
+                                    SmallVectorImpl<Type> &inferred) {
+  auto xt = rankedType(adaptor.getInput()),
+       wt = rankedType(adaptor.getWeight());
+  QuantType type = adaptor.getQuantType();
+  StringRef name = stringifyQuantType(type);
+  if (xt.getRank() < 1)
+    return emitOptionalError(loc, "input must have rank >= 1");
+  if (wt.getRank() != 2)
+    return emitOptionalError(loc, "weight must be [N, bytes per row], got ",
+                             shapeString(wt.getShape()));
+  int64_t k = xt.getShape().back(), block = blockSize(type);
+  if (k % block != 0)
+    return emitOptionalError(loc, "contraction size ", k,
+                             " is not a whole number of ", name, " blocks of ",
+                             block);
+  int64_t rowBytes = k / block * blockBytes(type);
+  if (wt.getDimSize(1) != rowBytes)
+    return emitOptionalError(loc, "weight rows of ", name,
+                             " blocks for K = ", k, " take ", rowBytes,
+                             " bytes, got ", wt.getDimSize(1));
+  SmallVector<int64_t> shape(xt.getShape().drop_back());
+  shape.push_back(wt.getDimSize(0));
+  inferred.push_back(RankedTensorType::get(shape, xt.getElementType()));
+  return success();
+}
+
 LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *,
                                          std::optional<Location> loc,
                                          Adaptor adaptor,

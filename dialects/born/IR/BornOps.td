@@ -323,6 +323,72 @@ def Born_MatmulOp : Born_Op<"matmul", [Born_Differentiable, Pure, InferTypeOpAda
   let assemblyFormat = "$lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs)";
 }
 
+def Born_QuantTypeAttr : I64EnumAttr<"QuantType", "GGUF block format", [
+    I64EnumAttrCase<"q4_0", 2>, I64EnumAttrCase<"q4_1", 3>,
+    I64EnumAttrCase<"q5_0", 6>, I64EnumAttrCase<"q5_1", 7>,
+    I64EnumAttrCase<"q8_0", 8>, I64EnumAttrCase<"q2_K", 10>,
+    I64EnumAttrCase<"q3_K", 11>, I64EnumAttrCase<"q4_K", 12>,
+    I64EnumAttrCase<"q5_K", 13>, I64EnumAttrCase<"q6_K", 14>,
+    I64EnumAttrCase<"q8_K", 15>]> {
+  // The values are ggml's type ids (GGMLType in compiler/GGUF/GGUF.h).
+  let cppNamespace = "::born";
+}
+
+def Born_QuantizedMatmulOp : Born_Op<"quantized_matmul",
+    [Pure, InferTypeOpAdaptor]> {
+  let summary = "matrix product with a weight stored as GGUF quantized blocks";
+  let description = [{
+    `x @ transpose(dequantize(weight))`: the `[..., K]` f32 activations
+    times an `[N, K]` weight matrix stored in one of ggml's block formats,
+    giving `[..., N]`. The weight is the raw bytes of the matrix as a GGUF
+    file stores it (llama.cpp's layout: row `n` holds the `K` values of
+    output `n` as `K / B` consecutive blocks of `B` values), one `i8` row
+    of `K / B * bytes` per output: `tensor<N x (K / B * bytes) x i8>`,
+    typically a `born.param` whose bytes are the GGUF tensor's, unchanged.
+    `quant_type` names the format (ggml's type names; block size `B` and
+    bytes per block in docs/gguf.md):
+
+    | type | B | bytes |   | type | B | bytes |
+    |---|---|---|---|---|---|---|
+    | q4_0 | 32 | 18 | | q2_K | 256 | 84 |
+    | q4_1 | 32 | 20 | | q3_K | 256 | 110 |
+    | q5_0 | 32 | 22 | | q4_K | 256 | 144 |
+    | q5_1 | 32 | 24 | | q5_K | 256 | 176 |
+    | q8_0 | 32 | 34 | | q6_K | 256 | 210 |
+    |      |    |    | | q8_K | 256 | 292 |
+
+    One op rather than `born.dequantize` feeding `born.matmul`: the lowering
+    decodes each weight value inside the matmul's reduction, so the weight
+    is read once, in its compressed form, and no dequantized copy (4x to 8x
+    larger) is ever materialized; a separate dequantize op would have to be
+    fused back to get that.
+
+    Each weight value is decoded exactly as ggml's reference dequantizer
+    computes it (float scales from f16, the same operations in the same
+    order); products accumulate in f32.
+
+    Example (a Q4_0 weight of 5632 x 2048: 64 blocks of 18 bytes per row):
+    ```mlir
+    %w = born.param "blk.0.ffn_up.weight" : tensor<5632x1152xi8>
+    %y = born.quantized_matmul q4_0 %x, %w
+           : tensor<7x2048xf32>, tensor<5632x1152xi8>  // tensor<7x5632xf32>
+    ```
+  }];
+  let arguments = (ins Born_QuantTypeAttr:$quant_type,
+                       StaticShapeTensorOf<[F32]>:$input,
+                       StaticShapeTensorOf<[I8]>:$weight);
+  let results = (outs StaticShapeTensorOf<[F32]>:$result);
+  let assemblyFormat = [{
+    $quant_type $input `,` $weight attr-dict `:` type($input) `,`
+    type($weight)
+  }];
+  let extraClassDeclaration = [{
+    /// Values per block and bytes per block of a format.
+    static int64_t blockSize(QuantType type);
+    static int64_t blockBytes(QuantType type);
+  }];
+}
+
 def Born_Conv2DOp : Born_Op<"conv2d", [Born_Differentiable, Pure, InferTypeOpAdaptor]> {
   let summary = "2-D convolution, NCHW input and FCHW filter";
   let description = [{

@@ -263,3 +263,43 @@ func.func @scatter_add_type(%u: tensor<2x4xf16>, %i: tensor<2xi64>) {
   %0 = born.scatter_add %u, %i axis = 0 : tensor<2x4xf16>, tensor<2xi64> to tensor<10x4xf32>
   return
 }
+
+// -----
+
+func.func @quantized_matmul_partial_block(%x: tensor<1x48xf32>, %w: tensor<4x27xi8>) {
+  // expected-error @+1 {{contraction size 48 is not a whole number of q4_0 blocks of 32}}
+  %0 = born.quantized_matmul q4_0 %x, %w : tensor<1x48xf32>, tensor<4x27xi8>
+  return
+}
+
+// -----
+
+func.func @quantized_matmul_row_bytes(%x: tensor<1x512xf32>, %w: tensor<4x290xi8>) {
+  // expected-error @+1 {{weight rows of q4_K blocks for K = 512 take 288 bytes, got 290}}
+  %0 = born.quantized_matmul q4_K %x, %w : tensor<1x512xf32>, tensor<4x290xi8>
+  return
+}
+
+// -----
+
+func.func @quantized_matmul_weight_rank(%x: tensor<1x32xf32>, %w: tensor<34xi8>) {
+  // expected-error @+1 {{weight must be [N, bytes per row], got [34]}}
+  %0 = born.quantized_matmul q8_0 %x, %w : tensor<1x32xf32>, tensor<34xi8>
+  return
+}
+
+// -----
+
+func.func @quantized_matmul_weight_type(%x: tensor<2x32xf32>, %w: tensor<3x34xi32>) {
+  // expected-error @+1 {{operand #1 must be statically shaped tensor of 8-bit signless integer values}}
+  %0 = born.quantized_matmul q8_0 %x, %w : tensor<2x32xf32>, tensor<3x34xi32>
+  return
+}
+
+// -----
+
+func.func @quantized_matmul_unknown_type(%x: tensor<2x32xf32>, %w: tensor<3x34xi8>) {
+  // expected-error @+1 {{expected string or keyword containing one of the following enum values for attribute 'quant_type' [q4_0, q4_1, q5_0, q5_1, q8_0, q2_K, q3_K, q4_K, q5_K, q6_K, q8_K]}}
+  %0 = born.quantized_matmul iq2_xs %x, %w : tensor<2x32xf32>, tensor<3x34xi8>
+  return
+}

@@ -168,3 +168,16 @@ func.func @bits(%a: tensor<4xi1>, %b: tensor<1xi1>, %i: tensor<2x4xi16>, %j: ten
   %8 = born.cast %7 : tensor<2x4xi16> to tensor<2x4xbf16>
   return %3, %7 : tensor<4xi1>, tensor<2x4xi16>
 }
+
+// -----
+
+// CHECK-LABEL: func @quantized_matmul
+func.func @quantized_matmul(%x: tensor<2x3x64xf32>, %v: tensor<256xf32>) -> (tensor<2x3x5xf32>, tensor<7xf32>) {
+  // CHECK: born.quantized_matmul q4_0 %{{.*}}, %{{.*}} : tensor<2x3x64xf32>, tensor<5x36xi8>
+  %w = born.param "w" : tensor<5x36xi8>
+  %0 = born.quantized_matmul q4_0 %x, %w : tensor<2x3x64xf32>, tensor<5x36xi8>
+  // CHECK: born.quantized_matmul q6_K %{{.*}}, %{{.*}} : tensor<256xf32>, tensor<7x210xi8>
+  %k = born.param "k" : tensor<7x210xi8>
+  %1 = born.quantized_matmul q6_K %v, %k : tensor<256xf32>, tensor<7x210xi8>
+  return %0, %1 : tensor<2x3x5xf32>, tensor<7xf32>
+}

@@ -1,0 +1,376 @@
+// born.quantized_matmul -> one linalg.generic that decodes the weight's
+// GGUF blocks inside the matmul's reduction.
+//
+// The iteration space is (rows, n, block, in-block dims): the activations
+// [R, K] are viewed as [R, K / B, in-block dims] and read by a plain
+// projection; the weight [N, row bytes] is read in the body with
+// tensor.extract at byte offsets computed from (n, block, in-block
+// indices). Each body evaluation decodes one weight value the way ggml's
+// reference dequantizer does (same float operations in the same order) and
+// accumulates x * w. What depends only on the block (its f16 scales) is
+// invariant in the in-block loops, and the in-block dims are chosen so that
+// the bytes of consecutive values along the innermost one are consecutive.
+#include "codegen/BornToLinalg/Patterns.h"
+#include "codegen/BornToLinalg/Utils.h"
+#include "dialects/born/IR/BornOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+using namespace mlir;
+using namespace born;
+
+namespace {
+
+/// How a block's values are indexed: e = the row-major position in these
+/// dims. Chosen so that the byte holding a value's low bits sits at an
+/// offset that is affine in the innermost dim with stride 1 (a row of
+/// contiguous bytes), e.g. Q4_0's e = 16 h + i reads byte 2 + i.
+SmallVector<int64_t> blockDims(QuantType type) {
+  switch (type) {
+  case QuantType::q4_0:
+  case QuantType::q4_1:
+  case QuantType::q5_0:
+  case QuantType::q5_1:
+    return {2, 16}; // nibble, byte
+  case QuantType::q8_0:
+    return {32};
+  case QuantType::q2_K:
+  case QuantType::q3_K:
+  case QuantType::q6_K:
+    return {2, 4, 32}; // 128-value half, bit-pair (Q6_K: nibble x qh pair), l
+  case QuantType::q4_K:
+  case QuantType::q5_K:
+    return {4, 2, 32}; // 64-value chunk, nibble, l
+  case QuantType::q8_K:
+    return {256};
+  }
+  llvm_unreachable("unknown quant type");
+}
+
+/// Integer and float arithmetic of a decoder, plus reads of the current
+/// block's bytes. Integer helpers work on index and i32 values alike (the
+/// constant takes the other operand's type); byte offsets are index values
+/// counted from the block's start, bit arithmetic is i32.
+class BlockDecoder {
+public:
+  BlockDecoder(OpBuilder &b, Location loc, Value weight, Value row,
+               Value blockStart)
+      : b(b), loc(loc), weight(weight), row(row), blockStart(blockStart) {}
+
+  Value constant(Type type, int64_t v) const {
+    return arith::ConstantOp::create(b, loc, type, b.getIntegerAttr(type, v));
+  }
+  Value i32(int64_t v) const { return constant(b.getI32Type(), v); }
+  /// An i32 value as an index (a byte offset).
+  Value toIndex(Value i) const {
+    return arith::IndexCastUIOp::create(b, loc, b.getIndexType(), i);
+  }
+  /// An index value as i32, for bit arithmetic.
+  Value toI32(Value index) const {
+    return arith::IndexCastUIOp::create(b, loc, b.getI32Type(), index);
+  }
+
+  Value add(Value x, Value y) const {
+    return arith::AddIOp::create(b, loc, x, y);
+  }
+  Value add(Value x, int64_t y) const {
+    return add(x, constant(x.getType(), y));
+  }
+  Value sub(Value x, int64_t y) const {
+    return arith::SubIOp::create(b, loc, x, constant(x.getType(), y));
+  }
+  Value mul(Value x, int64_t y) const {
+    return arith::MulIOp::create(b, loc, x, constant(x.getType(), y));
+  }
+  Value shr(Value x, Value s) const {
+    return arith::ShRUIOp::create(b, loc, x, s);
+  }
+  Value shr(Value x, int64_t s) const {
+    return shr(x, constant(x.getType(), s));
+  }
+  Value shl(Value x, int64_t s) const {
+    return arith::ShLIOp::create(b, loc, x, constant(x.getType(), s));
+  }
+  Value bitAnd(Value x, int64_t m) const {
+    return arith::AndIOp::create(b, loc, x, constant(x.getType(), m));
+  }
+  Value bitOr(Value x, Value y) const {
+    return arith::OrIOp::create(b, loc, x, y);
+  }
+  /// (x >> s) & mask: a bit field.
+  Value field(Value x, Value s, int64_t mask) const {
+    return bitAnd(shr(x, s), mask);
+  }
+
+  Value f32(float v) const {
+    return arith::ConstantFloatOp::create(b, loc, b.getF32Type(), APFloat(v));
+  }
+  Value toFloat(Value i) const {
+    return arith::SIToFPOp::create(b, loc, b.getF32Type(), i);
+  }
+  Value fmul(Value x, Value y) const {
+    return arith::MulFOp::create(b, loc, x, y);
+  }
+  Value fadd(Value x, Value y) const {
+    return arith::AddFOp::create(b, loc, x, y);
+  }
+  Value fsub(Value x, Value y) const {
+    return arith::SubFOp::create(b, loc, x, y);
+  }
+  Value select(Value cond, Value x, Value y) const {
+    return arith::SelectOp::create(b, loc, cond, x, y);
+  }
+  Value lessThan(Value x, int64_t y) const {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x,
+                                 constant(x.getType(), y));
+  }
+
+  /// The unsigned byte at `offset` (index), zero-extended to i32.
+  Value u8(Value offset) const {
+    return arith::ExtUIOp::create(b, loc, b.getI32Type(), byteAt(offset));
+  }
+  Value u8(int64_t offset) const { return u8(index(offset)); }
+  /// The byte at `offset` as a signed value, sign-extended to i32.
+  Value s8(Value offset) const {
+    return arith::ExtSIOp::create(b, loc, b.getI32Type(), byteAt(offset));
+  }
+
+  /// The little-endian f16 at `offset`, as f32. Built from integer ops so
+  /// that no target needs 16-bit float support.
+  Value half(int64_t offset) const {
+    Value h = bitOr(u8(offset), shl(u8(offset + 1), 8));
+    Value sign = shl(bitAnd(h, 0x8000), 16);
+    Value magnitude = bitAnd(h, 0x7fff);
+    Value exponent = shr(magnitude, 10);
+    Value mantissa = bitAnd(magnitude, 0x3ff);
+    // Normal numbers: rebias the exponent (15 -> 127); infinity and NaN
+    // keep an all-ones exponent; subnormals are mantissa * 2^-24 exactly.
+    Value shifted = shl(magnitude, 13);
+    Value normal = add(shifted, (127 - 15) << 23);
+    Value special = bitOr(shifted, i32(0x7f800000));
+    Value isSpecial = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                            exponent, i32(31));
+    Value bits = select(isSpecial, special, normal);
+    Value regular =
+        arith::BitcastOp::create(b, loc, b.getF32Type(), bitOr(bits, sign));
+    Value tiny = fmul(toFloat(mantissa), f32(0x1p-24f));
+    Value negative =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, sign, i32(0));
+    tiny = select(negative, arith::NegFOp::create(b, loc, tiny), tiny);
+    Value isSubnormal = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                              exponent, i32(0));
+    return select(isSubnormal, tiny, regular);
+  }
+
+  /// The little-endian f32 at `offset`.
+  Value single(int64_t offset) const {
+    Value bits = u8(offset);
+    for (int64_t i = 1; i < 4; ++i)
+      bits = bitOr(bits, shl(u8(offset + i), 8 * i));
+    return arith::BitcastOp::create(b, loc, b.getF32Type(), bits);
+  }
+
+private:
+  Value index(int64_t v) const { return constant(b.getIndexType(), v); }
+  Value byteAt(Value offset) const {
+    return tensor::ExtractOp::create(b, loc, weight,
+                                     ValueRange{row, add(blockStart, offset)});
+  }
+
+  OpBuilder &b;
+  Location loc;
+  Value weight, row, blockStart;
+};
+
+/// Q4_0 and Q4_1 (`qs` at `qsOffset`): nibble h of qs[i].
+Value nibble32(const BlockDecoder &d, ValueRange sub, int64_t qsOffset) {
+  return d.field(d.u8(d.add(sub[1], qsOffset)), d.mul(d.toI32(sub[0]), 4), 15);
+}
+
+/// Q5_0 and Q5_1: the Q4 nibble plus bit e = 16 h + i of the 32-bit `qh`.
+Value fiveBits32(const BlockDecoder &d, ValueRange sub, int64_t qhOffset,
+                 int64_t qsOffset) {
+  Value e = d.add(d.mul(sub[0], 16), sub[1]);
+  Value high =
+      d.field(d.u8(d.add(d.shr(e, 3), qhOffset)), d.toI32(d.bitAnd(e, 7)), 1);
+  return d.bitOr(nibble32(d, sub, qsOffset), d.shl(high, 4));
+}
+
+/// Q4_K and Q5_K: (d * sc) and (dmin * m) of sub-block j (i32), the 6-bit
+/// scale and min packed in the 12 bytes at offset 4.
+std::pair<Value, Value> kScaleMin(const BlockDecoder &d, Value j) {
+  // Sub-blocks j < 4 keep scale and min in the low 6 bits of bytes j and
+  // j + 4; j >= 4 in the nibbles of byte j + 4, their top two bits in the
+  // top bits of bytes j - 4 and j. With a = j % 4 these are bytes a, a + 4
+  // and a + 8 in both cases.
+  Value a = d.toIndex(d.bitAnd(j, 3));
+  Value lo = d.u8(d.add(a, 4)), mid = d.u8(d.add(a, 8)),
+        hi = d.u8(d.add(a, 12));
+  Value first = d.lessThan(j, 4);
+  Value scale = d.select(first, d.bitAnd(lo, 63),
+                         d.bitOr(d.bitAnd(hi, 15), d.shl(d.shr(lo, 6), 4)));
+  Value min = d.select(first, d.bitAnd(mid, 63),
+                       d.bitOr(d.shr(hi, 4), d.shl(d.shr(mid, 6), 4)));
+  return {d.fmul(d.half(0), d.toFloat(scale)),
+          d.fmul(d.half(2), d.toFloat(min))};
+}
+
+/// The weight value at position `sub` (indices into blockDims(type)) of the
+/// current block, as ggml's reference dequantizer computes it (layouts in
+/// docs/gguf.md).
+Value decode(QuantType type, const BlockDecoder &d, ValueRange sub) {
+  switch (type) {
+  case QuantType::q4_0:
+    return d.fmul(d.toFloat(d.sub(nibble32(d, sub, 2), 8)), d.half(0));
+  case QuantType::q4_1:
+    return d.fadd(d.fmul(d.toFloat(nibble32(d, sub, 4)), d.half(0)), d.half(2));
+  case QuantType::q5_0:
+    return d.fmul(d.toFloat(d.sub(fiveBits32(d, sub, 2, 6), 16)), d.half(0));
+  case QuantType::q5_1:
+    return d.fadd(d.fmul(d.toFloat(fiveBits32(d, sub, 4, 8)), d.half(0)),
+                  d.half(2));
+  case QuantType::q8_0:
+    return d.fmul(d.toFloat(d.s8(d.add(sub[0], 2))), d.half(0));
+  case QuantType::q2_K: {
+    // e = 128 n + 32 j + l: bits 2j of qs[32 n + l] (qs at 16); the
+    // sub-block's scale and min in the nibbles of scales[e / 16], at
+    // 8 n + 2 j + l / 16.
+    Value n = sub[0], j = sub[1], l = sub[2];
+    Value sc = d.u8(d.add(d.add(d.mul(n, 8), d.mul(j, 2)), d.shr(l, 4)));
+    Value dl = d.fmul(d.half(80), d.toFloat(d.bitAnd(sc, 15)));
+    Value ml = d.fmul(d.half(82), d.toFloat(d.shr(sc, 4)));
+    Value q = d.field(d.u8(d.add(d.add(d.mul(n, 32), l), 16)),
+                      d.mul(d.toI32(j), 2), 3);
+    return d.fsub(d.fmul(dl, d.toFloat(q)), ml);
+  }
+  case QuantType::q3_K: {
+    // hmask at 0, qs at 32, scales at 96, d at 108. Sub-block i = e / 16
+    // has a 6-bit scale: low nibble (i / 8) of scales[i % 8], top two bits
+    // 2 (i / 4) of scales[8 + i % 4].
+    Value n = sub[0], j = sub[1], l = sub[2];
+    Value i = d.add(d.add(d.mul(n, 8), d.mul(j, 2)), d.shr(l, 4));
+    Value low = d.field(d.u8(d.add(d.bitAnd(i, 7), 96)),
+                        d.mul(d.toI32(d.shr(i, 3)), 4), 15);
+    Value top = d.field(d.u8(d.add(d.bitAnd(i, 3), 104)),
+                        d.mul(d.toI32(d.shr(i, 2)), 2), 3);
+    Value dl =
+        d.fmul(d.half(108), d.toFloat(d.sub(d.bitOr(low, d.shl(top, 4)), 32)));
+    // e = 128 n + 32 j + l: bits 2j of qs[32 n + l]; bit 4n + j of
+    // hmask[l] set means no -4.
+    Value q = d.field(d.u8(d.add(d.add(d.mul(n, 32), l), 32)),
+                      d.mul(d.toI32(j), 2), 3);
+    Value h = d.field(d.u8(l), d.toI32(d.add(d.mul(n, 4), j)), 1);
+    return d.fmul(dl, d.toFloat(d.add(d.sub(q, 4), d.mul(h, 4))));
+  }
+  case QuantType::q4_K:
+  case QuantType::q5_K: {
+    // e = 64 c + 32 h + l: nibble h of qs[32 c + l] in sub-block 2c + h;
+    // Q5_K adds bit 2c + h of qh[l] (qh at 16, its qs at 48).
+    Value c = sub[0], h = sub[1], l = sub[2];
+    Value j = d.toI32(d.add(d.mul(c, 2), h));
+    auto [dl, ml] = kScaleMin(d, j);
+    int64_t qsOffset = type == QuantType::q4_K ? 16 : 48;
+    Value q = d.field(d.u8(d.add(d.add(d.mul(c, 32), l), qsOffset)),
+                      d.mul(d.toI32(h), 4), 15);
+    if (type == QuantType::q5_K)
+      q = d.add(q, d.shl(d.field(d.u8(d.add(l, 16)), j, 1), 4));
+    return d.fsub(d.fmul(dl, d.toFloat(q)), ml);
+  }
+  case QuantType::q6_K: {
+    // ql at 0, qh at 128, signed scales at 192, d at 208. e = 128 n + 32 k
+    // + l: nibble k / 2 of ql[64 n + 32 (k % 2) + l], bits 2k of
+    // qh[32 n + l], scale e / 16 = 8 n + 2 k + l / 16.
+    Value n = sub[0], k = sub[1], l = sub[2];
+    Value low =
+        d.field(d.u8(d.add(d.add(d.mul(n, 64), d.mul(d.bitAnd(k, 1), 32)), l)),
+                d.mul(d.toI32(d.shr(k, 1)), 4), 15);
+    Value high = d.field(d.u8(d.add(d.add(d.mul(n, 32), l), 128)),
+                         d.mul(d.toI32(k), 2), 3);
+    Value scale = d.add(d.add(d.mul(n, 8), d.mul(k, 2)), d.shr(l, 4));
+    Value dl = d.fmul(d.half(208), d.toFloat(d.s8(d.add(scale, 192))));
+    return d.fmul(dl, d.toFloat(d.sub(d.bitOr(low, d.shl(high, 4)), 32)));
+  }
+  case QuantType::q8_K:
+    return d.fmul(d.single(0), d.toFloat(d.s8(d.add(sub[0], 4))));
+  }
+  llvm_unreachable("unknown quant type");
+}
+
+struct QuantizedMatmulToLinalg : OpConversionPattern<QuantizedMatmulOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(QuantizedMatmulOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    QuantType type = op.getQuantType();
+    auto resultType = cast<RankedTensorType>(op.getType());
+    Type f32 = rewriter.getF32Type();
+    Value input = adaptor.getInput(), weight = adaptor.getWeight();
+    ArrayRef<int64_t> inputShape = tensorType(input).getShape();
+    int64_t k = inputShape.back();
+    int64_t rows = 1;
+    for (int64_t d : inputShape.drop_back())
+      rows *= d;
+    int64_t n = tensorType(weight).getDimSize(0);
+    int64_t blockBytes = QuantizedMatmulOp::blockBytes(type);
+    SmallVector<int64_t> inBlock = blockDims(type);
+
+    // x as [rows, blocks, in-block dims...], e.g. [rows, K / 32, 2, 16]
+    // for Q4_0: each value of a block is one point of the innermost loops.
+    SmallVector<int64_t> xShape = {rows,
+                                   k / QuantizedMatmulOp::blockSize(type)};
+    xShape.append(inBlock);
+    Value x = reshapeTensor(rewriter, loc, input,
+                            RankedTensorType::get({rows, k}, f32));
+    x = reshapeTensor(rewriter, loc, x, RankedTensorType::get(xShape, f32));
+
+    // Loops (row, n, block, in-block dims...); all but the first two reduce.
+    unsigned numLoops = xShape.size() + 1;
+    MLIRContext *ctx = rewriter.getContext();
+    SmallVector<AffineExpr> xExprs = {getAffineDimExpr(0, ctx)};
+    for (unsigned d = 2; d < numLoops; ++d)
+      xExprs.push_back(getAffineDimExpr(d, ctx));
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(numLoops, 0, xExprs, ctx),
+        AffineMap::get(numLoops, 0,
+                       {getAffineDimExpr(0, ctx), getAffineDimExpr(1, ctx)},
+                       ctx)};
+    SmallVector<int64_t> reductions;
+    for (unsigned d = 2; d < numLoops; ++d)
+      reductions.push_back(d);
+
+    auto productType = RankedTensorType::get({rows, n}, f32);
+    Value product =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{productType}, ValueRange{x},
+            ValueRange{createZeroTensor(rewriter, loc, productType)}, maps,
+            iteratorTypes(numLoops, reductions),
+            [&](OpBuilder &b, Location l, ValueRange args) {
+              Value row = linalg::IndexOp::create(b, l, 1);
+              Value start = arith::MulIOp::create(
+                  b, l, linalg::IndexOp::create(b, l, 2),
+                  arith::ConstantIndexOp::create(b, l, blockBytes));
+              SmallVector<Value> sub;
+              for (unsigned d = 3; d < numLoops; ++d)
+                sub.push_back(linalg::IndexOp::create(b, l, d));
+              BlockDecoder decoder(b, l, weight, row, start);
+              Value w = decode(type, decoder, sub);
+              Value sum = arith::AddFOp::create(
+                  b, l, args[1], arith::MulFOp::create(b, l, args[0], w));
+              linalg::YieldOp::create(b, l, sum);
+            })
+            .getResult(0);
+    rewriter.replaceOp(op, reshapeTensor(rewriter, loc, product, resultType));
+    return success();
+  }
+};
+
+} // namespace
+
+void born::populateQuantizedMatmulToLinalgPatterns(
+    RewritePatternSet &patterns) {
+  patterns.add<QuantizedMatmulToLinalg>(patterns.getContext());
+}

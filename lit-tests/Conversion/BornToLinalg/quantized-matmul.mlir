@@ -1,0 +1,85 @@
+// RUN: born-opt %s --split-input-file --born-convert-to-linalg | FileCheck %s
+
+// One generic over (rows, n, block, nibble h, byte i): x viewed as
+// [rows, blocks, 2, 16] (value 16 h + i of a block), the weight's bytes read
+// in the body (no dequantized weight tensor) at offsets contiguous in i,
+// products accumulated into a zero fill, the result expanded to [2, 3, 5].
+// CHECK-DAG:   #[[$X:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d2, d3, d4)>
+// CHECK-DAG:   #[[$OUT:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1)>
+// CHECK-LABEL: func @q4_0
+// CHECK:         %[[W:.+]] = born.param "w" : tensor<5x36xi8>
+// CHECK:         %[[X2:.+]] = tensor.collapse_shape %arg0 {{\[\[}}0, 1], [2]] : tensor<2x3x64xf32> into tensor<6x64xf32>
+// CHECK:         %[[X4:.+]] = tensor.expand_shape %[[X2]] {{\[\[}}0], [1, 2, 3]] output_shape [6, 2, 2, 16] : tensor<6x64xf32> into tensor<6x2x2x16xf32>
+// CHECK:         %[[INIT:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<6x5xf32>)
+// CHECK:         %[[Y:.+]] = linalg.generic {indexing_maps = [#[[$X]], #[[$OUT]]], iterator_types = ["parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%[[X4]] : tensor<6x2x2x16xf32>) outs(%[[INIT]] : tensor<6x5xf32>)
+// CHECK-NEXT:    ^bb0(%[[XV:.+]]: f32, %[[ACC:.+]]: f32):
+// CHECK-NEXT:      %[[N:.+]] = linalg.index 1 : index
+// CHECK-NEXT:      %[[BLOCK:.+]] = linalg.index 2 : index
+// CHECK-NEXT:      %[[C18:.+]] = arith.constant 18 : index
+// CHECK-NEXT:      %[[START:.+]] = arith.muli %[[BLOCK]], %[[C18]] : index
+// CHECK-NEXT:      %[[H:.+]] = linalg.index 3 : index
+// CHECK-NEXT:      %[[I:.+]] = linalg.index 4 : index
+// Value 16 h + i: nibble h of byte 2 + i.
+// CHECK-NEXT:      %[[C2:.+]] = arith.constant 2 : index
+// CHECK-NEXT:      %[[OFF:.+]] = arith.addi %[[I]], %[[C2]] : index
+// CHECK-NEXT:      %[[AT:.+]] = arith.addi %[[START]], %[[OFF]] : index
+// CHECK-NEXT:      %[[QS:.+]] = tensor.extract %[[W]][%[[N]], %[[AT]]] : tensor<5x36xi8>
+// CHECK-NEXT:      %[[BYTE:.+]] = arith.extui %[[QS]] : i8 to i32
+// CHECK-NEXT:      %[[H32:.+]] = arith.index_castui %[[H]] : index to i32
+// CHECK-NEXT:      %[[C4:.+]] = arith.constant 4 : i32
+// CHECK-NEXT:      %[[SHIFT:.+]] = arith.muli %[[H32]], %[[C4]] : i32
+// CHECK-NEXT:      arith.shrui %[[BYTE]], %[[SHIFT]] : i32
+// CHECK:           arith.subi
+// CHECK:           %[[Q:.+]] = arith.sitofp %{{.+}} : i32 to f32
+// The f16 scale from bytes 0 and 1, with integer ops only.
+// CHECK:           tensor.extract %[[W]]
+// CHECK:           tensor.extract %[[W]]
+// CHECK-NOT:       arith.extf
+// CHECK:           arith.bitcast %{{.+}} : i32 to f32
+// CHECK:           arith.cmpi eq
+// CHECK-NEXT:      %[[D:.+]] = arith.select %{{.+}}, %{{.+}}, %{{.+}} : f32
+// CHECK-NEXT:      %[[WV:.+]] = arith.mulf %[[Q]], %[[D]] : f32
+// CHECK-NEXT:      %[[P:.+]] = arith.mulf %[[XV]], %[[WV]] : f32
+// CHECK-NEXT:      %[[S:.+]] = arith.addf %[[ACC]], %[[P]] : f32
+// CHECK-NEXT:      linalg.yield %[[S]] : f32
+// CHECK:         tensor.expand_shape %[[Y]] {{\[\[}}0, 1], [2]] output_shape [2, 3, 5] : tensor<6x5xf32> into tensor<2x3x5xf32>
+func.func @q4_0(%x: tensor<2x3x64xf32>) -> tensor<2x3x5xf32> {
+  %w = born.param "w" : tensor<5x36xi8>
+  %0 = born.quantized_matmul q4_0 %x, %w : tensor<2x3x64xf32>, tensor<5x36xi8>
+  return %0 : tensor<2x3x5xf32>
+}
+
+// -----
+
+// Q8_0 reads its value as a signed byte; a rank-1 input is one row.
+// CHECK-LABEL: func @q8_0_vector
+// CHECK:         %[[ROW:.+]] = tensor.expand_shape %arg0 {{\[\[}}0, 1]] output_shape [1, 64] : tensor<64xf32> into tensor<1x64xf32>
+// CHECK:         tensor.expand_shape %[[ROW]] {{\[\[}}0], [1, 2]] output_shape [1, 2, 32] : tensor<1x64xf32> into tensor<1x2x32xf32>
+// CHECK:         linalg.generic
+// CHECK-SAME:      iterator_types = ["parallel", "parallel", "reduction", "reduction"]
+// CHECK:           arith.constant 34 : index
+// CHECK:           %[[Q:.+]] = tensor.extract
+// CHECK-NEXT:      arith.extsi %[[Q]] : i8 to i32
+// CHECK:         tensor.collapse_shape %{{.+}} {{\[\[}}0, 1]] : tensor<1x3xf32> into tensor<3xf32>
+func.func @q8_0_vector(%x: tensor<64xf32>) -> tensor<3xf32> {
+  %w = born.param "w" : tensor<3x68xi8>
+  %0 = born.quantized_matmul q8_0 %x, %w : tensor<64xf32>, tensor<3x68xi8>
+  return %0 : tensor<3xf32>
+}
+
+// -----
+
+// The K-quants decode per 256-value super-block: Q4_K's 144-byte blocks
+// as (64-value chunk, nibble, byte), its two f16 scales (d, dmin) and the
+// 6-bit sub-block scales chosen by sub-block < 4.
+// CHECK-LABEL: func @q4_K
+// CHECK:         linalg.generic
+// CHECK-SAME:      ins(%{{.+}} : tensor<2x2x4x2x32xf32>) outs(%{{.+}} : tensor<2x4xf32>)
+// CHECK:           arith.constant 144 : index
+// CHECK:           arith.cmpi ult
+// CHECK:           arith.subf
+// CHECK:           linalg.yield
+func.func @q4_K(%x: tensor<2x512xf32>, %w: tensor<4x288xi8>) -> tensor<2x4xf32> {
+  %0 = born.quantized_matmul q4_K %x, %w : tensor<2x512xf32>, tensor<4x288xi8>
+  return %0 : tensor<2x4xf32>
+}
