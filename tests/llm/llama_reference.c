@@ -1,13 +1,14 @@
 /* llama_reference: greedy generation with llama.cpp, the independent
  * reference for Born's GGUF language models (tests/llm/generate_test.py).
  *
- *   llama_reference LIBDIR MODEL.gguf N IDS_OUT LOGITS_OUT
+ *   llama_reference LIBDIR MODEL.gguf N IDS_OUT LOGITS_OUT [PROMPT]
  *
  * loads llama.cpp's prebuilt libllama from LIBDIR (the npm package
  * @node-llama-cpp/linux-x64@3.22.1, llama.cpp release v0.5.0 by its
- * _nlcBuildMetadata.json), feeds BOS, then N times: writes the logits of the
- * last token (f32, raw) and feeds the first most likely token. IDS_OUT gets
- * the N chosen ids, one per line.
+ * _nlcBuildMetadata.json), feeds the prompt tokenized by llama.cpp (BOS
+ * added as the model asks; just BOS when there is no prompt) in one batch,
+ * then N times: writes the logits of the last token (f32, raw) and feeds the
+ * first most likely token. IDS_OUT gets the N chosen ids, one per line.
  *
  * The library is opened with dlopen and called through the C API of llama.h.
  * Parameter structs are passed as llama.cpp's defaults with a few fields
@@ -84,8 +85,9 @@ static void quiet_log(int level, const char *text, void *user) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 6) {
-    fprintf(stderr, "usage: %s LIBDIR MODEL.gguf N IDS_OUT LOGITS_OUT\n",
+  if (argc != 6 && argc != 7) {
+    fprintf(stderr,
+            "usage: %s LIBDIR MODEL.gguf N IDS_OUT LOGITS_OUT [PROMPT]\n",
             argv[0]);
     return 2;
   }
@@ -118,6 +120,9 @@ int main(int argc, char **argv) {
   const void *(*get_vocab)(const void *) =
       symbol(lib_llama, "llama_model_get_vocab");
   int32_t (*vocab_bos)(const void *) = symbol(lib_llama, "llama_vocab_bos");
+  int32_t (*tokenize)(const void *, const char *, int32_t, int32_t *, int32_t,
+                      int /*bool*/, int /*bool*/) =
+      symbol(lib_llama, "llama_tokenize");
   int32_t (*vocab_size)(const void *) =
       symbol(lib_llama, "llama_vocab_n_tokens");
   llama_batch (*batch_one)(int32_t *, int32_t) =
@@ -156,9 +161,9 @@ int main(int argc, char **argv) {
             get_i32(&cp, kTypeV));
     return 2;
   }
-  set_i32(&cp, kNCtx, n + 8);
-  set_i32(&cp, kNBatch, 64);
-  set_i32(&cp, kNUbatch, 64);
+  set_i32(&cp, kNCtx, n + 512 + 8);
+  set_i32(&cp, kNBatch, 512);
+  set_i32(&cp, kNUbatch, 512);
   set_i32(&cp, kNThreads, 1);
   set_i32(&cp, kNThreadsBatch, 1);
   set_i32(&cp, kFlashAttnType, 0); /* off */
@@ -172,15 +177,28 @@ int main(int argc, char **argv) {
 
   const void *vocab = get_vocab(model);
   int32_t n_vocab = vocab_size(vocab);
-  int32_t token = vocab_bos(vocab);
+  int32_t prompt[512];
+  int32_t n_prompt = 1;
+  prompt[0] = vocab_bos(vocab);
+  if (argc == 7) {
+    n_prompt = tokenize(vocab, argv[6], (int32_t)strlen(argv[6]), prompt, 512,
+                        /*add_special=*/1, /*parse_special=*/0);
+    if (n_prompt <= 0) {
+      fprintf(stderr, "llama_reference: cannot tokenize the prompt\n");
+      return 2;
+    }
+  }
   FILE *ids = fopen(argv[4], "w"), *logits = fopen(argv[5], "wb");
   if (!ids || !logits) {
     fprintf(stderr, "llama_reference: cannot write %s / %s\n", argv[4],
             argv[5]);
     return 2;
   }
+  int32_t token = 0;
   for (int step = 0; step < n; ++step) {
-    if (decode(ctx, batch_one(&token, 1)) != 0) {
+    llama_batch batch =
+        step == 0 ? batch_one(prompt, n_prompt) : batch_one(&token, 1);
+    if (decode(ctx, batch) != 0) {
       fprintf(stderr, "llama_reference: llama_decode failed at step %d\n",
               step);
       return 2;
