@@ -38,8 +38,8 @@ std::string shapeString(llvm::ArrayRef<int64_t> shape) {
 }
 
 /// The float types a param can hold directly. Quantized tensors need the
-/// quantized matmul op (another piece of issue 4): `weight` below is where
-/// it plugs in.
+/// quantized matmul op (another piece of issue 4): `project` in
+/// buildLlamaStep is where it plugs in.
 std::optional<DType> floatDType(GGMLType type) {
   switch (type) {
   case GGMLType::F32:
@@ -302,6 +302,12 @@ llvm::Error buildLlamaStep(Graph &g, const GGUFFile &file,
                        {t, 1, pairs});
 
   auto w = [&](const std::string &name) { return weight(g, file, name); };
+  // x @ W^T for a GGUF weight W [out, in]: every matmul with a model weight
+  // goes through here, so this is where quantized weights will plug in (a
+  // born quantized matmul reading the blocks, instead of `weight`).
+  auto project = [&](const Tensor &x, const std::string &name) {
+    return linear(x, w(name));
+  };
   const double scale = 1.0 / std::sqrt(double(hd));
   Tensor minusInf = g.constant(-std::numeric_limits<double>::infinity());
 
@@ -310,11 +316,11 @@ llvm::Error buildLlamaStep(Graph &g, const GGUFFile &file,
   for (int64_t l = 0; l < c.layers; ++l) {
     std::string b = "blk." + std::to_string(l) + ".";
     Tensor h = rms_norm(x, w(b + "attn_norm.weight"), c.rmsEpsilon);
-    Tensor q = rope(reshape(linear(h, w(b + "attn_q.weight")), {t, c.heads, hd}),
+    Tensor q = rope(reshape(project(h, b + "attn_q.weight"), {t, c.heads, hd}),
                     cos, sin, c.ropeDims);
-    Tensor k = rope(reshape(linear(h, w(b + "attn_k.weight")), {t, kvh, hd}),
+    Tensor k = rope(reshape(project(h, b + "attn_k.weight"), {t, kvh, hd}),
                     cos, sin, c.ropeDims);
-    Tensor v = reshape(linear(h, w(b + "attn_v.weight")), {t, kvh, hd});
+    Tensor v = reshape(project(h, b + "attn_v.weight"), {t, kvh, hd});
 
     // This call's keys and values go into their slots of the cache.
     auto update = [&](const Tensor &cache, const Tensor &fresh) {
@@ -336,18 +342,18 @@ llvm::Error buildLlamaStep(Graph &g, const GGUFFile &file,
     Tensor merged = reshape(
         permute(reshape(attended, {kvh, group, t, hd}), {2, 0, 1, 3}),
         {t, c.embeddingSize});
-    x = x + linear(merged, w(b + "attn_output.weight"));
+    x = x + project(merged, b + "attn_output.weight");
 
     h = rms_norm(x, w(b + "ffn_norm.weight"), c.rmsEpsilon);
-    Tensor gate = silu(linear(h, w(b + "ffn_gate.weight")));
-    x = x + linear(gate * linear(h, w(b + "ffn_up.weight")),
-                   w(b + "ffn_down.weight"));
+    Tensor gate = silu(project(h, b + "ffn_gate.weight"));
+    x = x + project(gate * project(h, b + "ffn_up.weight"),
+                    b + "ffn_down.weight");
   }
 
   Tensor lastRow = t > 1 ? gather(x, last, 0) : x; // [1, D]
   Tensor normed = rms_norm(lastRow, w("output_norm.weight"), c.rmsEpsilon);
-  Tensor logits = linear(
-      normed, w(c.tiedOutput ? "token_embd.weight" : "output.weight"));
+  Tensor logits =
+      project(normed, c.tiedOutput ? "token_embd.weight" : "output.weight");
   g.output(logits, "logits");
   g.output(concat(kLayers, 0), "k_cache");
   g.output(concat(vLayers, 0), "v_cache");
