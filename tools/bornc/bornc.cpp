@@ -205,6 +205,8 @@ int main(int argc, char **argv) {
                   "--external-weights)");
     if (outputPath.empty())
       return fail("-o OUTPUT is required");
+    if (samePath(inputPath, outputPath))
+      return fail("output " + outputPath + " would overwrite the input");
     if (ctxSize < 0 || prefillChunk < 1)
       return fail("--ctx-size must be >= 0 and --prefill-chunk >= 1");
     born::llm::LlamaCompileOptions llmOptions;
