@@ -23,6 +23,7 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace born::llm {
@@ -37,6 +38,7 @@ struct Options {
   bool seedGiven = false;
   bool ignoreEos = false;
   std::string logitsOut, idsOut;
+  bool bench = false;
   bool help = false;
 };
 
@@ -65,6 +67,8 @@ void printUsage(const char *program, int64_t context) {
       "  --logits-out FILE     write the logits of every sampled step as .npy "
       "f32[steps, vocab]\n"
       "  --ids-out FILE        write the generated token ids, one per line\n"
+      "  --bench               measure prompt processing (pp512) and generation\n"
+      "                        (tg128) speed in tokens/s, as llama-bench does\n"
       "  -h, --help            this help\n",
       program, static_cast<long long>(context));
 }
@@ -85,6 +89,10 @@ bool parseOptions(int argc, char **argv, Options &o, std::string &error) {
     }
     if (arg == "--ignore-eos") {
       o.ignoreEos = true;
+      continue;
+    }
+    if (arg == "--bench") {
+      o.bench = true;
       continue;
     }
     if (i + 1 >= argc) {
@@ -268,6 +276,15 @@ public:
     return run(decode_, tokens, tokens.size() - 1, 1, error);
   }
 
+  // Decodes tokens[0, count) one at a time.
+  bool decodeEach(const std::vector<int32_t> &tokens, size_t count,
+                  std::string &error) {
+    for (size_t i = 0; i < count; ++i)
+      if (!run(decode_, tokens, i, 1, error))
+        return false;
+    return true;
+  }
+
   const std::vector<float> &logits() const { return logits_; }
 
 private:
@@ -281,6 +298,47 @@ private:
 double seconds(std::chrono::steady_clock::time_point since) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - since)
       .count();
+}
+
+// llama-bench's two tests: a 512-token prompt through prefill (pp512) and
+// 128 tokens generated one at a time from an empty context (tg128), each
+// after a warm-up run, as the mean tokens/s of 3 runs. Token ids are
+// arbitrary (the cost does not depend on them); shorter contexts shorten
+// the prompt.
+int bench(Generator &generator, int64_t context, int64_t vocab,
+          int32_t threads) {
+  const size_t promptTokens = size_t(std::min<int64_t>(512, context));
+  const size_t generated = size_t(std::min<int64_t>(128, context));
+  std::vector<int32_t> tokens(std::max(promptTokens, generated));
+  for (size_t i = 0; i < tokens.size(); ++i)
+    tokens[i] = int32_t((i * 7919 + 1) % size_t(vocab));
+  std::vector<int32_t> prompt(tokens.begin(), tokens.begin() + promptTokens);
+  std::string error;
+  auto measure = [&](const char *name, size_t count, auto &&step) {
+    if (!step(error))
+      return false;
+    double total = 0;
+    const int runs = 3;
+    for (int r = 0; r < runs; ++r) {
+      auto start = std::chrono::steady_clock::now();
+      if (!step(error))
+        return false;
+      total += seconds(start);
+    }
+    std::printf("| %s%zu | %d threads | %10.2f tokens/s |\n", name, count,
+                threads, count * runs / total);
+    std::fflush(stdout);
+    return true;
+  };
+  if (!measure("pp", promptTokens,
+               [&](std::string &e) { return generator.prefill(prompt, e); }) ||
+      !measure("tg", generated, [&](std::string &e) {
+        return generator.decodeEach(tokens, generated, e);
+      })) {
+    std::fprintf(stderr, "error: %s\n", error.c_str());
+    return 1;
+  }
+  return 0;
 }
 
 int run(const born_model *prefillModel, const born_model *decodeModel,
@@ -333,6 +391,13 @@ int run(const born_model *prefillModel, const born_model *decodeModel,
                                         sizeof message);
     if (!step->session)
       return fail(message);
+  }
+
+  if (options.bench) {
+    Generator generator(prefill, decode, *cache, vocab);
+    return bench(generator, context, vocab,
+                 options.threads ? options.threads
+                                 : int32_t(std::thread::hardware_concurrency()));
   }
 
   std::vector<int32_t> tokens =
