@@ -322,9 +322,13 @@ llvm::Error buildLlamaStep(Graph &g, const GGUFFile &file,
                     cos, sin, c.ropeDims);
     Tensor v = reshape(project(h, b + "attn_v.weight"), {t, kvh, hd});
 
-    // This call's keys and values go into their slots of the cache.
+    // This call's keys and values go into their slots of the cache. One
+    // token needs no gather: its row broadcasts over the slots.
     auto update = [&](const Tensor &cache, const Tensor &fresh) {
       Tensor old = reshape(narrow(cache, 0, l, l + 1), {kvh, context, hd});
+      if (t == 1)
+        return where(reshape(eq(slots, pos), {1, context, 1}),
+                     reshape(fresh, {kvh, 1, hd}), old);
       Tensor placed = gather(permute(fresh, {1, 0, 2}), row, 1); // [kvh,ctx,hd]
       return where(written, where(inCall, placed, old), old);
     };
