@@ -275,8 +275,12 @@ llvm::Error buildLlamaStep(Graph &g, const GGUFFile &file,
   Tensor ids = g.input("tokens", {t}, DType::I64);
   Tensor pos = g.input("pos", {1}, DType::I64);
   Tensor last = t > 1 ? g.input("last", {1}, DType::I64) : Tensor();
-  Tensor kCache = g.input("k_cache", {c.layers, kvh, context, hd});
-  Tensor vCache = g.input("v_cache", {c.layers, kvh, context, hd});
+  // Keys are stored transposed, so that scores are a plain matmul.
+  std::vector<Tensor> kCache, vCache;
+  for (int64_t l = 0; l < c.layers; ++l) {
+    kCache.push_back(g.input("k_cache_" + std::to_string(l), {kvh, hd, context}));
+    vCache.push_back(g.input("v_cache_" + std::to_string(l), {kvh, context, hd}));
+  }
 
   // Positions of this call's tokens, and the cache slots.
   Tensor positions = g.intConstant(iota(t), {t}) + pos;        // [T]
@@ -288,8 +292,21 @@ llvm::Error buildLlamaStep(Graph &g, const GGUFFile &file,
                         {group * t, context});
   // Slot s takes this call's row s - pos when that is in [0, T).
   Tensor row = slots - pos;                                     // [ctx]
-  Tensor written = reshape(ge(row, g.intConstant({0}, {1})), {1, context, 1});
-  Tensor inCall = reshape(lt(row, g.intConstant({t}, {1})), {1, context, 1});
+  Tensor written = ge(row, g.intConstant({0}, {1}));
+  Tensor inCall = lt(row, g.intConstant({t}, {1}));
+  // Writes fresh [T, kvh, hd] into `cache` along `axis` (the slots). One
+  // token needs no gather: its row broadcasts over the slots.
+  auto update = [&](const Tensor &cache, const Tensor &fresh, int64_t axis) {
+    std::vector<int64_t> slotShape = {1, 1, 1};
+    slotShape[axis] = context;
+    // fresh with the token axis where the slots are.
+    Tensor rows = axis == 2 ? permute(fresh, {1, 2, 0}) : permute(fresh, {1, 0, 2});
+    if (t == 1)
+      return where(reshape(eq(slots, pos), slotShape), rows, cache);
+    Tensor placed = gather(rows, row, axis);
+    return where(reshape(written, slotShape),
+                 where(reshape(inCall, slotShape), placed, cache), cache);
+  };
 
   std::vector<float> cosTable, sinTable;
   ropeTables(c, context, cosTable, sinTable);
@@ -312,7 +329,7 @@ llvm::Error buildLlamaStep(Graph &g, const GGUFFile &file,
   Tensor minusInf = g.constant(-std::numeric_limits<double>::infinity());
 
   Tensor x = gather(w("token_embd.weight"), ids, 0); // [T, D]
-  std::vector<Tensor> kLayers, vLayers;
+  std::vector<std::pair<Tensor, Tensor>> newCaches;
   for (int64_t l = 0; l < c.layers; ++l) {
     std::string b = "blk." + std::to_string(l) + ".";
     Tensor h = rms_norm(x, w(b + "attn_norm.weight"), c.rmsEpsilon);
@@ -322,25 +339,15 @@ llvm::Error buildLlamaStep(Graph &g, const GGUFFile &file,
                     cos, sin, c.ropeDims);
     Tensor v = reshape(project(h, b + "attn_v.weight"), {t, kvh, hd});
 
-    // This call's keys and values go into their slots of the cache. One
-    // token needs no gather: its row broadcasts over the slots.
-    auto update = [&](const Tensor &cache, const Tensor &fresh) {
-      Tensor old = reshape(narrow(cache, 0, l, l + 1), {kvh, context, hd});
-      if (t == 1)
-        return where(reshape(eq(slots, pos), {1, context, 1}),
-                     reshape(fresh, {kvh, 1, hd}), old);
-      Tensor placed = gather(permute(fresh, {1, 0, 2}), row, 1); // [kvh,ctx,hd]
-      return where(written, where(inCall, placed, old), old);
-    };
-    Tensor keys = update(kCache, k), values = update(vCache, v);
-    kLayers.push_back(reshape(keys, {1, kvh, context, hd}));
-    vLayers.push_back(reshape(values, {1, kvh, context, hd}));
+    Tensor keys = update(kCache[l], k, 2);   // [kvh, hd, ctx]
+    Tensor values = update(vCache[l], v, 1); // [kvh, ctx, hd]
+    newCaches.push_back({keys, values});
 
     // Query head kv * group + j reads KV head kv: rows of one KV head are
     // (j, token) pairs.
     Tensor qg = reshape(permute(reshape(q, {t, kvh, group, hd}), {1, 2, 0, 3}),
                         {kvh, group * t, hd});
-    Tensor scores = matmul(qg, transpose(keys, -2, -1)) * scale;
+    Tensor scores = matmul(qg, keys) * scale;
     Tensor probs = softmax(where(mask, scores, minusInf), -1);
     Tensor attended = matmul(probs, values); // [kvh, group * T, hd]
     Tensor merged = reshape(
@@ -359,8 +366,10 @@ llvm::Error buildLlamaStep(Graph &g, const GGUFFile &file,
   Tensor logits =
       project(normed, c.tiedOutput ? "token_embd.weight" : "output.weight");
   g.output(logits, "logits");
-  g.output(concat(kLayers, 0), "k_cache");
-  g.output(concat(vLayers, 0), "v_cache");
+  for (auto [l, kv] : llvm::enumerate(newCaches)) {
+    g.output(kv.first, "k_cache_" + std::to_string(l));
+    g.output(kv.second, "v_cache_" + std::to_string(l));
+  }
   if (!g.ok())
     return makeError(file.path() + ": building the llama graph failed: " +
                      g.error());

@@ -3,8 +3,8 @@
 // Turns a GGUF file of architecture `llama` into born graphs and a
 // text-generating executable (docs/llm.md):
 //
-//   step(tokens[T], pos[1], (last[1]), k_cache, v_cache)
-//       -> logits[1, vocab], k_cache', v_cache'
+//   step(tokens[T], pos[1], (last[1]), k_cache_0, v_cache_0, k_cache_1, ...)
+//       -> logits[1, vocab], k_cache_0', v_cache_0', k_cache_1', ...
 //
 // runs T tokens at positions pos..pos+T-1 through the model: token embedding,
 // per layer RMSNorm, RoPE (llama's layout: adjacent pairs rotate), grouped-
@@ -13,12 +13,14 @@
 // absent) on row `last` (row 0 when T = 1). The prefill graph has T = the
 // prefill chunk, the decode graph T = 1.
 //
-// KV cache: two f32 tensors [layers, kv_heads, context, head_dim], inputs and
-// outputs of both graphs; the generation loop keeps two sets of buffers and
-// swaps them after every call. The context is fixed at compile time (static
-// shapes); attention covers the whole cache and masks positions past the
-// current one, so entries after it may hold anything (a prefill chunk's
-// padding writes there; the next step overwrites them before they count).
+// KV cache: per layer, f32 keys [kv_heads, head_dim, context] (transposed,
+// so that attention scores are a plain matmul) and values [kv_heads,
+// context, head_dim], inputs and outputs of both graphs; the generation loop
+// keeps two sets of buffers and swaps them after every call. The context is
+// fixed at compile time (static shapes); attention covers the whole cache and
+// masks positions past the current one, so entries after it may hold
+// anything (a prefill chunk's padding writes there; the next step overwrites
+// them before they count).
 //
 //===----------------------------------------------------------------------===//
 #ifndef BORN_COMPILER_LLM_LLAMAMODEL_H

@@ -2,8 +2,9 @@
 // GGUF language models (docs/llm.md). The compiler hands it two models that
 // share one signature (compiler/LLM/LlamaModel.h):
 //   inputs  tokens i64[T], pos i64[1], (last i64[1] when T > 1),
-//           k_cache f32[L, H, C, D], v_cache f32[L, H, C, D]
-//   outputs logits f32[1, V], k_cache, v_cache
+//           then the KV cache tensors (f32; one named v_cache_0 is
+//           [heads, context, head_dim])
+//   outputs logits f32[1, V], then the KV cache tensors in input order
 // prefill with T = the prompt chunk, decode with T = 1, and the model's
 // vocabulary (llm/vocab_blob.h). The KV cache lives here, in two sets of
 // buffers that swap roles after every call.
@@ -170,8 +171,8 @@ bool parseOptions(int argc, char **argv, Options &o, std::string &error) {
 struct Step {
   const born_model *model = nullptr;
   born_session *session = nullptr;
-  int64_t tokens = 0;     // T
-  bool hasLast = false;   // the `last` input
+  int64_t tokens = 0;       // T
+  int32_t firstCache = 0;   // input number of the first KV cache tensor
   ~Step() {
     if (session)
       born_session_destroy(session);
@@ -190,52 +191,66 @@ bool sameShape(const born_tensor_info &a, const born_tensor_info &b) {
          std::equal(a.shape, a.shape + a.rank, b.shape);
 }
 
-// Checks `model` against the step signature; `cacheInfo` is the k_cache of
-// the first model checked, which the second must match.
-bool checkStep(const born_model *model, Step &step,
-               const born_tensor_info *&cacheInfo, int64_t &vocab,
+// Checks `model` against the step signature. `other` is the step checked
+// before (or null), whose KV cache and vocabulary this one must share.
+bool checkStep(const born_model *model, Step &step, const Step *other,
                std::string &error) {
   std::string name = model->name ? model->name : "?";
   auto fail = [&](const std::string &what) {
     error = "model '" + name + "': " + what;
     return false;
   };
-  bool hasLast = model->num_inputs == 5;
-  if ((model->num_inputs != 4 && !hasLast) || model->num_outputs != 3)
-    return fail("expected 4 or 5 inputs and 3 outputs (tokens, pos, [last], "
-                "k_cache, v_cache -> logits, k_cache, v_cache)");
+  auto named = [](const born_tensor_info &info, const char *n) {
+    return info.name && std::strcmp(info.name, n) == 0;
+  };
+  if (model->num_inputs < 3 || model->num_outputs < 2 ||
+      !named(model->inputs[0], "tokens") || !named(model->inputs[1], "pos"))
+    return fail("expected inputs tokens, pos, [last], then the KV cache, "
+                "and outputs logits, then the KV cache");
+  step.firstCache = named(model->inputs[2], "last") ? 3 : 2;
+  int32_t caches = model->num_inputs - step.firstCache;
   const born_tensor_info &tokens = model->inputs[0];
-  const born_tensor_info &k = model->inputs[hasLast ? 3 : 2];
-  const born_tensor_info &v = model->inputs[hasLast ? 4 : 3];
   const born_tensor_info &logits = model->outputs[0];
   if (tokens.dtype != BORN_DTYPE_I64 || tokens.rank != 1)
     return fail("input 'tokens' must be i64[T]");
-  if (k.dtype != BORN_DTYPE_F32 || k.rank != 4 || !sameShape(k, v) ||
-      !sameShape(k, model->outputs[1]) || !sameShape(k, model->outputs[2]))
-    return fail("the KV cache inputs and outputs must be f32[L, H, C, D] alike");
-  if (cacheInfo && !sameShape(k, *cacheInfo))
-    return fail("its KV cache differs from the other step's");
   if (logits.dtype != BORN_DTYPE_F32 || elements(logits) < 1)
     return fail("output 'logits' must be f32[1, vocab]");
-  if (vocab && elements(logits) != vocab)
+  if (caches < 1 || model->num_outputs != 1 + caches)
+    return fail("the KV cache tensors must be both inputs and outputs");
+  for (int32_t i = 0; i < caches; ++i) {
+    const born_tensor_info &in = model->inputs[step.firstCache + i];
+    if (in.dtype != BORN_DTYPE_F32 || !sameShape(in, model->outputs[1 + i]))
+      return fail("KV cache input " + std::to_string(i) +
+                  " and its output must be f32 tensors of one shape");
+    if (other && (other->model->num_inputs - other->firstCache != caches ||
+                  !sameShape(in, other->model->inputs[other->firstCache + i])))
+      return fail("its KV cache differs from the other step's");
+  }
+  if (other && elements(logits) != elements(other->model->outputs[0]))
     return fail("its vocabulary differs from the other step's");
-  cacheInfo = &k;
-  vocab = elements(logits);
   step.model = model;
   step.tokens = tokens.shape[0];
-  step.hasLast = hasLast;
   return true;
+}
+
+// The context the KV cache holds: dimension 1 of v_cache_0.
+int64_t cacheContext(const Step &step) {
+  for (int32_t i = step.firstCache; i < step.model->num_inputs; ++i) {
+    const born_tensor_info &info = step.model->inputs[i];
+    if (info.name && std::strcmp(info.name, "v_cache_0") == 0 && info.rank == 3)
+      return info.shape[1];
+  }
+  return 0;
 }
 
 class Generator {
 public:
-  Generator(Step &prefill, Step &decode, const born_tensor_info &cache,
-            int64_t vocab)
-      : prefill_(prefill), decode_(decode), cacheElements_(elements(cache)),
-        logits_(size_t(vocab)) {
+  Generator(Step &prefill, Step &decode)
+      : prefill_(prefill), decode_(decode),
+        logits_(size_t(elements(decode.model->outputs[0]))) {
     for (auto &set : caches_)
-      for (auto &buffer : set)
-        buffer.assign(size_t(cacheElements_), 0.0f);
+      for (int32_t i = decode.firstCache; i < decode.model->num_inputs; ++i)
+        set.emplace_back(size_t(elements(decode.model->inputs[i])), 0.0f);
   }
 
   // Runs `step` on tokens[begin, begin + count) at positions begin...
@@ -245,15 +260,16 @@ public:
     for (size_t i = 0; i < count; ++i)
       ids[i] = tokens[begin + i];
     int64_t pos = int64_t(begin), last = int64_t(count) - 1;
-    auto &in = caches_[current_], &out = caches_[1 - current_];
     std::vector<const void *> inputs = {ids.data(), &pos};
-    if (step.hasLast)
+    if (step.firstCache == 3)
       inputs.push_back(&last);
-    inputs.push_back(in[0].data());
-    inputs.push_back(in[1].data());
-    void *outputs[] = {logits_.data(), out[0].data(), out[1].data()};
+    std::vector<void *> outputs = {logits_.data()};
+    for (std::vector<float> &in : caches_[current_])
+      inputs.push_back(in.data());
+    for (std::vector<float> &out : caches_[1 - current_])
+      outputs.push_back(out.data());
     char message[512] = "";
-    if (born_session_run(step.session, inputs.data(), outputs, message,
+    if (born_session_run(step.session, inputs.data(), outputs.data(), message,
                          sizeof message)) {
       error = message;
       return false;
@@ -289,9 +305,8 @@ public:
 
 private:
   Step &prefill_, &decode_;
-  int64_t cacheElements_;
   std::vector<float> logits_;
-  std::vector<float> caches_[2][2]; // [set][k, v]
+  std::vector<std::vector<float>> caches_[2]; // [set][cache tensor]
   int current_ = 0;
 };
 
@@ -349,12 +364,14 @@ int run(const born_model *prefillModel, const born_model *decodeModel,
   };
   std::string error;
   Step prefill, decode;
-  const born_tensor_info *cache = nullptr;
-  int64_t vocab = 0;
-  if (!checkStep(prefillModel, prefill, cache, vocab, error) ||
-      !checkStep(decodeModel, decode, cache, vocab, error))
+  if (!checkStep(prefillModel, prefill, nullptr, error) ||
+      !checkStep(decodeModel, decode, &prefill, error))
     return fail(error);
-  const int64_t maxContext = cache->shape[2];
+  const int64_t vocab = elements(decode.model->outputs[0]);
+  const int64_t maxContext = cacheContext(decode);
+  if (maxContext < 1)
+    return fail("model '" + std::string(decodeModel->name) +
+                "': no KV cache input v_cache_0 [heads, context, head_dim]");
 
   Options options;
   if (!parseOptions(argc, argv, options, error))
@@ -394,7 +411,7 @@ int run(const born_model *prefillModel, const born_model *decodeModel,
   }
 
   if (options.bench) {
-    Generator generator(prefill, decode, *cache, vocab);
+    Generator generator(prefill, decode);
     return bench(generator, context, vocab,
                  options.threads ? options.threads
                                  : int32_t(std::thread::hardware_concurrency()));
@@ -413,7 +430,7 @@ int run(const born_model *prefillModel, const born_model *decodeModel,
                static_cast<long long>(vocab));
 
   const size_t promptCount = tokens.size();
-  Generator generator(prefill, decode, *cache, vocab);
+  Generator generator(prefill, decode);
   Sampler sampler(options.sampling);
   for (int32_t t : tokens)
     sampler.accept(t);
