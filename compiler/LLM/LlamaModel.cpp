@@ -3,6 +3,8 @@
 #include "compiler/LLM/LlamaModel.h"
 
 #include "compiler/Driver/Compiler.h"
+
+#include "mlir/IR/MLIRContext.h"
 #include "compiler/LLM/GGUFVocab.h"
 #include "llm/tokenizer.h"
 #include "llm/vocab_blob.h"
@@ -308,15 +310,12 @@ llvm::Error buildLlamaStep(Graph &g, const GGUFFile &file,
                  where(reshape(inCall, slotShape), placed, cache), cache);
   };
 
-  std::vector<float> cosTable, sinTable;
-  ropeTables(c, context, cosTable, sinTable);
+  // The angle tables are weights that loadLlamaWeights computes.
   int64_t pairs = c.ropeDims / 2;
-  Tensor cos = reshape(gather(g.param("rope.cos", {context, pairs}, cosTable),
-                              positions, 0),
-                       {t, 1, pairs});
-  Tensor sin = reshape(gather(g.param("rope.sin", {context, pairs}, sinTable),
-                              positions, 0),
-                       {t, 1, pairs});
+  Tensor cos = reshape(
+      gather(g.param("rope.cos", {context, pairs}), positions, 0), {t, 1, pairs});
+  Tensor sin = reshape(
+      gather(g.param("rope.sin", {context, pairs}), positions, 0), {t, 1, pairs});
 
   auto w = [&](const std::string &name) { return weight(g, file, name); };
   // x @ W^T for a GGUF weight W [out, in]: every matmul with a model weight
@@ -376,12 +375,19 @@ llvm::Error buildLlamaStep(Graph &g, const GGUFFile &file,
   return llvm::Error::success();
 }
 
-llvm::Error loadLlamaWeights(const GGUFFile &file, const Graph &graph,
-                             Weights &weights) {
+llvm::Error loadLlamaWeights(const GGUFFile &file, const LlamaConfig &config,
+                             const Graph &graph, Weights &weights) {
   for (const TensorInfo &param : graph.params()) {
+    if (param.name == "rope.cos" || param.name == "rope.sin") {
+      std::vector<float> cos, sin;
+      ropeTables(config, param.shape[0], cos, sin);
+      weights.set(param.name, param.shape, param.name == "rope.cos" ? cos : sin);
+      continue;
+    }
     const GGUFTensorInfo *info = file.findTensor(param.name);
     if (!info)
-      continue; // given inline (the RoPE tables)
+      return makeError(file.path() + ": the graph's param '" + param.name +
+                       "' is no tensor of the file");
     weights.setBytes(param.name, param.dtype, param.shape,
                      file.tensorData(*info));
   }
@@ -465,21 +471,50 @@ llvm::Error compileLlamaExecutable(llvm::StringRef ggufPath,
     return p.str().str();
   };
 
-  BuildOptions build;
-  build.cpu = options.cpu;
-  build.verbose = options.verbose;
+  // Both steps read the same params laid out the same way, so the decode
+  // object carries no weights when its blob equals the prefill's: at run
+  // time it borrows the prefill's (born_llm_main).
   std::vector<std::string> objects;
+  std::optional<WeightsBlob> prefillBlob;
   for (auto [name, tokens] : {std::pair<const char *, int64_t>{"prefill", chunk},
                               {"decode", 1}}) {
     Graph graph(name);
     if (llvm::Error e = buildLlamaStep(graph, *file, *config, tokens, context))
       return e;
     Weights weights;
-    if (llvm::Error e = loadLlamaWeights(*file, graph, weights))
+    if (llvm::Error e = loadLlamaWeights(*file, *config, graph, weights))
       return e;
+
+    CompileOptions compileOptions;
+    compileOptions.prefix = compileOptions.entry = name;
+    compileOptions.cpuName = options.cpu;
+    compileOptions.quiet = !options.verbose;
+    Compiler compiler(compileOptions);
+    mlir::OwningOpRef<mlir::ModuleOp> module(graph.module().clone());
+    if (mlir::failed(compiler.runPhases(*module)))
+      return makeError(ggufPath + ": compiling the " + name +
+                       " step failed (see the diagnostics above)");
+    llvm::Expected<WeightsBlob> blob =
+        compiler.buildWeightsBlob(weights.tensors(), ggufPath);
+    if (!blob)
+      return blob.takeError();
+    WeightsPlacement placement;
+    placement.size = blob->bytes.size();
+    placement.offsets = &blob->offsets;
+    bool shared = prefillBlob && prefillBlob->bytes == blob->bytes &&
+                  prefillBlob->offsets == blob->offsets;
+    if (!shared)
+      placement.blob = &*blob;
+    llvm::LLVMContext llvmContext;
+    auto llvmModule = compiler.translateToLLVM(*module, llvmContext, placement,
+                                               /*withMain=*/false);
+    if (!llvmModule)
+      return llvmModule.takeError();
     objects.push_back(inDir(std::string(name) + ".o"));
-    if (llvm::Error e = graph.compileToObject(objects.back(), weights, build))
+    if (llvm::Error e = compiler.writeObject(**llvmModule, objects.back()))
       return e;
+    if (!prefillBlob)
+      prefillBlob = std::move(*blob);
   }
   objects.push_back(inDir("main.o"));
   if (llvm::Error e = writeMainObject(vocabBlob, options.cpu, objects.back()))

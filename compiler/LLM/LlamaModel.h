@@ -63,10 +63,10 @@ llvm::Error buildLlamaStep(Graph &graph, const GGUFFile &file,
                            const LlamaConfig &config, int64_t tokens,
                            int64_t context);
 
-/// The bytes of every GGUF tensor `graph` uses, as graph weights (copied:
-/// the weights are embedded in the executable for now).
-llvm::Error loadLlamaWeights(const GGUFFile &file, const Graph &graph,
-                             Weights &weights);
+/// The weights of `graph`'s params: the GGUF tensors (copied: the weights
+/// are embedded in the executable for now) and the RoPE angle tables.
+llvm::Error loadLlamaWeights(const GGUFFile &file, const LlamaConfig &config,
+                             const Graph &graph, Weights &weights);
 
 struct LlamaCompileOptions {
   /// KV cache positions; 0 = min(llama.context_length, 2048).
@@ -80,7 +80,8 @@ struct LlamaCompileOptions {
 
 /// `bornc model.gguf -o chat`: compiles prefill and decode for the CPU and
 /// links them with the vocabulary and the generation loop (born_llm_main in
-/// the runtime) into an executable.
+/// the runtime) into an executable. The weights are embedded once: the
+/// decode model has none of its own and borrows the prefill's blob.
 llvm::Error compileLlamaExecutable(llvm::StringRef ggufPath,
                                    llvm::StringRef outputPath,
                                    const LlamaCompileOptions &options);

@@ -206,11 +206,12 @@ TEST(LlamaModel, FloatWeightsOfAnyWidth) {
   Graph g("decode");
   ASSERT_FALSE(bool(buildLlamaStep(g, *file, *c, 1, 16)));
   Weights weights;
-  llvm::Error err = loadLlamaWeights(*file, g, weights);
+  llvm::Error err = loadLlamaWeights(*file, *c, g, weights);
   ASSERT_FALSE(bool(err)) << llvm::toString(std::move(err));
   EXPECT_NE(g.str().find("tensor<172x64xf16>"), std::string::npos);
   EXPECT_TRUE(weights.contains("blk.0.ffn_up.weight"));
-  EXPECT_FALSE(weights.contains("rope.cos")); // inline in the graph
+  EXPECT_TRUE(weights.contains("rope.cos"));
+  EXPECT_TRUE(weights.contains("rope.sin"));
 }
 
 TEST(VocabBlob, RoundTrip) {

@@ -398,6 +398,19 @@ int run(const born_model *prefillModel, const born_model *decodeModel,
     return fail("the vocabulary has " + std::to_string(tokenizer->size()) +
                 " tokens but the model's logits " + std::to_string(vocab));
 
+  // The compiler embeds the weights once, in the prefill model, when both
+  // steps' blobs are the same: the decode model then has none of its own.
+  born_model decodeSharing = *decodeModel;
+  if (!decodeModel->weights && decodeModel->weights_path &&
+      !*decodeModel->weights_path) {
+    if (decodeModel->weights_size != prefillModel->weights_size ||
+        !prefillModel->weights)
+      return fail("the decode model borrows the prefill model's weights, "
+                  "which do not fit");
+    decodeSharing.weights = prefillModel->weights;
+    decode.model = &decodeSharing;
+  }
+
   born_options sessionOptions;
   born_options_init(&sessionOptions);
   sessionOptions.device = BORN_DEVICE_CPU;
