@@ -488,6 +488,7 @@ llvm::Error compileLlamaExecutable(llvm::StringRef ggufPath,
     CompileOptions compileOptions;
     compileOptions.prefix = compileOptions.entry = name;
     compileOptions.cpuName = options.cpu;
+    compileOptions.targetVulkan = options.vulkan;
     compileOptions.quiet = !options.verbose;
     Compiler compiler(compileOptions);
     mlir::OwningOpRef<mlir::ModuleOp> module(graph.module().clone());

@@ -75,6 +75,8 @@ struct LlamaCompileOptions {
   int64_t prefillChunk = 64;
   /// LLVM CPU name; empty = the host CPU.
   std::string cpu;
+  /// Also compile Vulkan kernels (`--device vulkan` at run time).
+  bool vulkan = false;
   bool verbose = false;
 };
 

@@ -10,7 +10,9 @@ Cases:
   - from BOS (no prompt): 256 greedy tokens, the model's known story;
   - a prompt fed through prefill in chunks of 8 (4 chunks, the last padded)
     with a 256-token context, then 64 greedy tokens;
-  - the model with F16 weights (written by gguf_retype), 128 tokens.
+  - the model with F16 weights (written by gguf_retype), 128 tokens;
+  - compiled with --target=cpu,vulkan and run with --device vulkan
+    (lavapipe in CI), 64 tokens.
 Every step's logits must agree with llama.cpp's to 1e-3 of the row's largest
 magnitude (2e-3 with F16 weights: llama.cpp rounds the activations to f16
 for those matmuls, Born computes in f32), and every chosen token must be the
@@ -40,12 +42,13 @@ def read_ids(path):
 
 
 def check_case(name, bornc, reference, lib_dir, model, work, n, prompt,
-               compile_flags, tolerance=TOLERANCE):
+               compile_flags, tolerance=TOLERANCE, run_flags=()):
     exe = os.path.join(work, name)
     run([bornc, model, "-o", exe] + compile_flags)
     born_ids, born_logits = exe + ".ids", exe + ".logits.npy"
     text = run([exe, "--temp", "0", "-n", str(n), "--ignore-eos", "-t", "1",
                 "--ids-out", born_ids, "--logits-out", born_logits] +
+               list(run_flags) +
                (["-p", prompt] if prompt else []))
     ref_ids, ref_logits = exe + ".ref.ids", exe + ".ref.logits"
     run([reference, lib_dir, model, str(n), ref_ids, ref_logits] +
@@ -95,6 +98,10 @@ def main():
     run([retype, model, f16_model, "f16"])
     _, f = check_case("f16-weights", bornc, reference, lib_dir, f16_model, work,
                       128, None, ["--ctx-size", "256"], tolerance=2e-3)
+    failures += f
+    _, f = check_case("vulkan", bornc, reference, lib_dir, model, work, 64, None,
+                      ["--ctx-size", "256", "--target=cpu,vulkan"],
+                      run_flags=["--device", "vulkan"])
     failures += f
     for failure in failures:
         print("FAIL: " + failure)

@@ -198,10 +198,10 @@ int main(int argc, char **argv) {
   bool isONNX = ext == ".onnx";
   if (ext == ".gguf") {
     // A language model: prefill + decode + the generation loop, CPU only.
-    if (emit != Emit::Exe || options.targetVulkan || !weightsPath.empty() ||
+    if (emit != Emit::Exe || !options.targetCPU || !weightsPath.empty() ||
         externalWeights)
-      return fail("GGUF models compile to executables for the CPU only so "
-                  "far (no --emit, --target=vulkan, --weights or "
+      return fail("GGUF models compile to executables for the CPU (or "
+                  "--target=cpu,vulkan) only so far (no --emit, --weights or "
                   "--external-weights)");
     if (outputPath.empty())
       return fail("-o OUTPUT is required");
@@ -213,6 +213,7 @@ int main(int argc, char **argv) {
     llmOptions.context = ctxSize;
     llmOptions.prefillChunk = prefillChunk;
     llmOptions.cpu = targetCpu;
+    llmOptions.vulkan = options.targetVulkan;
     if (Error err = born::llm::compileLlamaExecutable(inputPath, outputPath,
                                                       llmOptions))
       return fail(std::move(err));

@@ -35,6 +35,7 @@ struct Options {
   int32_t tokens = 128;       // -n; < 0: until the context is full
   int32_t context = 0;        // -c; 0: the compiled context
   int32_t threads = 0;        // -t; 0: all hardware threads
+  int32_t device = BORN_DEVICE_CPU;
   SamplerParams sampling;
   bool seedGiven = false;
   bool ignoreEos = false;
@@ -64,7 +65,8 @@ void printUsage(const char *program, int64_t context) {
       "  -s, --seed S          random seed (default: random)\n"
       "  --ignore-eos          keep generating after an end-of-generation "
       "token\n"
-      "  --device cpu          (only the CPU for now)\n"
+      "  --device cpu|vulkan   where to run (vulkan: when compiled with\n"
+      "                        bornc --target=cpu,vulkan)\n"
       "  --logits-out FILE     write the logits of every sampled step as .npy "
       "f32[steps, vocab]\n"
       "  --ids-out FILE        write the generated token ids, one per line\n"
@@ -148,11 +150,11 @@ bool parseOptions(int argc, char **argv, Options &o, std::string &error) {
       o.sampling.seed = uint32_t(seed);
       o.seedGiven = true;
     } else if (arg == "--device") {
-      if (value != "cpu") {
-        error = "--device: '" + value +
-                "' is not supported for language models yet (only cpu)";
+      if (value != "cpu" && value != "vulkan") {
+        error = "--device: expected cpu or vulkan, got '" + value + "'";
         return false;
       }
+      o.device = value == "cpu" ? BORN_DEVICE_CPU : BORN_DEVICE_VULKAN;
     } else if (arg == "--logits-out")
       o.logitsOut = value;
     else if (arg == "--ids-out")
@@ -413,7 +415,7 @@ int run(const born_model *prefillModel, const born_model *decodeModel,
 
   born_options sessionOptions;
   born_options_init(&sessionOptions);
-  sessionOptions.device = BORN_DEVICE_CPU;
+  sessionOptions.device = options.device;
   sessionOptions.threads = options.threads;
   for (Step *step : {&prefill, &decode}) {
     char message[512] = "";
