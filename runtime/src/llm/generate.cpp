@@ -280,11 +280,12 @@ public:
     return true;
   }
 
-  // Feeds the prompt in chunks of the prefill's size.
+  // Feeds the prompt in chunks of the prefill's size; a chunk of one token
+  // (a prompt that is just BOS) goes through decode, which is cheaper.
   bool prefill(const std::vector<int32_t> &prompt, std::string &error) {
     for (size_t begin = 0; begin < prompt.size(); begin += prefill_.tokens) {
       size_t count = std::min(prompt.size() - begin, size_t(prefill_.tokens));
-      if (!run(prefill_, prompt, begin, count, error))
+      if (!run(count == 1 ? decode_ : prefill_, prompt, begin, count, error))
         return false;
     }
     return true;
