@@ -463,8 +463,7 @@ llvm::Error compileLlamaExecutable(llvm::StringRef ggufPath,
   if (std::error_code ec =
           llvm::sys::fs::createUniqueDirectory("born-llm", dir))
     return makeError("cannot create a temporary directory: " + ec.message());
-  auto cleanup = llvm::make_scope_exit(
-      [&] { llvm::sys::fs::remove_directories(dir); });
+  llvm::scope_exit cleanup([&] { llvm::sys::fs::remove_directories(dir); });
   auto inDir = [&](llvm::StringRef name) {
     llvm::SmallString<128> p(dir);
     llvm::sys::path::append(p, name);
