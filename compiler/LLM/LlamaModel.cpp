@@ -109,21 +109,30 @@ void ropeTables(const LlamaConfig &c, int64_t context, std::vector<float> &cos,
   }
 }
 
-/// Rotates adjacent pairs (x[2i], x[2i+1]) of the first ropeDims features of
-/// x [T, heads, headSize] by the angles in cos/sin [T, 1, ropeDims / 2].
+/// Rotates pairs of the first ropeDims features of x [T, heads, headSize] by
+/// the angles in cos/sin [T, 1, ropeDims / 2]: adjacent pairs (x[2i],
+/// x[2i+1]) in llama's layout, (x[i], x[i + ropeDims / 2]) in NeoX's.
 Tensor rope(const Tensor &x, const Tensor &cos, const Tensor &sin,
-            int64_t ropeDims) {
+            int64_t ropeDims, bool neox) {
   int64_t t = x.dim(0), heads = x.dim(1), headSize = x.dim(2);
+  int64_t half = ropeDims / 2;
   Tensor rotated = narrow(x, 2, 0, ropeDims);
-  Tensor pairs = reshape(rotated, {t, heads, ropeDims / 2, 2});
-  Tensor even = reshape(narrow(pairs, 3, 0, 1), {t, heads, ropeDims / 2});
-  Tensor odd = reshape(narrow(pairs, 3, 1, 2), {t, heads, ropeDims / 2});
-  Tensor newEven = even * cos - odd * sin;
-  Tensor newOdd = even * sin + odd * cos;
-  Tensor out = reshape(concat({reshape(newEven, {t, heads, ropeDims / 2, 1}),
-                               reshape(newOdd, {t, heads, ropeDims / 2, 1})},
-                              3),
-                       {t, heads, ropeDims});
+  Tensor out;
+  if (neox) {
+    Tensor first = narrow(rotated, 2, 0, half);
+    Tensor second = narrow(rotated, 2, half, ropeDims);
+    out = concat({first * cos - second * sin, first * sin + second * cos}, 2);
+  } else {
+    Tensor pairs = reshape(rotated, {t, heads, half, 2});
+    Tensor even = reshape(narrow(pairs, 3, 0, 1), {t, heads, half});
+    Tensor odd = reshape(narrow(pairs, 3, 1, 2), {t, heads, half});
+    Tensor newEven = even * cos - odd * sin;
+    Tensor newOdd = even * sin + odd * cos;
+    out = reshape(concat({reshape(newEven, {t, heads, half, 1}),
+                          reshape(newOdd, {t, heads, half, 1})},
+                         3),
+                  {t, heads, ropeDims});
+  }
   if (ropeDims == headSize)
     return out;
   return concat({out, narrow(x, 2, ropeDims, headSize)}, 2);
@@ -136,11 +145,16 @@ llvm::Expected<LlamaConfig> readLlamaConfig(const GGUFFile &file) {
   llvm::Expected<llvm::StringRef> arch = meta.getString("general.architecture");
   if (!arch)
     return arch.takeError();
-  if (*arch != "llama")
+  if (*arch != "llama" && *arch != "qwen2")
     return makeError(file.path() + ": general.architecture is '" + *arch +
-                     "'; supported: llama");
+                     "'; supported: llama, qwen2");
 
   LlamaConfig c;
+  c.arch = arch->str();
+  // Qwen2 is llama with biases on Q, K and V and NeoX-style RoPE.
+  c.neoxRope = c.qkvBias = c.arch == "qwen2";
+  // Hyperparameter keys are prefixed with the architecture.
+  auto key = [&](llvm::StringRef name) { return c.arch + "." + name.str(); };
   auto size = [&](llvm::StringRef key, int64_t &out,
                   std::optional<int64_t> fallback = {}) -> llvm::Error {
     if (!meta.contains(key) && fallback) {
@@ -168,48 +182,48 @@ llvm::Expected<LlamaConfig> readLlamaConfig(const GGUFFile &file) {
     out = *v;
     return llvm::Error::success();
   };
-  if (llvm::Error e = size("llama.embedding_length", c.embeddingSize))
+  if (llvm::Error e = size(key("embedding_length"), c.embeddingSize))
     return std::move(e);
-  if (llvm::Error e = size("llama.block_count", c.layers))
+  if (llvm::Error e = size(key("block_count"), c.layers))
     return std::move(e);
-  if (llvm::Error e = size("llama.attention.head_count", c.heads))
+  if (llvm::Error e = size(key("attention.head_count"), c.heads))
     return std::move(e);
-  if (llvm::Error e = size("llama.attention.head_count_kv", c.kvHeads, c.heads))
+  if (llvm::Error e = size(key("attention.head_count_kv"), c.kvHeads, c.heads))
     return std::move(e);
-  if (llvm::Error e = size("llama.feed_forward_length", c.ffnSize))
+  if (llvm::Error e = size(key("feed_forward_length"), c.ffnSize))
     return std::move(e);
-  if (llvm::Error e = size("llama.context_length", c.trainContext))
+  if (llvm::Error e = size(key("context_length"), c.trainContext))
     return std::move(e);
-  if (llvm::Error e = real("llama.rope.freq_base", c.ropeBase))
+  if (llvm::Error e = real(key("rope.freq_base"), c.ropeBase))
     return std::move(e);
   if (llvm::Error e =
-          real("llama.attention.layer_norm_rms_epsilon", c.rmsEpsilon))
+          real(key("attention.layer_norm_rms_epsilon"), c.rmsEpsilon))
     return std::move(e);
-  if (meta.contains("llama.rope.scaling.type")) {
+  if (meta.contains(key("rope.scaling.type"))) {
     llvm::Expected<llvm::StringRef> scaling =
-        meta.getString("llama.rope.scaling.type");
+        meta.getString(key("rope.scaling.type"));
     if (!scaling)
       return scaling.takeError();
     if (*scaling != "none")
-      return makeError(file.path() + ": llama.rope.scaling.type '" + *scaling +
-                       "' is not supported yet (only none)");
+      return makeError(file.path() + ": " + key("rope.scaling.type") + " '" +
+                       *scaling + "' is not supported yet (only none)");
   }
 
   if (c.embeddingSize % c.heads)
-    return makeError(file.path() + ": llama.embedding_length (" +
+    return makeError(file.path() + ": " + key("embedding_length") + " (" +
                      llvm::Twine(c.embeddingSize) +
-                     ") is not a multiple of llama.attention.head_count (" +
+                     ") is not a multiple of " + key("attention.head_count") + " (" +
                      llvm::Twine(c.heads) + ")");
   if (c.heads % c.kvHeads)
-    return makeError(file.path() + ": llama.attention.head_count (" +
+    return makeError(file.path() + ": " + key("attention.head_count") + " (" +
                      llvm::Twine(c.heads) +
-                     ") is not a multiple of llama.attention.head_count_kv (" +
+                     ") is not a multiple of " + key("attention.head_count_kv") + " (" +
                      llvm::Twine(c.kvHeads) + ")");
   c.headSize = c.embeddingSize / c.heads;
-  if (llvm::Error e = size("llama.rope.dimension_count", c.ropeDims, c.headSize))
+  if (llvm::Error e = size(key("rope.dimension_count"), c.ropeDims, c.headSize))
     return std::move(e);
   if (c.ropeDims > c.headSize || c.ropeDims % 2)
-    return makeError(file.path() + ": llama.rope.dimension_count (" +
+    return makeError(file.path() + ": " + key("rope.dimension_count") + " (" +
                      llvm::Twine(c.ropeDims) +
                      ") must be even and at most the head size (" +
                      llvm::Twine(c.headSize) + ")");
@@ -237,31 +251,38 @@ llvm::Expected<LlamaConfig> readLlamaConfig(const GGUFFile &file) {
   struct Expected {
     std::string name;
     llvm::SmallVector<int64_t, 2> shape;
-    const char *from;
+    std::string from;
   };
   std::vector<Expected> expected = {
-      {"token_embd.weight", {c.vocabSize, d}, "llama.embedding_length"},
-      {"output_norm.weight", {d}, "llama.embedding_length"}};
+      {"token_embd.weight", {c.vocabSize, d}, key("embedding_length")},
+      {"output_norm.weight", {d}, key("embedding_length")}};
   if (!c.tiedOutput)
     expected.push_back({"output.weight", {c.vocabSize, d},
                         "token_embd.weight's vocabulary size"});
   for (int64_t l = 0; l < c.layers; ++l) {
     std::string b = "blk." + std::to_string(l) + ".";
-    expected.push_back({b + "attn_norm.weight", {d}, "llama.embedding_length"});
-    expected.push_back({b + "attn_q.weight", {d, d}, "llama.embedding_length"});
+    expected.push_back({b + "attn_norm.weight", {d}, key("embedding_length")});
+    expected.push_back({b + "attn_q.weight", {d, d}, key("embedding_length")});
     expected.push_back({b + "attn_k.weight", {kv, d},
-                        "llama.attention.head_count_kv x head size"});
+                        key("attention.head_count_kv") + " x head size"});
     expected.push_back({b + "attn_v.weight", {kv, d},
-                        "llama.attention.head_count_kv x head size"});
+                        key("attention.head_count_kv") + " x head size"});
     expected.push_back(
-        {b + "attn_output.weight", {d, d}, "llama.embedding_length"});
-    expected.push_back({b + "ffn_norm.weight", {d}, "llama.embedding_length"});
+        {b + "attn_output.weight", {d, d}, key("embedding_length")});
+    expected.push_back({b + "ffn_norm.weight", {d}, key("embedding_length")});
     expected.push_back(
-        {b + "ffn_gate.weight", {c.ffnSize, d}, "llama.feed_forward_length"});
+        {b + "ffn_gate.weight", {c.ffnSize, d}, key("feed_forward_length")});
     expected.push_back(
-        {b + "ffn_up.weight", {c.ffnSize, d}, "llama.feed_forward_length"});
+        {b + "ffn_up.weight", {c.ffnSize, d}, key("feed_forward_length")});
     expected.push_back(
-        {b + "ffn_down.weight", {d, c.ffnSize}, "llama.feed_forward_length"});
+        {b + "ffn_down.weight", {d, c.ffnSize}, key("feed_forward_length")});
+    if (c.qkvBias) {
+      expected.push_back({b + "attn_q.bias", {d}, key("embedding_length")});
+      expected.push_back({b + "attn_k.bias", {kv},
+                          key("attention.head_count_kv") + " x head size"});
+      expected.push_back({b + "attn_v.bias", {kv},
+                          key("attention.head_count_kv") + " x head size"});
+    }
   }
   for (const Expected &e : expected)
     if (llvm::Error err = checkTensor(file, e.name, e.shape, e.from))
@@ -321,8 +342,12 @@ llvm::Error buildLlamaStep(Graph &g, const GGUFFile &file,
   // x @ W^T for a GGUF weight W [out, in]: every matmul with a model weight
   // goes through here, so this is where quantized weights will plug in (a
   // born quantized matmul reading the blocks, instead of `weight`).
-  auto project = [&](const Tensor &x, const std::string &name) {
-    return linear(x, w(name));
+  auto project = [&](const Tensor &x, const std::string &name,
+                     const std::string &bias = "") {
+    return linear(x, w(name), bias.empty() ? Tensor() : w(bias));
+  };
+  auto qkvBias = [&](const std::string &block, const char *which) {
+    return c.qkvBias ? block + "attn_" + which + ".bias" : std::string();
   };
   const double scale = 1.0 / std::sqrt(double(hd));
   Tensor minusInf = g.constant(-std::numeric_limits<double>::infinity());
@@ -332,11 +357,14 @@ llvm::Error buildLlamaStep(Graph &g, const GGUFFile &file,
   for (int64_t l = 0; l < c.layers; ++l) {
     std::string b = "blk." + std::to_string(l) + ".";
     Tensor h = rms_norm(x, w(b + "attn_norm.weight"), c.rmsEpsilon);
-    Tensor q = rope(reshape(project(h, b + "attn_q.weight"), {t, c.heads, hd}),
-                    cos, sin, c.ropeDims);
-    Tensor k = rope(reshape(project(h, b + "attn_k.weight"), {t, kvh, hd}),
-                    cos, sin, c.ropeDims);
-    Tensor v = reshape(project(h, b + "attn_v.weight"), {t, kvh, hd});
+    Tensor q = rope(reshape(project(h, b + "attn_q.weight", qkvBias(b, "q")),
+                            {t, c.heads, hd}),
+                    cos, sin, c.ropeDims, c.neoxRope);
+    Tensor k = rope(reshape(project(h, b + "attn_k.weight", qkvBias(b, "k")),
+                            {t, kvh, hd}),
+                    cos, sin, c.ropeDims, c.neoxRope);
+    Tensor v = reshape(project(h, b + "attn_v.weight", qkvBias(b, "v")),
+                       {t, kvh, hd});
 
     Tensor keys = update(kCache[l], k, 2);   // [kvh, hd, ctx]
     Tensor values = update(vCache[l], v, 1); // [kvh, ctx, hd]

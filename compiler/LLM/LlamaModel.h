@@ -1,7 +1,7 @@
 //===- LlamaModel.h - Born graphs for GGUF llama models ---------*- C++ -*-===//
 //
-// Turns a GGUF file of architecture `llama` into born graphs and a
-// text-generating executable (docs/llm.md):
+// Turns a GGUF file of architecture `llama` (or `qwen2`: Q/K/V biases and
+// NeoX RoPE) into born graphs and a text-generating executable (docs/llm.md):
 //
 //   step(tokens[T], pos[1], (last[1]), k_cache_0, v_cache_0, k_cache_1, ...)
 //       -> logits[1, vocab], k_cache_0', v_cache_0', k_cache_1', ...
@@ -36,8 +36,12 @@
 
 namespace born::llm {
 
-/// The hyperparameters of a llama model, from the GGUF metadata.
+/// The hyperparameters of a llama-like model, from the GGUF metadata.
 struct LlamaConfig {
+  std::string arch = "llama"; // general.architecture: llama or qwen2; the
+                              // prefix of the hyperparameter keys below
+  bool neoxRope = false;      // rotate (x[i], x[i + d/2]) pairs (qwen2)
+  bool qkvBias = false;       // attn_{q,k,v}.bias (qwen2)
   int64_t vocabSize = 0;      // rows of token_embd.weight
   int64_t embeddingSize = 0;  // llama.embedding_length
   int64_t layers = 0;         // llama.block_count

@@ -134,7 +134,7 @@ TEST(LlamaModel, ErrorsNameTheKeyOrTensor) {
   {
     std::string e = configError(
         {{{"general.architecture", GGUFValue::ofString("gpt2")}}, {}, {}});
-    EXPECT_NE(e.find("general.architecture is 'gpt2'; supported: llama"),
+    EXPECT_NE(e.find("general.architecture is 'gpt2'; supported: llama, qwen2"),
               std::string::npos)
         << e;
   }
@@ -179,6 +179,26 @@ TEST(LlamaModel, ErrorsNameTheKeyOrTensor) {
               std::string::npos)
         << e;
   }
+}
+
+TEST(LlamaModel, Qwen2NeedsBiasesAndItsOwnKeys) {
+  // Only the architecture changes: the keys are still llama.*.
+  std::string e = configError(
+      {{{"general.architecture", GGUFValue::ofString("qwen2")}}, {}, {}});
+  EXPECT_NE(e.find("qwen2.embedding_length"), std::string::npos) << e;
+  // With qwen2.* keys, the Q/K/V biases are missing.
+  Edit edit;
+  edit.metadata["general.architecture"] = GGUFValue::ofString("qwen2");
+  llvm::Expected<GGUFFile> file = GGUFFile::open(kStories);
+  ASSERT_TRUE(bool(file));
+  for (const auto &[key, value] : file->metadata().entries())
+    if (key.starts_with("llama.")) {
+      edit.metadata[key.str()] = std::nullopt;
+      edit.metadata["qwen2." + key.drop_front(6).str()] = value;
+    }
+  e = configError(edit);
+  EXPECT_NE(e.find("tensor 'blk.0.attn_q.bias' is missing"), std::string::npos)
+      << e;
 }
 
 TEST(LlamaModel, TiedOutputHead) {

@@ -3,14 +3,15 @@ text-generating executable, and its greedy generation and logits are checked
 against llama.cpp run on the same file (tests/llm/llama_reference.c, which
 loads llama.cpp's prebuilt libllama).
 
-  generate_test.py BORNC LLAMA_REFERENCE LLAMA_LIB_DIR GGUF_RETYPE MODEL.gguf
+  generate_test.py BORNC LLAMA_REFERENCE LLAMA_LIB_DIR GGUF_VARIANT MODEL.gguf
                    WORK_DIR
 
 Cases:
   - from BOS (no prompt): 256 greedy tokens, the model's known story;
   - a prompt fed through prefill in chunks of 8 (4 chunks, the last padded)
     with a 256-token context, then 64 greedy tokens;
-  - the model with F16 weights (written by gguf_retype), 128 tokens;
+  - the model with F16 weights (written by gguf_variant), 128 tokens;
+  - the model as a qwen2 (gguf_variant: NeoX RoPE, Q/K/V biases), 64 tokens;
   - compiled with --target=cpu,vulkan and run with --device vulkan
     (lavapipe in CI), 64 tokens.
 Every step's logits must agree with llama.cpp's to 1e-3 of the row's largest
@@ -80,7 +81,7 @@ def check_case(name, bornc, reference, lib_dir, model, work, n, prompt,
 
 
 def main():
-    bornc, reference, lib_dir, retype, model, work = sys.argv[1:7]
+    bornc, reference, lib_dir, variant, model, work = sys.argv[1:7]
     os.makedirs(work, exist_ok=True)
     failures = []
     text, f = check_case("from-bos", bornc, reference, lib_dir, model, work,
@@ -95,9 +96,14 @@ def main():
                       ["--prefill-chunk", "8", "--ctx-size", "256"])
     failures += f
     f16_model = os.path.join(work, "stories-f16.gguf")
-    run([retype, model, f16_model, "f16"])
+    run([variant, model, f16_model, "--type", "f16"])
     _, f = check_case("f16-weights", bornc, reference, lib_dir, f16_model, work,
                       128, None, ["--ctx-size", "256"], tolerance=2e-3)
+    failures += f
+    qwen2_model = os.path.join(work, "stories-qwen2.gguf")
+    run([variant, model, qwen2_model, "--arch", "qwen2"])
+    _, f = check_case("qwen2", bornc, reference, lib_dir, qwen2_model, work,
+                      64, None, ["--ctx-size", "256"])
     failures += f
     _, f = check_case("vulkan", bornc, reference, lib_dir, model, work, 64, None,
                       ["--ctx-size", "256", "--target=cpu,vulkan"],
