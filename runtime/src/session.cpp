@@ -14,7 +14,7 @@
 struct born_session {
   const born_model *model = nullptr;
   int32_t device = BORN_DEVICE_CPU;
-  born::Weights weights;
+  born::ModelWeights weights;
   std::unique_ptr<born::ThreadPool> pool;          // CPU sessions
   std::unique_ptr<born::VulkanExecutor> vulkan;    // Vulkan sessions
 };

@@ -37,12 +37,12 @@ std::string executableDirectory() {
   return slash == std::string::npos ? "" : path.substr(0, slash == 0 ? 1 : slash);
 }
 
-Weights::~Weights() {
+ModelWeights::~ModelWeights() {
   if (mapping_ != nullptr)
     ::munmap(mapping_, mappingSize_);
 }
 
-bool Weights::load(const born_model &model, const char *overridePath, std::string *error) {
+bool ModelWeights::load(const born_model &model, const char *overridePath, std::string *error) {
   const char *modelName = model.name ? model.name : "(unnamed)";
   if (overridePath != nullptr && overridePath[0] != '\0')
     return mapFile(overridePath, model.weights_size, modelName, error);
@@ -77,7 +77,7 @@ bool Weights::load(const born_model &model, const char *overridePath, std::strin
   return false;
 }
 
-bool Weights::mapFile(const std::string &path, uint64_t expectedSize, const char *modelName,
+bool ModelWeights::mapFile(const std::string &path, uint64_t expectedSize, const char *modelName,
                       std::string *error) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {

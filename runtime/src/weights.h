@@ -10,13 +10,14 @@
 namespace born {
 
 // The weights of one session: either the model's embedded blob (borrowed) or
-// an external file mapped read-only (owned, unmapped on destruction).
-class Weights {
+// an external file mapped read-only (owned, unmapped on destruction). Not
+// named Weights: the graph API's born::Weights links into the same programs.
+class ModelWeights {
 public:
-  Weights() = default;
-  ~Weights();
-  Weights(const Weights &) = delete;
-  Weights &operator=(const Weights &) = delete;
+  ModelWeights() = default;
+  ~ModelWeights();
+  ModelWeights(const ModelWeights &) = delete;
+  ModelWeights &operator=(const ModelWeights &) = delete;
 
   // `overridePath` (may be null or empty) replaces the model's own source.
   bool load(const born_model &model, const char *overridePath, std::string *error);

@@ -1,6 +1,6 @@
 // Tokenizers on small vocabularies whose results are worked out by hand,
 // decoding on the real vocab files, and the errors bad descriptions give.
-#include "GGUFVocab.h"
+#include "compiler/LLM/GGUFVocab.h"
 
 #include <gtest/gtest.h>
 

@@ -2,7 +2,7 @@
 // ../shared/testdata/gguf-vocab.tar.xz): every input must give exactly the
 // expected ids, tokenized as llama.cpp's test does it (no BOS/EOS, special
 // tokens in the text not parsed).
-#include "GGUFVocab.h"
+#include "compiler/LLM/GGUFVocab.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,7 @@
 // bornc: compiles a model to a standalone executable, an object file with a
 // C header, or any intermediate form.
 #include "compiler/Driver/Compiler.h"
+#include "compiler/LLM/LlamaModel.h"
 #include "compiler/ONNX/Importer.h"
 
 #include "mlir/IR/MLIRContext.h"
@@ -20,7 +21,7 @@ namespace {
 enum class Emit { Exe, Obj, MLIR, LLVM, SPIRV };
 
 cl::OptionCategory category("bornc options");
-cl::opt<std::string> inputPath(cl::Positional, cl::desc("<model.onnx | model.mlir>"),
+cl::opt<std::string> inputPath(cl::Positional, cl::desc("<model.onnx | model.mlir | model.gguf>"),
                                cl::Required, cl::cat(category));
 cl::opt<std::string> outputPath("o", cl::desc("Output file ('-' = stdout for "
                                               "text forms)"),
@@ -73,6 +74,15 @@ cl::list<std::string> boundInputs(
     cl::desc("ONNX: make an input a constant read from a TensorProto (.pb) "
              "file, for inputs that determine shapes"),
     cl::value_desc("NAME=FILE"), cl::cat(category));
+cl::opt<int64_t> ctxSize(
+    "ctx-size",
+    cl::desc("GGUF language models: KV cache positions (default: the "
+             "model's context length, at most 2048)"),
+    cl::init(0), cl::cat(category));
+cl::opt<int64_t> prefillChunk(
+    "prefill-chunk",
+    cl::desc("GGUF language models: prompt tokens per prefill call"),
+    cl::init(64), cl::cat(category));
 cl::opt<bool> quiet("q", cl::desc("No progress on stderr"), cl::cat(category));
 
 int fail(const Twine &msg) {
@@ -186,9 +196,29 @@ int main(int argc, char **argv) {
 
   StringRef ext = sys::path::extension(inputPath);
   bool isONNX = ext == ".onnx";
-  if (ext == ".gguf")
-    return fail(inputPath + ": gguf import is not implemented yet; bornc "
-                "reads ONNX models (.onnx) and born-dialect IR (.mlir)");
+  if (ext == ".gguf") {
+    // A language model: prefill + decode + the generation loop, CPU only.
+    if (emit != Emit::Exe || !options.targetCPU || !weightsPath.empty() ||
+        externalWeights)
+      return fail("GGUF models compile to executables for the CPU (or "
+                  "--target=cpu,vulkan) only so far (no --emit, --weights or "
+                  "--external-weights)");
+    if (outputPath.empty())
+      return fail("-o OUTPUT is required");
+    if (samePath(inputPath, outputPath))
+      return fail("output " + outputPath + " would overwrite the input");
+    if (ctxSize < 0 || prefillChunk < 1)
+      return fail("--ctx-size must be >= 0 and --prefill-chunk >= 1");
+    born::llm::LlamaCompileOptions llmOptions;
+    llmOptions.context = ctxSize;
+    llmOptions.prefillChunk = prefillChunk;
+    llmOptions.cpu = targetCpu;
+    llmOptions.vulkan = options.targetVulkan;
+    if (Error err = born::llm::compileLlamaExecutable(inputPath, outputPath,
+                                                      llmOptions))
+      return fail(std::move(err));
+    return 0;
+  }
   if (!isONNX && (!inputShapes.empty() || !boundInputs.empty()))
     return fail("--input-shape and --bind-input apply to ONNX models only");
   if (isONNX && !weightsPath.empty())

@@ -1,4 +1,4 @@
-#include "GGUFVocab.h"
+#include "compiler/LLM/GGUFVocab.h"
 
 #include "compiler/GGUF/GGUF.h"
 
@@ -39,6 +39,10 @@ bool loadVocabFromGGUF(const std::string &path, VocabDescription &vocab, std::st
     auto value = meta.getInt(key);
     if (!value)
       return value.takeError();
+    // Converters write "no such token" as uint32 -1; llama.cpp then keeps
+    // the model kind's default, as an unset id does here.
+    if (*value == int64_t(UINT32_MAX))
+      return llvm::Error::success();
     out = *value;
     return llvm::Error::success();
   };

@@ -1,7 +1,8 @@
 // Reads a vocabulary description from a GGUF file's tokenizer.ggml.* keys
-// (with the compiler's GGUF reader; tests only).
-#ifndef BORN_TESTS_LLM_GGUFVOCAB_H
-#define BORN_TESTS_LLM_GGUFVOCAB_H
+// with the compiler's GGUF reader (the LLM compiler embeds it; tests load
+// llama.cpp's vocab files with it).
+#ifndef BORN_COMPILER_LLM_GGUFVOCAB_H
+#define BORN_COMPILER_LLM_GGUFVOCAB_H
 
 #include "llm/tokenizer.h"
 
@@ -14,4 +15,4 @@ bool loadVocabFromGGUF(const std::string &path, VocabDescription &vocab, std::st
 
 } // namespace born::llm
 
-#endif // BORN_TESTS_LLM_GGUFVOCAB_H
+#endif // BORN_COMPILER_LLM_GGUFVOCAB_H

@@ -1,0 +1,553 @@
+//===- LlamaModel.cpp - Born graphs for GGUF llama models -----------------===//
+
+#include "compiler/LLM/LlamaModel.h"
+
+#include "compiler/Driver/Compiler.h"
+
+#include "mlir/IR/MLIRContext.h"
+#include "compiler/LLM/GGUFVocab.h"
+#include "llm/tokenizer.h"
+#include "llm/vocab_blob.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/ScopeExit.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/GlobalVariable.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+namespace born::llm {
+namespace {
+
+llvm::Error makeError(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+std::string shapeString(llvm::ArrayRef<int64_t> shape) {
+  std::string s = "[";
+  llvm::raw_string_ostream os(s);
+  llvm::interleaveComma(shape, os);
+  os << "]";
+  return s;
+}
+
+/// The float types a param can hold directly. Quantized tensors need the
+/// quantized matmul op (another piece of issue 4): `project` in
+/// buildLlamaStep is where it plugs in.
+std::optional<DType> floatDType(GGMLType type) {
+  switch (type) {
+  case GGMLType::F32:
+    return DType::F32;
+  case GGMLType::F16:
+    return DType::F16;
+  case GGMLType::BF16:
+    return DType::BF16;
+  default:
+    return std::nullopt;
+  }
+}
+
+/// Checks that `name` exists with `shape` (row-major) and a type we can use.
+llvm::Error checkTensor(const GGUFFile &file, llvm::StringRef name,
+                        llvm::ArrayRef<int64_t> shape,
+                        llvm::StringRef derivedFrom) {
+  const GGUFTensorInfo *info = file.findTensor(name);
+  if (!info)
+    return makeError(file.path() + ": tensor '" + name +
+                     "' is missing (a llama model needs it)");
+  llvm::SmallVector<int64_t, 4> actual = info->rowMajorShape();
+  if (llvm::ArrayRef<int64_t>(actual) != shape)
+    return makeError(file.path() + ": tensor '" + name + "' has shape " +
+                     shapeString(actual) + " (row-major), expected " +
+                     shapeString(shape) + " from " + derivedFrom);
+  if (!floatDType(info->type)) {
+    std::optional<GGMLTypeTraits> traits =
+        ggmlTypeTraits(static_cast<uint32_t>(info->type));
+    return makeError(file.path() + ": tensor '" + name + "' is " +
+                     (traits ? traits->name : llvm::StringRef("?")) +
+                     ": quantized weights are not supported yet (F32, F16 "
+                     "and BF16 are)");
+  }
+  return llvm::Error::success();
+}
+
+/// The weight `name` as an f32 tensor of the graph.
+Tensor weight(Graph &g, const GGUFFile &file, llvm::StringRef name) {
+  const GGUFTensorInfo *info = file.findTensor(name);
+  Tensor w = g.param(name, info->rowMajorShape(), *floatDType(info->type));
+  return w.dtype() == DType::F32 ? w : cast(w, DType::F32);
+}
+
+std::vector<int64_t> iota(int64_t n) {
+  std::vector<int64_t> v(n);
+  std::iota(v.begin(), v.end(), 0);
+  return v;
+}
+
+/// cos and sin of the rotation angles, [context, ropeDims / 2]: pair i of
+/// position p turns by p * base^(-2i / ropeDims), computed as ggml does (f32,
+/// the angle multiplied by the ratio pair after pair).
+void ropeTables(const LlamaConfig &c, int64_t context, std::vector<float> &cos,
+                std::vector<float> &sin) {
+  int64_t pairs = c.ropeDims / 2;
+  float ratio = std::pow(float(c.ropeBase), -2.0f / float(c.ropeDims));
+  for (int64_t p = 0; p < context; ++p) {
+    float theta = float(p);
+    for (int64_t i = 0; i < pairs; ++i) {
+      cos.push_back(std::cos(theta));
+      sin.push_back(std::sin(theta));
+      theta *= ratio;
+    }
+  }
+}
+
+/// Rotates pairs of the first ropeDims features of x [T, heads, headSize] by
+/// the angles in cos/sin [T, 1, ropeDims / 2]: adjacent pairs (x[2i],
+/// x[2i+1]) in llama's layout, (x[i], x[i + ropeDims / 2]) in NeoX's.
+Tensor rope(const Tensor &x, const Tensor &cos, const Tensor &sin,
+            int64_t ropeDims, bool neox) {
+  int64_t t = x.dim(0), heads = x.dim(1), headSize = x.dim(2);
+  int64_t half = ropeDims / 2;
+  Tensor rotated = narrow(x, 2, 0, ropeDims);
+  Tensor out;
+  if (neox) {
+    Tensor first = narrow(rotated, 2, 0, half);
+    Tensor second = narrow(rotated, 2, half, ropeDims);
+    out = concat({first * cos - second * sin, first * sin + second * cos}, 2);
+  } else {
+    Tensor pairs = reshape(rotated, {t, heads, half, 2});
+    Tensor even = reshape(narrow(pairs, 3, 0, 1), {t, heads, half});
+    Tensor odd = reshape(narrow(pairs, 3, 1, 2), {t, heads, half});
+    Tensor newEven = even * cos - odd * sin;
+    Tensor newOdd = even * sin + odd * cos;
+    out = reshape(concat({reshape(newEven, {t, heads, half, 1}),
+                          reshape(newOdd, {t, heads, half, 1})},
+                         3),
+                  {t, heads, ropeDims});
+  }
+  if (ropeDims == headSize)
+    return out;
+  return concat({out, narrow(x, 2, ropeDims, headSize)}, 2);
+}
+
+} // namespace
+
+llvm::Expected<LlamaConfig> readLlamaConfig(const GGUFFile &file) {
+  const GGUFMetadata &meta = file.metadata();
+  llvm::Expected<llvm::StringRef> arch = meta.getString("general.architecture");
+  if (!arch)
+    return arch.takeError();
+  if (*arch != "llama" && *arch != "qwen2")
+    return makeError(file.path() + ": general.architecture is '" + *arch +
+                     "'; supported: llama, qwen2");
+
+  LlamaConfig c;
+  c.arch = arch->str();
+  // Qwen2 is llama with biases on Q, K and V and NeoX-style RoPE.
+  c.neoxRope = c.qkvBias = c.arch == "qwen2";
+  // Hyperparameter keys are prefixed with the architecture.
+  auto key = [&](llvm::StringRef name) { return c.arch + "." + name.str(); };
+  auto size = [&](llvm::StringRef key, int64_t &out,
+                  std::optional<int64_t> fallback = {}) -> llvm::Error {
+    if (!meta.contains(key) && fallback) {
+      out = *fallback;
+      return llvm::Error::success();
+    }
+    llvm::Expected<uint64_t> v = meta.getUInt(key);
+    if (!v)
+      return v.takeError();
+    if (*v == 0 || *v > (uint64_t(1) << 31))
+      return makeError(file.path() + ": " + key + " = " + llvm::Twine(*v) +
+                       " is out of range");
+    out = int64_t(*v);
+    return llvm::Error::success();
+  };
+  auto real = [&](llvm::StringRef key, double &out) -> llvm::Error {
+    if (!meta.contains(key))
+      return llvm::Error::success(); // keep the default
+    llvm::Expected<double> v = meta.getFloat(key);
+    if (!v)
+      return v.takeError();
+    if (!(*v > 0))
+      return makeError(file.path() + ": " + key + " = " +
+                       std::to_string(*v) + " must be positive");
+    out = *v;
+    return llvm::Error::success();
+  };
+  if (llvm::Error e = size(key("embedding_length"), c.embeddingSize))
+    return std::move(e);
+  if (llvm::Error e = size(key("block_count"), c.layers))
+    return std::move(e);
+  if (llvm::Error e = size(key("attention.head_count"), c.heads))
+    return std::move(e);
+  if (llvm::Error e = size(key("attention.head_count_kv"), c.kvHeads, c.heads))
+    return std::move(e);
+  if (llvm::Error e = size(key("feed_forward_length"), c.ffnSize))
+    return std::move(e);
+  if (llvm::Error e = size(key("context_length"), c.trainContext))
+    return std::move(e);
+  if (llvm::Error e = real(key("rope.freq_base"), c.ropeBase))
+    return std::move(e);
+  if (llvm::Error e =
+          real(key("attention.layer_norm_rms_epsilon"), c.rmsEpsilon))
+    return std::move(e);
+  if (meta.contains(key("rope.scaling.type"))) {
+    llvm::Expected<llvm::StringRef> scaling =
+        meta.getString(key("rope.scaling.type"));
+    if (!scaling)
+      return scaling.takeError();
+    if (*scaling != "none")
+      return makeError(file.path() + ": " + key("rope.scaling.type") + " '" +
+                       *scaling + "' is not supported yet (only none)");
+  }
+
+  if (c.embeddingSize % c.heads)
+    return makeError(file.path() + ": " + key("embedding_length") + " (" +
+                     llvm::Twine(c.embeddingSize) +
+                     ") is not a multiple of " + key("attention.head_count") + " (" +
+                     llvm::Twine(c.heads) + ")");
+  if (c.heads % c.kvHeads)
+    return makeError(file.path() + ": " + key("attention.head_count") + " (" +
+                     llvm::Twine(c.heads) +
+                     ") is not a multiple of " + key("attention.head_count_kv") + " (" +
+                     llvm::Twine(c.kvHeads) + ")");
+  c.headSize = c.embeddingSize / c.heads;
+  if (llvm::Error e = size(key("rope.dimension_count"), c.ropeDims, c.headSize))
+    return std::move(e);
+  if (c.ropeDims > c.headSize || c.ropeDims % 2)
+    return makeError(file.path() + ": " + key("rope.dimension_count") + " (" +
+                     llvm::Twine(c.ropeDims) +
+                     ") must be even and at most the head size (" +
+                     llvm::Twine(c.headSize) + ")");
+
+  const GGUFTensorInfo *embd = file.findTensor("token_embd.weight");
+  if (!embd || embd->dims.size() != 2)
+    return makeError(file.path() + ": tensor 'token_embd.weight' is " +
+                     (embd ? "not 2-D" : "missing") +
+                     " (a llama model needs [vocab, embedding_length])");
+  c.vocabSize = int64_t(embd->dims[1]);
+  if (meta.contains("tokenizer.ggml.tokens")) {
+    llvm::Expected<const GGUFValue *> tokens =
+        meta.getArray("tokenizer.ggml.tokens");
+    if (!tokens)
+      return tokens.takeError();
+    if (int64_t((*tokens)->elements.size()) != c.vocabSize)
+      return makeError(file.path() + ": tokenizer.ggml.tokens has " +
+                       llvm::Twine((*tokens)->elements.size()) +
+                       " tokens but token_embd.weight has " +
+                       llvm::Twine(c.vocabSize) + " rows");
+  }
+  c.tiedOutput = !file.findTensor("output.weight");
+
+  int64_t d = c.embeddingSize, kv = c.kvHeads * c.headSize;
+  struct Expected {
+    std::string name;
+    llvm::SmallVector<int64_t, 2> shape;
+    std::string from;
+  };
+  std::vector<Expected> expected = {
+      {"token_embd.weight", {c.vocabSize, d}, key("embedding_length")},
+      {"output_norm.weight", {d}, key("embedding_length")}};
+  if (!c.tiedOutput)
+    expected.push_back({"output.weight", {c.vocabSize, d},
+                        "token_embd.weight's vocabulary size"});
+  for (int64_t l = 0; l < c.layers; ++l) {
+    std::string b = "blk." + std::to_string(l) + ".";
+    expected.push_back({b + "attn_norm.weight", {d}, key("embedding_length")});
+    expected.push_back({b + "attn_q.weight", {d, d}, key("embedding_length")});
+    expected.push_back({b + "attn_k.weight", {kv, d},
+                        key("attention.head_count_kv") + " x head size"});
+    expected.push_back({b + "attn_v.weight", {kv, d},
+                        key("attention.head_count_kv") + " x head size"});
+    expected.push_back(
+        {b + "attn_output.weight", {d, d}, key("embedding_length")});
+    expected.push_back({b + "ffn_norm.weight", {d}, key("embedding_length")});
+    expected.push_back(
+        {b + "ffn_gate.weight", {c.ffnSize, d}, key("feed_forward_length")});
+    expected.push_back(
+        {b + "ffn_up.weight", {c.ffnSize, d}, key("feed_forward_length")});
+    expected.push_back(
+        {b + "ffn_down.weight", {d, c.ffnSize}, key("feed_forward_length")});
+    if (c.qkvBias) {
+      expected.push_back({b + "attn_q.bias", {d}, key("embedding_length")});
+      expected.push_back({b + "attn_k.bias", {kv},
+                          key("attention.head_count_kv") + " x head size"});
+      expected.push_back({b + "attn_v.bias", {kv},
+                          key("attention.head_count_kv") + " x head size"});
+    }
+  }
+  for (const Expected &e : expected)
+    if (llvm::Error err = checkTensor(file, e.name, e.shape, e.from))
+      return std::move(err);
+  return c;
+}
+
+llvm::Error buildLlamaStep(Graph &g, const GGUFFile &file,
+                           const LlamaConfig &c, int64_t tokens,
+                           int64_t context) {
+  const int64_t t = tokens, kvh = c.kvHeads, hd = c.headSize;
+  const int64_t group = c.heads / c.kvHeads;
+  Tensor ids = g.input("tokens", {t}, DType::I64);
+  Tensor pos = g.input("pos", {1}, DType::I64);
+  Tensor last = t > 1 ? g.input("last", {1}, DType::I64) : Tensor();
+  // Keys are stored transposed, so that scores are a plain matmul.
+  std::vector<Tensor> kCache, vCache;
+  for (int64_t l = 0; l < c.layers; ++l) {
+    kCache.push_back(g.input("k_cache_" + std::to_string(l), {kvh, hd, context}));
+    vCache.push_back(g.input("v_cache_" + std::to_string(l), {kvh, context, hd}));
+  }
+
+  // Positions of this call's tokens, and the cache slots.
+  Tensor positions = g.intConstant(iota(t), {t}) + pos;        // [T]
+  Tensor slots = g.intConstant(iota(context), {context});      // [ctx]
+  // Query row (group member j, token i) sees slots <= pos + i.
+  Tensor visible = le(reshape(slots, {1, 1, context}),
+                      reshape(positions, {1, t, 1}));           // [1, T, ctx]
+  Tensor mask = reshape(broadcast_to(visible, {group, t, context}),
+                        {group * t, context});
+  // Slot s takes this call's row s - pos when that is in [0, T).
+  Tensor row = slots - pos;                                     // [ctx]
+  Tensor written = ge(row, g.intConstant({0}, {1}));
+  Tensor inCall = lt(row, g.intConstant({t}, {1}));
+  // Writes fresh [T, kvh, hd] into `cache` along `axis` (the slots). One
+  // token needs no gather: its row broadcasts over the slots.
+  auto update = [&](const Tensor &cache, const Tensor &fresh, int64_t axis) {
+    std::vector<int64_t> slotShape = {1, 1, 1};
+    slotShape[axis] = context;
+    // fresh with the token axis where the slots are.
+    Tensor rows = axis == 2 ? permute(fresh, {1, 2, 0}) : permute(fresh, {1, 0, 2});
+    if (t == 1)
+      return where(reshape(eq(slots, pos), slotShape), rows, cache);
+    Tensor placed = gather(rows, row, axis);
+    return where(reshape(written, slotShape),
+                 where(reshape(inCall, slotShape), placed, cache), cache);
+  };
+
+  // The angle tables are weights that loadLlamaWeights computes.
+  int64_t pairs = c.ropeDims / 2;
+  Tensor cos = reshape(
+      gather(g.param("rope.cos", {context, pairs}), positions, 0), {t, 1, pairs});
+  Tensor sin = reshape(
+      gather(g.param("rope.sin", {context, pairs}), positions, 0), {t, 1, pairs});
+
+  auto w = [&](const std::string &name) { return weight(g, file, name); };
+  // x @ W^T for a GGUF weight W [out, in]: every matmul with a model weight
+  // goes through here, so this is where quantized weights will plug in (a
+  // born quantized matmul reading the blocks, instead of `weight`).
+  auto project = [&](const Tensor &x, const std::string &name,
+                     const std::string &bias = "") {
+    return linear(x, w(name), bias.empty() ? Tensor() : w(bias));
+  };
+  auto qkvBias = [&](const std::string &block, const char *which) {
+    return c.qkvBias ? block + "attn_" + which + ".bias" : std::string();
+  };
+  const double scale = 1.0 / std::sqrt(double(hd));
+  Tensor minusInf = g.constant(-std::numeric_limits<double>::infinity());
+
+  Tensor x = gather(w("token_embd.weight"), ids, 0); // [T, D]
+  std::vector<std::pair<Tensor, Tensor>> newCaches;
+  for (int64_t l = 0; l < c.layers; ++l) {
+    std::string b = "blk." + std::to_string(l) + ".";
+    Tensor h = rms_norm(x, w(b + "attn_norm.weight"), c.rmsEpsilon);
+    Tensor q = rope(reshape(project(h, b + "attn_q.weight", qkvBias(b, "q")),
+                            {t, c.heads, hd}),
+                    cos, sin, c.ropeDims, c.neoxRope);
+    Tensor k = rope(reshape(project(h, b + "attn_k.weight", qkvBias(b, "k")),
+                            {t, kvh, hd}),
+                    cos, sin, c.ropeDims, c.neoxRope);
+    Tensor v = reshape(project(h, b + "attn_v.weight", qkvBias(b, "v")),
+                       {t, kvh, hd});
+
+    Tensor keys = update(kCache[l], k, 2);   // [kvh, hd, ctx]
+    Tensor values = update(vCache[l], v, 1); // [kvh, ctx, hd]
+    newCaches.push_back({keys, values});
+
+    // Query head kv * group + j reads KV head kv: rows of one KV head are
+    // (j, token) pairs.
+    Tensor qg = reshape(permute(reshape(q, {t, kvh, group, hd}), {1, 2, 0, 3}),
+                        {kvh, group * t, hd});
+    Tensor scores = matmul(qg, keys) * scale;
+    Tensor probs = softmax(where(mask, scores, minusInf), -1);
+    Tensor attended = matmul(probs, values); // [kvh, group * T, hd]
+    Tensor merged = reshape(
+        permute(reshape(attended, {kvh, group, t, hd}), {2, 0, 1, 3}),
+        {t, c.embeddingSize});
+    x = x + project(merged, b + "attn_output.weight");
+
+    h = rms_norm(x, w(b + "ffn_norm.weight"), c.rmsEpsilon);
+    Tensor gate = silu(project(h, b + "ffn_gate.weight"));
+    x = x + project(gate * project(h, b + "ffn_up.weight"),
+                    b + "ffn_down.weight");
+  }
+
+  Tensor lastRow = t > 1 ? gather(x, last, 0) : x; // [1, D]
+  Tensor normed = rms_norm(lastRow, w("output_norm.weight"), c.rmsEpsilon);
+  Tensor logits =
+      project(normed, c.tiedOutput ? "token_embd.weight" : "output.weight");
+  g.output(logits, "logits");
+  for (auto [l, kv] : llvm::enumerate(newCaches)) {
+    g.output(kv.first, "k_cache_" + std::to_string(l));
+    g.output(kv.second, "v_cache_" + std::to_string(l));
+  }
+  if (!g.ok())
+    return makeError(file.path() + ": building the llama graph failed: " +
+                     g.error());
+  return llvm::Error::success();
+}
+
+llvm::Error loadLlamaWeights(const GGUFFile &file, const LlamaConfig &config,
+                             const Graph &graph, Weights &weights) {
+  for (const TensorInfo &param : graph.params()) {
+    if (param.name == "rope.cos" || param.name == "rope.sin") {
+      std::vector<float> cos, sin;
+      ropeTables(config, param.shape[0], cos, sin);
+      weights.set(param.name, param.shape, param.name == "rope.cos" ? cos : sin);
+      continue;
+    }
+    const GGUFTensorInfo *info = file.findTensor(param.name);
+    if (!info)
+      return makeError(file.path() + ": the graph's param '" + param.name +
+                       "' is no tensor of the file");
+    weights.setBytes(param.name, param.dtype, param.shape,
+                     file.tensorData(*info));
+  }
+  if (!weights.ok())
+    return makeError(file.path() + ": " + weights.error());
+  return llvm::Error::success();
+}
+
+/// An object defining `main`, which runs born_llm_main on the two models and
+/// the embedded vocabulary.
+static llvm::Error writeMainObject(llvm::StringRef vocab,
+                                   const std::string &cpu,
+                                   llvm::StringRef path) {
+  llvm::LLVMContext context;
+  llvm::Module m("born_llm_main", context);
+  llvm::IRBuilder<> b(context);
+  llvm::Type *ptr = b.getPtrTy(), *i32 = b.getInt32Ty(), *i64 = b.getInt64Ty();
+  auto model = [&](llvm::StringRef name) {
+    return new llvm::GlobalVariable(m, b.getInt8Ty(), /*isConstant=*/true,
+                                    llvm::GlobalValue::ExternalLinkage, nullptr,
+                                    name);
+  };
+  llvm::GlobalVariable *prefill = model("prefill_model");
+  llvm::GlobalVariable *decode = model("decode_model");
+  auto *vocabBytes = new llvm::GlobalVariable(
+      m, llvm::ArrayType::get(b.getInt8Ty(), vocab.size()), true,
+      llvm::GlobalValue::PrivateLinkage,
+      llvm::ConstantDataArray::getString(context, vocab, /*AddNull=*/false),
+      "vocab");
+  auto *llmMain = llvm::Function::Create(
+      llvm::FunctionType::get(i32, {ptr, ptr, ptr, i64, i32, ptr}, false),
+      llvm::GlobalValue::ExternalLinkage, "born_llm_main", m);
+  auto *mainFn =
+      llvm::Function::Create(llvm::FunctionType::get(i32, {i32, ptr}, false),
+                             llvm::GlobalValue::ExternalLinkage, "main", m);
+  b.SetInsertPoint(llvm::BasicBlock::Create(context, "", mainFn));
+  b.CreateRet(b.CreateCall(
+      llmMain, {prefill, decode, vocabBytes,
+                llvm::ConstantInt::get(i64, vocab.size()), mainFn->getArg(0),
+                mainFn->getArg(1)}));
+  CompileOptions options;
+  options.cpuName = cpu;
+  return Compiler(options).writeObject(m, path);
+}
+
+llvm::Error compileLlamaExecutable(llvm::StringRef ggufPath,
+                                   llvm::StringRef outputPath,
+                                   const LlamaCompileOptions &options) {
+  llvm::Expected<GGUFFile> file = GGUFFile::open(ggufPath);
+  if (!file)
+    return file.takeError();
+  llvm::Expected<LlamaConfig> config = readLlamaConfig(*file);
+  if (!config)
+    return config.takeError();
+  int64_t context = options.context
+                        ? options.context
+                        : std::min<int64_t>(config->trainContext, 2048);
+  if (context < 1)
+    return makeError("the context must hold at least one token");
+  int64_t chunk = std::max<int64_t>(1, std::min(options.prefillChunk, context));
+
+  // The vocabulary is embedded: checked here, so that a model whose
+  // tokenizer we cannot build fails at compile time.
+  VocabDescription vocab;
+  std::string error;
+  if (!loadVocabFromGGUF(ggufPath.str(), vocab, &error))
+    return makeError(error);
+  if (!Tokenizer::create(vocab, &error))
+    return makeError(ggufPath + ": tokenizer: " + error);
+  std::string vocabBlob = serializeVocab(vocab);
+
+  llvm::SmallString<128> dir;
+  if (std::error_code ec =
+          llvm::sys::fs::createUniqueDirectory("born-llm", dir))
+    return makeError("cannot create a temporary directory: " + ec.message());
+  llvm::scope_exit cleanup([&] { llvm::sys::fs::remove_directories(dir); });
+  auto inDir = [&](llvm::StringRef name) {
+    llvm::SmallString<128> p(dir);
+    llvm::sys::path::append(p, name);
+    return p.str().str();
+  };
+
+  // Both steps read the same params laid out the same way, so the decode
+  // object carries no weights when its blob equals the prefill's: at run
+  // time it borrows the prefill's (born_llm_main).
+  std::vector<std::string> objects;
+  std::optional<WeightsBlob> prefillBlob;
+  for (auto [name, tokens] : {std::pair<const char *, int64_t>{"prefill", chunk},
+                              {"decode", 1}}) {
+    Graph graph(name);
+    if (llvm::Error e = buildLlamaStep(graph, *file, *config, tokens, context))
+      return e;
+    Weights weights;
+    if (llvm::Error e = loadLlamaWeights(*file, *config, graph, weights))
+      return e;
+
+    CompileOptions compileOptions;
+    compileOptions.prefix = compileOptions.entry = name;
+    compileOptions.cpuName = options.cpu;
+    compileOptions.targetVulkan = options.vulkan;
+    compileOptions.quiet = !options.verbose;
+    Compiler compiler(compileOptions);
+    mlir::OwningOpRef<mlir::ModuleOp> module(graph.module().clone());
+    if (mlir::failed(compiler.runPhases(*module)))
+      return makeError(ggufPath + ": compiling the " + name +
+                       " step failed (see the diagnostics above)");
+    llvm::Expected<WeightsBlob> blob =
+        compiler.buildWeightsBlob(weights.tensors(), ggufPath);
+    if (!blob)
+      return blob.takeError();
+    WeightsPlacement placement;
+    placement.size = blob->bytes.size();
+    placement.offsets = &blob->offsets;
+    bool shared = prefillBlob && prefillBlob->bytes == blob->bytes &&
+                  prefillBlob->offsets == blob->offsets;
+    if (!shared)
+      placement.blob = &*blob;
+    llvm::LLVMContext llvmContext;
+    auto llvmModule = compiler.translateToLLVM(*module, llvmContext, placement,
+                                               /*withMain=*/false);
+    if (!llvmModule)
+      return llvmModule.takeError();
+    objects.push_back(inDir(std::string(name) + ".o"));
+    if (llvm::Error e = compiler.writeObject(**llvmModule, objects.back()))
+      return e;
+    if (!prefillBlob)
+      prefillBlob = std::move(*blob);
+  }
+  objects.push_back(inDir("main.o"));
+  if (llvm::Error e = writeMainObject(vocabBlob, options.cpu, objects.back()))
+    return e;
+  return linkExecutable(objects, outputPath);
+}
+
+} // namespace born::llm

@@ -1,0 +1,97 @@
+//===- LlamaModel.h - Born graphs for GGUF llama models ---------*- C++ -*-===//
+//
+// Turns a GGUF file of architecture `llama` (or `qwen2`: Q/K/V biases and
+// NeoX RoPE) into born graphs and a text-generating executable (docs/llm.md):
+//
+//   step(tokens[T], pos[1], (last[1]), k_cache_0, v_cache_0, k_cache_1, ...)
+//       -> logits[1, vocab], k_cache_0', v_cache_0', k_cache_1', ...
+//
+// runs T tokens at positions pos..pos+T-1 through the model: token embedding,
+// per layer RMSNorm, RoPE (llama's layout: adjacent pairs rotate), grouped-
+// query attention over the KV cache with a causal mask, SwiGLU feed-forward;
+// final RMSNorm and the output head (token_embd when `output.weight` is
+// absent) on row `last` (row 0 when T = 1). The prefill graph has T = the
+// prefill chunk, the decode graph T = 1.
+//
+// KV cache: per layer, f32 keys [kv_heads, head_dim, context] (transposed,
+// so that attention scores are a plain matmul) and values [kv_heads,
+// context, head_dim], inputs and outputs of both graphs; the generation loop
+// keeps two sets of buffers and swaps them after every call. The context is
+// fixed at compile time (static shapes); attention covers the whole cache and
+// masks positions past the current one, so entries after it may hold
+// anything (a prefill chunk's padding writes there; the next step overwrites
+// them before they count).
+//
+//===----------------------------------------------------------------------===//
+#ifndef BORN_COMPILER_LLM_LLAMAMODEL_H
+#define BORN_COMPILER_LLM_LLAMAMODEL_H
+
+#include "compiler/API/Graph.h"
+#include "compiler/GGUF/GGUF.h"
+
+#include "llvm/Support/Error.h"
+
+#include <cstdint>
+#include <string>
+
+namespace born::llm {
+
+/// The hyperparameters of a llama-like model, from the GGUF metadata.
+struct LlamaConfig {
+  std::string arch = "llama"; // general.architecture: llama or qwen2; the
+                              // prefix of the hyperparameter keys below
+  bool neoxRope = false;      // rotate (x[i], x[i + d/2]) pairs (qwen2)
+  bool qkvBias = false;       // attn_{q,k,v}.bias (qwen2)
+  int64_t vocabSize = 0;      // rows of token_embd.weight
+  int64_t embeddingSize = 0;  // llama.embedding_length
+  int64_t layers = 0;         // llama.block_count
+  int64_t heads = 0;          // llama.attention.head_count
+  int64_t kvHeads = 0;        // llama.attention.head_count_kv (default: heads)
+  int64_t headSize = 0;       // embeddingSize / heads
+  int64_t ffnSize = 0;        // llama.feed_forward_length
+  int64_t ropeDims = 0;       // llama.rope.dimension_count (default: headSize)
+  double ropeBase = 10000.0;  // llama.rope.freq_base
+  double rmsEpsilon = 1e-5;   // llama.attention.layer_norm_rms_epsilon
+  int64_t trainContext = 0;   // llama.context_length
+  bool tiedOutput = false;    // no output.weight: the head is token_embd
+};
+
+/// Reads and checks the hyperparameters and every tensor's shape and type;
+/// errors name the file and the key or tensor at fault.
+llvm::Expected<LlamaConfig> readLlamaConfig(const GGUFFile &file);
+
+/// Builds the step function described above into `graph` (empty), for a
+/// cache of `context` positions and `tokens` tokens per call. Params are named
+/// as the GGUF tensors.
+llvm::Error buildLlamaStep(Graph &graph, const GGUFFile &file,
+                           const LlamaConfig &config, int64_t tokens,
+                           int64_t context);
+
+/// The weights of `graph`'s params: the GGUF tensors (copied: the weights
+/// are embedded in the executable for now) and the RoPE angle tables.
+llvm::Error loadLlamaWeights(const GGUFFile &file, const LlamaConfig &config,
+                             const Graph &graph, Weights &weights);
+
+struct LlamaCompileOptions {
+  /// KV cache positions; 0 = min(llama.context_length, 2048).
+  int64_t context = 0;
+  /// Prompt tokens per prefill call.
+  int64_t prefillChunk = 64;
+  /// LLVM CPU name; empty = the host CPU.
+  std::string cpu;
+  /// Also compile Vulkan kernels (`--device vulkan` at run time).
+  bool vulkan = false;
+  bool verbose = false;
+};
+
+/// `bornc model.gguf -o chat`: compiles prefill and decode for the CPU and
+/// links them with the vocabulary and the generation loop (born_llm_main in
+/// the runtime) into an executable. The weights are embedded once: the
+/// decode model has none of its own and borrows the prefill's blob.
+llvm::Error compileLlamaExecutable(llvm::StringRef ggufPath,
+                                   llvm::StringRef outputPath,
+                                   const LlamaCompileOptions &options);
+
+} // namespace born::llm
+
+#endif // BORN_COMPILER_LLM_LLAMAMODEL_H

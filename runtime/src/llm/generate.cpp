@@ -1,0 +1,531 @@
+// born_llm_main: the generation loop of executables that bornc makes from
+// GGUF language models (docs/llm.md). The compiler hands it two models that
+// share one signature (compiler/LLM/LlamaModel.h):
+//   inputs  tokens i64[T], pos i64[1], (last i64[1] when T > 1),
+//           then the KV cache tensors (f32; one named v_cache_0 is
+//           [heads, context, head_dim])
+//   outputs logits f32[1, V], then the KV cache tensors in input order
+// prefill with T = the prompt chunk, decode with T = 1, and the model's
+// vocabulary (llm/vocab_blob.h). The KV cache lives here, in two sets of
+// buffers that swap roles after every call.
+#include "born/runtime.h"
+#include "born/tensor_io.h"
+
+#include "llm/sampler.h"
+#include "llm/tokenizer.h"
+#include "llm/vocab_blob.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace born::llm {
+namespace {
+
+struct Options {
+  std::string prompt;
+  int32_t tokens = 128;       // -n; < 0: until the context is full
+  int32_t context = 0;        // -c; 0: the compiled context
+  int32_t threads = 0;        // -t; 0: all hardware threads
+  int32_t device = BORN_DEVICE_CPU;
+  SamplerParams sampling;
+  bool seedGiven = false;
+  bool ignoreEos = false;
+  std::string logitsOut, idsOut;
+  bool bench = false;
+  bool help = false;
+};
+
+void printUsage(const char *program, int64_t context) {
+  std::printf(
+      "usage: %s [-p PROMPT] [options]\n\n"
+      "Generates text from the prompt (after the BOS token when the model "
+      "adds one)\nand streams it to stdout; logs and timings go to stderr.\n\n"
+      "options:\n"
+      "  -p, --prompt TEXT     the prompt (default: empty)\n"
+      "  -n, --n-predict N     tokens to generate (default 128, -1: until the "
+      "context is full)\n"
+      "  -c, --ctx-size N      context in tokens (default and maximum: %lld, "
+      "fixed at compile time)\n"
+      "  -t, --threads N       CPU threads (default: all)\n"
+      "  --temp T              temperature (default 0.8; 0: greedy)\n"
+      "  --top-k K             (default 40; 0: off)\n"
+      "  --top-p P             (default 0.95; 1: off)\n"
+      "  --min-p P             (default 0.05; 0: off)\n"
+      "  --repeat-penalty R    (default 1.0: off)\n"
+      "  --repeat-last-n N     tokens the penalty looks at (default 64)\n"
+      "  -s, --seed S          random seed (default: random)\n"
+      "  --ignore-eos          keep generating after an end-of-generation "
+      "token\n"
+      "  --device cpu|vulkan   where to run (vulkan: when compiled with\n"
+      "                        bornc --target=cpu,vulkan)\n"
+      "  --logits-out FILE     write the logits of every sampled step as .npy "
+      "f32[steps, vocab]\n"
+      "  --ids-out FILE        write the generated token ids, one per line\n"
+      "  --bench               measure prompt processing (pp512) and generation\n"
+      "                        (tg128) speed in tokens/s, as llama-bench does\n"
+      "  -h, --help            this help\n",
+      program, static_cast<long long>(context));
+}
+
+bool parseNumber(const std::string &text, double &out) {
+  errno = 0;
+  char *end = nullptr;
+  out = std::strtod(text.c_str(), &end);
+  return errno == 0 && end != text.c_str() && *end == '\0';
+}
+
+bool parseOptions(int argc, char **argv, Options &o, std::string &error) {
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "-h" || arg == "--help") {
+      o.help = true;
+      continue;
+    }
+    if (arg == "--ignore-eos") {
+      o.ignoreEos = true;
+      continue;
+    }
+    if (arg == "--bench") {
+      o.bench = true;
+      continue;
+    }
+    if (i + 1 >= argc) {
+      error = "unknown option or missing value: " + arg;
+      return false;
+    }
+    std::string value = argv[++i];
+    double number = 0;
+    bool numeric = parseNumber(value, number);
+    auto integer = [&](int64_t min, auto &out) {
+      if (!numeric || number != double(int64_t(number)) || number < min ||
+          number > 2147483647.0) {
+        error = arg + ": expected an integer >= " + std::to_string(min) +
+                ", got '" + value + "'";
+        return false;
+      }
+      out = static_cast<std::remove_reference_t<decltype(out)>>(number);
+      return true;
+    };
+    auto real = [&](float &out) {
+      if (!numeric) {
+        error = arg + ": expected a number, got '" + value + "'";
+        return false;
+      }
+      out = float(number);
+      return true;
+    };
+    bool ok = true;
+    if (arg == "-p" || arg == "--prompt")
+      o.prompt = value;
+    else if (arg == "-n" || arg == "--n-predict")
+      ok = integer(-1, o.tokens);
+    else if (arg == "-c" || arg == "--ctx-size")
+      ok = integer(0, o.context);
+    else if (arg == "-t" || arg == "--threads")
+      ok = integer(0, o.threads);
+    else if (arg == "--temp")
+      ok = real(o.sampling.temperature);
+    else if (arg == "--top-k")
+      ok = integer(0, o.sampling.topK);
+    else if (arg == "--top-p")
+      ok = real(o.sampling.topP);
+    else if (arg == "--min-p")
+      ok = real(o.sampling.minP);
+    else if (arg == "--repeat-penalty")
+      ok = real(o.sampling.repeatPenalty);
+    else if (arg == "--repeat-last-n")
+      ok = integer(0, o.sampling.repeatLastN);
+    else if (arg == "-s" || arg == "--seed") {
+      int64_t seed = 0;
+      ok = integer(0, seed);
+      o.sampling.seed = uint32_t(seed);
+      o.seedGiven = true;
+    } else if (arg == "--device") {
+      if (value != "cpu" && value != "vulkan") {
+        error = "--device: expected cpu or vulkan, got '" + value + "'";
+        return false;
+      }
+      o.device = value == "cpu" ? BORN_DEVICE_CPU : BORN_DEVICE_VULKAN;
+    } else if (arg == "--logits-out")
+      o.logitsOut = value;
+    else if (arg == "--ids-out")
+      o.idsOut = value;
+    else {
+      error = "unknown option: " + arg + " (see --help)";
+      return false;
+    }
+    if (!ok)
+      return false;
+  }
+  return true;
+}
+
+// A compiled step (prefill or decode) and its session.
+struct Step {
+  const born_model *model = nullptr;
+  born_session *session = nullptr;
+  int64_t tokens = 0;       // T
+  int32_t firstCache = 0;   // input number of the first KV cache tensor
+  ~Step() {
+    if (session)
+      born_session_destroy(session);
+  }
+};
+
+int64_t elements(const born_tensor_info &info) {
+  int64_t n = 1;
+  for (int32_t i = 0; i < info.rank; ++i)
+    n *= info.shape[i];
+  return n;
+}
+
+bool sameShape(const born_tensor_info &a, const born_tensor_info &b) {
+  return a.dtype == b.dtype && a.rank == b.rank &&
+         std::equal(a.shape, a.shape + a.rank, b.shape);
+}
+
+// Checks `model` against the step signature. `other` is the step checked
+// before (or null), whose KV cache and vocabulary this one must share.
+bool checkStep(const born_model *model, Step &step, const Step *other,
+               std::string &error) {
+  std::string name = model->name ? model->name : "?";
+  auto fail = [&](const std::string &what) {
+    error = "model '" + name + "': " + what;
+    return false;
+  };
+  auto named = [](const born_tensor_info &info, const char *n) {
+    return info.name && std::strcmp(info.name, n) == 0;
+  };
+  if (model->num_inputs < 3 || model->num_outputs < 2 ||
+      !named(model->inputs[0], "tokens") || !named(model->inputs[1], "pos"))
+    return fail("expected inputs tokens, pos, [last], then the KV cache, "
+                "and outputs logits, then the KV cache");
+  step.firstCache = named(model->inputs[2], "last") ? 3 : 2;
+  int32_t caches = model->num_inputs - step.firstCache;
+  const born_tensor_info &tokens = model->inputs[0];
+  const born_tensor_info &logits = model->outputs[0];
+  if (tokens.dtype != BORN_DTYPE_I64 || tokens.rank != 1)
+    return fail("input 'tokens' must be i64[T]");
+  if (logits.dtype != BORN_DTYPE_F32 || elements(logits) < 1)
+    return fail("output 'logits' must be f32[1, vocab]");
+  if (caches < 1 || model->num_outputs != 1 + caches)
+    return fail("the KV cache tensors must be both inputs and outputs");
+  for (int32_t i = 0; i < caches; ++i) {
+    const born_tensor_info &in = model->inputs[step.firstCache + i];
+    if (in.dtype != BORN_DTYPE_F32 || !sameShape(in, model->outputs[1 + i]))
+      return fail("KV cache input " + std::to_string(i) +
+                  " and its output must be f32 tensors of one shape");
+    if (other && (other->model->num_inputs - other->firstCache != caches ||
+                  !sameShape(in, other->model->inputs[other->firstCache + i])))
+      return fail("its KV cache differs from the other step's");
+  }
+  if (other && elements(logits) != elements(other->model->outputs[0]))
+    return fail("its vocabulary differs from the other step's");
+  step.model = model;
+  step.tokens = tokens.shape[0];
+  return true;
+}
+
+// The context the KV cache holds: dimension 1 of v_cache_0.
+int64_t cacheContext(const Step &step) {
+  for (int32_t i = step.firstCache; i < step.model->num_inputs; ++i) {
+    const born_tensor_info &info = step.model->inputs[i];
+    if (info.name && std::strcmp(info.name, "v_cache_0") == 0 && info.rank == 3)
+      return info.shape[1];
+  }
+  return 0;
+}
+
+class Generator {
+public:
+  Generator(Step &prefill, Step &decode)
+      : prefill_(prefill), decode_(decode),
+        logits_(size_t(elements(decode.model->outputs[0]))) {
+    for (auto &set : caches_)
+      for (int32_t i = decode.firstCache; i < decode.model->num_inputs; ++i)
+        set.emplace_back(size_t(elements(decode.model->inputs[i])), 0.0f);
+  }
+
+  // Runs `step` on tokens[begin, begin + count) at positions begin...
+  bool run(Step &step, const std::vector<int32_t> &tokens, size_t begin,
+           size_t count, std::string &error) {
+    std::vector<int64_t> ids(size_t(step.tokens), 0);
+    for (size_t i = 0; i < count; ++i)
+      ids[i] = tokens[begin + i];
+    int64_t pos = int64_t(begin), last = int64_t(count) - 1;
+    std::vector<const void *> inputs = {ids.data(), &pos};
+    if (step.firstCache == 3)
+      inputs.push_back(&last);
+    std::vector<void *> outputs = {logits_.data()};
+    for (std::vector<float> &in : caches_[current_])
+      inputs.push_back(in.data());
+    for (std::vector<float> &out : caches_[1 - current_])
+      outputs.push_back(out.data());
+    char message[512] = "";
+    if (born_session_run(step.session, inputs.data(), outputs.data(), message,
+                         sizeof message)) {
+      error = message;
+      return false;
+    }
+    current_ = 1 - current_;
+    return true;
+  }
+
+  // Feeds the prompt in chunks of the prefill's size; a chunk of one token
+  // (a prompt that is just BOS) goes through decode, which is cheaper.
+  bool prefill(const std::vector<int32_t> &prompt, std::string &error) {
+    for (size_t begin = 0; begin < prompt.size(); begin += prefill_.tokens) {
+      size_t count = std::min(prompt.size() - begin, size_t(prefill_.tokens));
+      if (!run(count == 1 ? decode_ : prefill_, prompt, begin, count, error))
+        return false;
+    }
+    return true;
+  }
+
+  bool decode(const std::vector<int32_t> &tokens, std::string &error) {
+    return run(decode_, tokens, tokens.size() - 1, 1, error);
+  }
+
+  // Decodes tokens[0, count) one at a time.
+  bool decodeEach(const std::vector<int32_t> &tokens, size_t count,
+                  std::string &error) {
+    for (size_t i = 0; i < count; ++i)
+      if (!run(decode_, tokens, i, 1, error))
+        return false;
+    return true;
+  }
+
+  const std::vector<float> &logits() const { return logits_; }
+
+private:
+  Step &prefill_, &decode_;
+  std::vector<float> logits_;
+  std::vector<std::vector<float>> caches_[2]; // [set][cache tensor]
+  int current_ = 0;
+};
+
+double seconds(std::chrono::steady_clock::time_point since) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - since)
+      .count();
+}
+
+// llama-bench's two tests: a 512-token prompt through prefill (pp512) and
+// 128 tokens generated one at a time from an empty context (tg128), each
+// after a warm-up run, as the mean tokens/s of 3 runs. Token ids are
+// arbitrary (the cost does not depend on them); shorter contexts shorten
+// the prompt.
+int bench(Generator &generator, int64_t context, int64_t vocab,
+          int32_t threads) {
+  const size_t promptTokens = size_t(std::min<int64_t>(512, context));
+  const size_t generated = size_t(std::min<int64_t>(128, context));
+  std::vector<int32_t> tokens(std::max(promptTokens, generated));
+  for (size_t i = 0; i < tokens.size(); ++i)
+    tokens[i] = int32_t((i * 7919 + 1) % size_t(vocab));
+  std::vector<int32_t> prompt(tokens.begin(), tokens.begin() + promptTokens);
+  std::string error;
+  auto measure = [&](const char *name, size_t count, auto &&step) {
+    if (!step(error))
+      return false;
+    double total = 0;
+    const int runs = 3;
+    for (int r = 0; r < runs; ++r) {
+      auto start = std::chrono::steady_clock::now();
+      if (!step(error))
+        return false;
+      total += seconds(start);
+    }
+    std::printf("| %s%zu | %d threads | %10.2f tokens/s |\n", name, count,
+                threads, count * runs / total);
+    std::fflush(stdout);
+    return true;
+  };
+  if (!measure("pp", promptTokens,
+               [&](std::string &e) { return generator.prefill(prompt, e); }) ||
+      !measure("tg", generated, [&](std::string &e) {
+        return generator.decodeEach(tokens, generated, e);
+      })) {
+    std::fprintf(stderr, "error: %s\n", error.c_str());
+    return 1;
+  }
+  return 0;
+}
+
+int run(const born_model *prefillModel, const born_model *decodeModel,
+        const uint8_t *vocabBytes, uint64_t vocabSize, int argc, char **argv) {
+  auto fail = [](const std::string &message) {
+    std::fprintf(stderr, "error: %s\n", message.c_str());
+    return 1;
+  };
+  std::string error;
+  Step prefill, decode;
+  if (!checkStep(prefillModel, prefill, nullptr, error) ||
+      !checkStep(decodeModel, decode, &prefill, error))
+    return fail(error);
+  const int64_t vocab = elements(decode.model->outputs[0]);
+  const int64_t maxContext = cacheContext(decode);
+  if (maxContext < 1)
+    return fail("model '" + std::string(decodeModel->name) +
+                "': no KV cache input v_cache_0 [heads, context, head_dim]");
+
+  Options options;
+  if (!parseOptions(argc, argv, options, error))
+    return fail(error);
+  if (options.help) {
+    printUsage(argv[0], maxContext);
+    return 0;
+  }
+  int64_t context = options.context ? options.context : maxContext;
+  if (context > maxContext)
+    return fail("-c " + std::to_string(context) + " exceeds the context " +
+                std::to_string(maxContext) +
+                " this executable was compiled for (bornc --ctx-size)");
+  if (!options.seedGiven)
+    options.sampling.seed = std::random_device()();
+
+  VocabDescription description;
+  if (!deserializeVocab(vocabBytes, size_t(vocabSize), description, &error))
+    return fail(error);
+  std::unique_ptr<Tokenizer> tokenizer = Tokenizer::create(description, &error);
+  if (!tokenizer)
+    return fail("tokenizer: " + error);
+  if (int64_t(tokenizer->size()) != vocab)
+    return fail("the vocabulary has " + std::to_string(tokenizer->size()) +
+                " tokens but the model's logits " + std::to_string(vocab));
+
+  // The compiler embeds the weights once, in the prefill model, when both
+  // steps' blobs are the same: the decode model then has none of its own.
+  born_model decodeSharing = *decodeModel;
+  if (!decodeModel->weights && decodeModel->weights_path &&
+      !*decodeModel->weights_path) {
+    if (decodeModel->weights_size != prefillModel->weights_size ||
+        !prefillModel->weights)
+      return fail("the decode model borrows the prefill model's weights, "
+                  "which do not fit");
+    decodeSharing.weights = prefillModel->weights;
+    decode.model = &decodeSharing;
+  }
+
+  born_options sessionOptions;
+  born_options_init(&sessionOptions);
+  sessionOptions.device = options.device;
+  sessionOptions.threads = options.threads;
+  for (Step *step : {&prefill, &decode}) {
+    char message[512] = "";
+    step->session = born_session_create(step->model, &sessionOptions, message,
+                                        sizeof message);
+    if (!step->session)
+      return fail(message);
+  }
+
+  if (options.bench) {
+    Generator generator(prefill, decode);
+    return bench(generator, context, vocab,
+                 options.threads ? options.threads
+                                 : int32_t(std::thread::hardware_concurrency()));
+  }
+
+  std::vector<int32_t> tokens =
+      tokenizer->encode(options.prompt, /*addSpecial=*/true);
+  if (tokens.empty())
+    return fail("the prompt is empty and the model adds no BOS token: "
+                "give a prompt with -p");
+  if (int64_t(tokens.size()) >= context)
+    return fail("the prompt has " + std::to_string(tokens.size()) +
+                " tokens; the context holds " + std::to_string(context));
+  std::fprintf(stderr, "prompt: %zu tokens, context %lld, vocabulary %lld\n",
+               tokens.size(), static_cast<long long>(context),
+               static_cast<long long>(vocab));
+
+  const size_t promptCount = tokens.size();
+  Generator generator(prefill, decode);
+  Sampler sampler(options.sampling);
+  for (int32_t t : tokens)
+    sampler.accept(t);
+  auto start = std::chrono::steady_clock::now();
+  if (!generator.prefill(tokens, error))
+    return fail(error);
+  double promptSeconds = seconds(start);
+
+  std::vector<float> allLogits;
+  std::vector<int32_t> generated;
+  start = std::chrono::steady_clock::now();
+  int64_t limit = options.tokens < 0 ? context : options.tokens;
+  while (int64_t(generated.size()) < limit) {
+    const std::vector<float> &logits = generator.logits();
+    if (!options.logitsOut.empty())
+      allLogits.insert(allLogits.end(), logits.begin(), logits.end());
+    int32_t next = sampler.sample(logits.data(), logits.size());
+    sampler.accept(next);
+    generated.push_back(next);
+    if (tokenizer->isEndOfGeneration(next) && !options.ignoreEos)
+      break;
+    std::string piece = tokenizer->tokenToPiece(next);
+    std::fwrite(piece.data(), 1, piece.size(), stdout);
+    std::fflush(stdout);
+    tokens.push_back(next);
+    if (int64_t(generated.size()) >= limit)
+      break;
+    if (int64_t(tokens.size()) > context) {
+      std::fprintf(stderr, "\n[context full: %lld tokens]\n",
+                   static_cast<long long>(context));
+      break;
+    }
+    if (!generator.decode(tokens, error))
+      return fail(error);
+  }
+  double generateSeconds = seconds(start);
+  std::printf("\n");
+  std::fflush(stdout);
+  std::fprintf(stderr,
+               "prompt: %zu tokens in %.3f s (%.1f tokens/s); generated %zu "
+               "tokens in %.3f s (%.1f tokens/s)\n",
+               promptCount, promptSeconds,
+               promptCount / std::max(promptSeconds, 1e-9),
+               generated.size(), generateSeconds,
+               generated.size() / std::max(generateSeconds, 1e-9));
+
+  if (!options.idsOut.empty()) {
+    FILE *f = std::fopen(options.idsOut.c_str(), "w");
+    if (!f)
+      return fail("cannot write " + options.idsOut + ": " + std::strerror(errno));
+    for (int32_t id : generated)
+      std::fprintf(f, "%d\n", id);
+    std::fclose(f);
+  }
+  if (!options.logitsOut.empty()) {
+    born_host_tensor t{};
+    t.dtype = BORN_DTYPE_F32;
+    t.rank = 2;
+    t.shape[0] = int64_t(allLogits.size()) / vocab;
+    t.shape[1] = vocab;
+    t.data = allLogits.data();
+    t.nbytes = allLogits.size() * sizeof(float);
+    char message[512] = "";
+    if (born_npy_save(options.logitsOut.c_str(), &t, message, sizeof message))
+      return fail(message);
+  }
+  return 0;
+}
+
+} // namespace
+} // namespace born::llm
+
+extern "C" int born_llm_main(const born_model *prefill,
+                             const born_model *decode, const uint8_t *vocab,
+                             uint64_t vocabSize, int argc, char **argv) {
+  try {
+    return born::llm::run(prefill, decode, vocab, vocabSize, argc, argv);
+  } catch (const std::exception &e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 1;
+  }
+}
