@@ -26,13 +26,11 @@ static llvm::Expected<std::vector<uint8_t>> readMaybeGzip(llvm::StringRef path) 
   int n;
   while ((n = gzread(file, chunk, sizeof(chunk))) > 0)
     bytes.insert(bytes.end(), chunk, chunk + n);
-  std::string why;
-  if (n < 0) {
-    int code;
-    why = gzerror(file, &code);
-  }
+  // A stream cut short ends in 0 bytes read with the error set.
+  int code = Z_OK;
+  std::string why = gzerror(file, &code);
   gzclose(file);
-  if (n < 0)
+  if (n < 0 || (code != Z_OK && code != Z_STREAM_END))
     return makeError(path + ": corrupt gzip data (" + why + ")");
   return bytes;
 }
