@@ -27,7 +27,8 @@ const char *kUsage =
     "  --epochs N          epochs (default 5)\n"
     "  --batch N           batch size (default 64)\n"
     "  --lr X              learning rate (default 0.001)\n"
-    "  --schedule S        constant | cosine | step (x0.5 per epoch)\n"
+    "  --schedule S        cosine (to 0 over all epochs, default) | constant\n"
+    "                      | step (x0.5 per epoch)\n"
     "  --optimizer O       adam | adamw | sgd (momentum 0.9) (default adam)\n"
     "  --weight-decay X    (default 0; adamw: 0.01)\n"
     "  --device D          cpu | vulkan (default cpu)\n"
@@ -44,7 +45,7 @@ const char *kUsage =
 
 struct Flags {
   std::string data = "/usr/share/datasets/fashion-mnist", device = "cpu";
-  std::string schedule = "constant", optimizer = "adam";
+  std::string schedule = "cosine", optimizer = "adam";
   std::string checkpoint, resume, saveWeights, emitExe, lossLog;
   int64_t epochs = 5, batch = 64, threads = 0, limit = 0, testLimit = 0;
   int64_t seed = 0;

@@ -7,6 +7,12 @@
 
 using namespace born;
 
+// Standardizes pixels in [0, 1] with Fashion-MNIST's mean and deviation,
+// inside the graph, so that the inference executable takes raw pixels too.
+static Tensor standardize(const Tensor &images) {
+  return (images - 0.2860) / 0.3530;
+}
+
 static Tensor convBlock(Graph &g, const Tensor &x, const std::string &name,
                         int64_t in, int64_t out) {
   Tensor y = conv2d(x, g.param(name + ".weight", {out, in, 3, 3}),
@@ -17,7 +23,8 @@ static Tensor convBlock(Graph &g, const Tensor &x, const std::string &name,
 
 int main(int argc, char **argv) {
   auto model = [](Graph &g, const Tensor &images) {
-    Tensor features = convBlock(g, convBlock(g, images, "conv1", 1, 16),
+    Tensor features = convBlock(
+        g, convBlock(g, standardize(images), "conv1", 1, 16),
                                 "conv2", 16, 32);
     return linear(flatten(features), g.param("fc.weight", {10, 32 * 7 * 7}),
                   g.param("fc.bias", {10}));

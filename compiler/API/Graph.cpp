@@ -583,9 +583,9 @@ llvm::Error Graph::compileToFile(llvm::StringRef objectPath,
   // Every param in use needs bytes: say so before compiling.
   for (const auto &entry : params_) {
     llvm::StringRef param = entry.getKey();
-    if (entry.getValue().use_empty() ||
-        isa<BlockArgument>(entry.getValue()) || // fed as an input weights.contains(param) ||
-        inlineWeights_.contains(param))
+    // A param declared as an input (setParamsAsInputs) needs no bytes.
+    if (entry.getValue().use_empty() || isa<BlockArgument>(entry.getValue()) ||
+        weights.contains(param) || inlineWeights_.contains(param))
       continue;
     std::vector<std::string> known = weights.names();
     return fail("param '" + param + "' (" +
