@@ -95,6 +95,39 @@ TEST(Losses, BadOperandsAreNamed) {
       << g.error();
 }
 
+TEST(Graph, GradientsNeedAScalarLoss) {
+  Graph g("grad");
+  Tensor x = g.input("x", {2, 3});
+  std::vector<Tensor> grads = g.gradients(x * 2.0, {x});
+  ASSERT_EQ(grads.size(), 1u);
+  EXPECT_FALSE(grads[0].valid());
+  EXPECT_NE(g.error().find("the loss must be a float tensor of one element, "
+                           "got f32[2, 3]"),
+            std::string::npos)
+      << g.error();
+}
+
+TEST(Graph, ParamsAsInputs) {
+  Graph g("p");
+  g.setParamsAsInputs(true);
+  Tensor x = g.input("x", {2, 3});
+  Tensor w = g.param("w", {4, 3});
+  EXPECT_EQ(g.param("w", {4, 3}).value(), w.value()); // declared once
+  g.output(linear(x, w), "y");
+  ASSERT_TRUE(g.ok()) << g.error();
+  ASSERT_EQ(g.params().size(), 1u);
+  EXPECT_EQ(g.params()[0].name, "w");
+  // No weights needed: w is the second input.
+  llvm::Expected<CompiledModel> m = g.compile();
+  ASSERT_TRUE(static_cast<bool>(m)) << llvm::toString(m.takeError());
+  ASSERT_EQ(m->inputs().size(), 2u);
+  EXPECT_EQ(m->inputs()[1].name, "w");
+  std::vector<float> xv = {1, 2, 3, 4, 5, 6}, wv(12, 0.5f), y(8);
+  ASSERT_FALSE(m->run({xv, wv}, {y}));
+  EXPECT_FLOAT_EQ(y[0], 3.0f);
+  EXPECT_FLOAT_EQ(y[7], 7.5f);
+}
+
 TEST(LRSchedule, StepAndCosine) {
   EXPECT_DOUBLE_EQ(LRSchedule::constant(0.1).at(1000), 0.1);
   LRSchedule step = LRSchedule::stepDecay(1.0, 10, 0.5);
