@@ -634,8 +634,9 @@ llvm::Error Graph::compileToFile(llvm::StringRef objectPath,
         product(it->second.shape) == product(param.shape))
       it->second.shape.assign(param.shape.begin(), param.shape.end());
   }
-  llvm::Expected<WeightsBlob> blob = buildWeightsBlob(
-      compiler.signature().params, merged, "the Weights given to compile");
+  // The compiler's blob builder also places the Vulkan kernels' constants.
+  llvm::Expected<WeightsBlob> blob =
+      compiler.buildWeightsBlob(merged, "the Weights given to compile");
   if (!blob)
     return fail(llvm::toString(blob.takeError()));
 
