@@ -41,7 +41,8 @@ const char *kUsage =
     "  --save-weights PATH save the trained params (SafeTensors)\n"
     "  --emit-exe PATH     compile the trained model to an inference\n"
     "                      executable (batch 1): ./PATH image.npy --out DIR\n"
-    "  --loss-log PATH     write each step's loss, one per line\n";
+    "  --loss-log PATH     write each step's loss, one per line\n"
+    "  --verbose           print the compiler's per-phase timings\n";
 
 struct Flags {
   std::string data = "/usr/share/datasets/fashion-mnist", device = "cpu";
@@ -50,6 +51,7 @@ struct Flags {
   int64_t epochs = 5, batch = 64, threads = 0, limit = 0, testLimit = 0;
   int64_t seed = 0;
   double lr = 1e-3, weightDecay = -1;
+  bool verbose = false;
 };
 
 bool parseFlags(int argc, char **argv, Flags &f, std::string &error) {
@@ -66,6 +68,10 @@ bool parseFlags(int argc, char **argv, Flags &f, std::string &error) {
       {"--weight-decay", &wd}};
   for (int i = 1; i < argc; ++i) {
     llvm::StringRef arg = argv[i];
+    if (arg == "--verbose") {
+      f.verbose = true;
+      continue;
+    }
     auto it = llvm::find_if(valued, [&](auto &v) { return v.first == arg; });
     if (it == std::end(valued)) {
       error = "unknown argument '" + arg.str() + "'";
@@ -186,6 +192,7 @@ int runTraining(int argc, char **argv, llvm::StringRef name,
   options.seed = flags.seed;
   options.build.threads = flags.threads;
   options.build.vulkan = flags.device == "vulkan";
+  options.build.verbose = flags.verbose;
   auto compileStart = std::chrono::steady_clock::now();
   llvm::Expected<Trainer> trainer =
       Trainer::create(model, cross_entropy, optimizer, options);
