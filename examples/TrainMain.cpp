@@ -57,14 +57,22 @@ struct Flags {
 bool parseFlags(int argc, char **argv, Flags &f, std::string &error) {
   std::string epochs, batch, threads, limit, testLimit, seed, lr, wd;
   const std::pair<llvm::StringRef, std::string *> valued[] = {
-      {"--data", &f.data},           {"--device", &f.device},
-      {"--schedule", &f.schedule},   {"--optimizer", &f.optimizer},
-      {"--checkpoint", &f.checkpoint}, {"--resume", &f.resume},
-      {"--save-weights", &f.saveWeights}, {"--emit-exe", &f.emitExe},
-      {"--loss-log", &f.lossLog},    {"--epochs", &epochs},
-      {"--batch", &batch},           {"--threads", &threads},
-      {"--limit", &limit},           {"--test-limit", &testLimit},
-      {"--seed", &seed},             {"--lr", &lr},
+      {"--data", &f.data},
+      {"--device", &f.device},
+      {"--schedule", &f.schedule},
+      {"--optimizer", &f.optimizer},
+      {"--checkpoint", &f.checkpoint},
+      {"--resume", &f.resume},
+      {"--save-weights", &f.saveWeights},
+      {"--emit-exe", &f.emitExe},
+      {"--loss-log", &f.lossLog},
+      {"--epochs", &epochs},
+      {"--batch", &batch},
+      {"--threads", &threads},
+      {"--limit", &limit},
+      {"--test-limit", &testLimit},
+      {"--seed", &seed},
+      {"--lr", &lr},
       {"--weight-decay", &wd}};
   for (int i = 1; i < argc; ++i) {
     llvm::StringRef arg = argv[i];
@@ -94,8 +102,7 @@ bool parseFlags(int argc, char **argv, Flags &f, std::string &error) {
     }
     return true;
   };
-  auto real = [&](const std::string &text, llvm::StringRef flag,
-                  double &out) {
+  auto real = [&](const std::string &text, llvm::StringRef flag, double &out) {
     if (text.empty())
       return true;
     if (llvm::StringRef(text).getAsDouble(out) || out < 0) {
@@ -151,13 +158,13 @@ int runTraining(int argc, char **argv, llvm::StringRef name,
   for (int64_t d : sampleShape)
     sampleSize *= d;
   if (train->height * train->width != sampleSize)
-    return fail(flags.data + ": images of " + llvm::Twine(train->height) +
-                "x" + llvm::Twine(train->width) + ", the model takes " +
+    return fail(flags.data + ": images of " + llvm::Twine(train->height) + "x" +
+                llvm::Twine(train->width) + ", the model takes " +
                 llvm::Twine(sampleSize) + " values per image");
-  int64_t trainCount = flags.limit ? std::min(flags.limit, train->count)
-                                   : train->count;
-  int64_t testCount = flags.testLimit ? std::min(flags.testLimit, test->count)
-                                      : test->count;
+  int64_t trainCount =
+      flags.limit ? std::min(flags.limit, train->count) : train->count;
+  int64_t testCount =
+      flags.testLimit ? std::min(flags.testLimit, test->count) : test->count;
   int64_t stepsPerEpoch = trainCount / flags.batch;
   if (stepsPerEpoch == 0)
     return fail("--batch " + llvm::Twine(flags.batch) + " is larger than the " +
@@ -165,10 +172,11 @@ int runTraining(int argc, char **argv, llvm::StringRef name,
 
   Optimizer optimizer;
   if (flags.optimizer == "adam")
-    optimizer = Optimizer::adam(0.9, 0.999, 1e-8, std::max(flags.weightDecay, 0.0));
+    optimizer =
+        Optimizer::adam(0.9, 0.999, 1e-8, std::max(flags.weightDecay, 0.0));
   else if (flags.optimizer == "adamw")
-    optimizer = Optimizer::adamw(0.9, 0.999, 1e-8,
-                                 flags.weightDecay < 0 ? 1e-2 : flags.weightDecay);
+    optimizer = Optimizer::adamw(
+        0.9, 0.999, 1e-8, flags.weightDecay < 0 ? 1e-2 : flags.weightDecay);
   else if (flags.optimizer == "sgd")
     optimizer = Optimizer::sgd(0.9, std::max(flags.weightDecay, 0.0));
   else
@@ -252,8 +260,9 @@ int runTraining(int argc, char **argv, llvm::StringRef name,
                      << bar(double(s + 1) / stepsPerEpoch) << " " << s + 1
                      << "/" << stepsPerEpoch << " loss "
                      << llvm::format("%.4f", lossSum / (s + 1 - firstStep))
-                     << " " << llvm::format("%.0f", (s + 1 - firstStep) *
-                                                        flags.batch / seconds)
+                     << " "
+                     << llvm::format("%.0f", (s + 1 - firstStep) * flags.batch /
+                                                 seconds)
                      << " images/s";
       }
     }
@@ -262,7 +271,8 @@ int runTraining(int argc, char **argv, llvm::StringRef name,
     // Test accuracy, in batches of the evaluation model; the last batch is
     // padded with zeros and its padding ignored.
     int64_t evalBatch = options.evalBatch, correct = 0;
-    std::vector<float> evalImages(evalBatch * sampleSize), logits(evalBatch * 10);
+    std::vector<float> evalImages(evalBatch * sampleSize),
+        logits(evalBatch * 10);
     for (int64_t first = 0; first < testCount; first += evalBatch) {
       int64_t n = std::min(evalBatch, testCount - first);
       std::fill(evalImages.begin(), evalImages.end(), 0.0f);
@@ -272,8 +282,8 @@ int runTraining(int argc, char **argv, llvm::StringRef name,
         return fail(llvm::toString(std::move(err)));
       for (int64_t i = 0; i < n; ++i) {
         const float *row = &logits[i * 10];
-        correct += std::max_element(row, row + 10) - row ==
-                   test->labels[first + i];
+        correct +=
+            std::max_element(row, row + 10) - row == test->labels[first + i];
       }
     }
     llvm::outs() << "epoch " << epoch + 1 << ": test accuracy "

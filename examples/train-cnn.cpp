@@ -24,8 +24,7 @@ static Tensor convBlock(Graph &g, const Tensor &x, const std::string &name,
 int main(int argc, char **argv) {
   auto model = [](Graph &g, const Tensor &images) {
     Tensor features = convBlock(
-        g, convBlock(g, standardize(images), "conv1", 1, 16),
-                                "conv2", 16, 32);
+        g, convBlock(g, standardize(images), "conv1", 1, 16), "conv2", 16, 32);
     return linear(flatten(features), g.param("fc.weight", {10, 32 * 7 * 7}),
                   g.param("fc.bias", {10}));
   };

@@ -15,7 +15,8 @@ static llvm::Error makeError(const llvm::Twine &message) {
 }
 
 /// The whole file, gunzipped if it is gzip (zlib reads plain files as is).
-static llvm::Expected<std::vector<uint8_t>> readMaybeGzip(llvm::StringRef path) {
+static llvm::Expected<std::vector<uint8_t>>
+readMaybeGzip(llvm::StringRef path) {
   if (!llvm::sys::fs::exists(path))
     return makeError(path + ": no such file");
   gzFile file = gzopen(path.str().c_str(), "rb");
@@ -46,8 +47,7 @@ llvm::Expected<IdxArray> readIdx(llvm::StringRef path) {
     return makeError(path + ": not an IDX file (expected the magic bytes "
                             "00 00 TYPE RANK)");
   if (b[2] != 0x08)
-    return makeError(path + ": IDX element type 0x" +
-                     llvm::utohexstr(b[2]) +
+    return makeError(path + ": IDX element type 0x" + llvm::utohexstr(b[2]) +
                      ", expected 0x08 (unsigned bytes)");
   size_t rank = b[3];
   if (rank == 0 || b.size() < 4 + 4 * rank)
@@ -92,12 +92,12 @@ llvm::Expected<ImageDataset> loadMnistSplit(llvm::StringRef dir,
   if (!labels)
     return labels.takeError();
   if (images->dims.size() != 3)
-    return makeError(imagesPath + ": expected images [count, rows, cols], "
-                                  "got " +
+    return makeError(imagesPath +
+                     ": expected images [count, rows, cols], "
+                     "got " +
                      llvm::Twine(images->dims.size()) + " dims");
   if (labels->dims.size() != 1 || labels->dims[0] != images->dims[0])
-    return makeError(labelsPath + ": expected " +
-                     llvm::Twine(images->dims[0]) +
+    return makeError(labelsPath + ": expected " + llvm::Twine(images->dims[0]) +
                      " labels (one per image in " + imagesPath + ")");
   ImageDataset data;
   data.count = images->dims[0];

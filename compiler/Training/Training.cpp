@@ -9,9 +9,9 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include "llvm/Support/MathExtras.h"
 #include <cmath>
 #include <cstring>
-#include "llvm/Support/MathExtras.h"
 #include <random>
 
 namespace born {
@@ -185,9 +185,9 @@ double LRSchedule::at(int64_t step) const {
 // SafeTensors output
 //===----------------------------------------------------------------------===//
 
-llvm::Error writeSafeTensors(
-    llvm::StringRef path, llvm::ArrayRef<NamedTensor> tensors,
-    llvm::ArrayRef<std::pair<std::string, std::string>> metadata) {
+llvm::Error
+writeSafeTensors(llvm::StringRef path, llvm::ArrayRef<NamedTensor> tensors,
+                 llvm::ArrayRef<std::pair<std::string, std::string>> metadata) {
   std::string header;
   llvm::raw_string_ostream hs(header);
   llvm::json::OStream json(hs);
@@ -322,8 +322,7 @@ llvm::Expected<Trainer> Trainer::create(const ModelFn &model,
   std::vector<int64_t> evalShape = options.inputShape;
   if (options.evalBatch > 0)
     evalShape[0] = options.evalBatch;
-  e.output(model(e, e.input("input", evalShape, options.inputDType)),
-           "output");
+  e.output(model(e, e.input("input", evalShape, options.inputDType)), "output");
   llvm::Expected<CompiledModel> eval = e.compile(Weights(), options.build);
   if (!eval)
     return eval.takeError();
@@ -457,9 +456,9 @@ llvm::Error Trainer::saveCheckpoint(llvm::StringRef path) const {
     tensors.push_back(
         {slot.name, DType::F32, slot.shape, slot.buffers[current_].data()});
   tensors.push_back({"step", DType::I64, {}, &steps_});
-  return writeSafeTensors(path, tensors,
-                          {{"format", "born-checkpoint"},
-                           {"optimizer", optimizer_.name().str()}});
+  return writeSafeTensors(
+      path, tensors,
+      {{"format", "born-checkpoint"}, {"optimizer", optimizer_.name().str()}});
 }
 
 llvm::Error Trainer::saveWeights(llvm::StringRef path) const {
@@ -487,8 +486,8 @@ llvm::Error Trainer::loadCheckpoint(llvm::StringRef path) {
                        "' (a checkpoint of this model with optimizer " +
                        optimizer_.name() + " has one)");
     const TensorData &t = it->second;
-    if (t.dtype != "F32" || llvm::ArrayRef<int64_t>(t.shape) !=
-                                llvm::ArrayRef<int64_t>(slot.shape))
+    if (t.dtype != "F32" ||
+        llvm::ArrayRef<int64_t>(t.shape) != llvm::ArrayRef<int64_t>(slot.shape))
       return makeError(path + ": tensor '" + slot.name + "' is " + t.dtype +
                        shapeString(t.shape) + ", expected F32" +
                        shapeString(slot.shape));

@@ -1,4 +1,5 @@
-//===- Training.h - Losses, optimizers and compiled training steps -*- C++ -*-===//
+//===- Training.h - Losses, optimizers and compiled training steps -*- C++
+//-*-===//
 //
 // Training as a compiler feature (docs/training.md): a whole step (forward,
 // loss, backward, optimizer update) is one graph, compiled and fused like
@@ -97,7 +98,8 @@ struct LRSchedule {
 /// inputs) and the inference graph (params become weights).
 using ModelFn = std::function<Tensor(Graph &g, const Tensor &input)>;
 /// A loss from the model's output and the target (e.g. cross_entropy).
-using LossFn = std::function<Tensor(const Tensor &output, const Tensor &target)>;
+using LossFn =
+    std::function<Tensor(const Tensor &output, const Tensor &target)>;
 
 /// A compiled training step and the host state around it: the params, the
 /// optimizer state and the step count.

@@ -38,8 +38,8 @@ Value splat(OpBuilder &b, Location loc, RankedTensorType type, double value) {
 } // namespace
 
 FailureOr<SmallVector<Value>>
-born::buildGradients(Operation *insertionPoint, Value loss,
-                     ArrayRef<Value> wrt, ArrayRef<std::string> wrtNames) {
+born::buildGradients(Operation *insertionPoint, Value loss, ArrayRef<Value> wrt,
+                     ArrayRef<std::string> wrtNames) {
   Block &body = *insertionPoint->getBlock();
   // The forward graph: every op before the insertion point.
   SmallVector<Operation *> forward;
@@ -92,10 +92,9 @@ born::buildGradients(Operation *insertionPoint, Value loss,
       InFlightDiagnostic diag =
           op->emitOpError("is not differentiable, but the gradient of the "
                           "loss with respect to ");
-      llvm::interleaveComma(wrtNames, diag,
-                            [&](const std::string &name) {
-                              diag << "'" << name << "'";
-                            });
+      llvm::interleaveComma(wrtNames, diag, [&](const std::string &name) {
+        diag << "'" << name << "'";
+      });
       return diag << " flows through it";
     }
     // A result the loss does not depend on has a zero cotangent.
@@ -125,9 +124,9 @@ born::buildGradients(Operation *insertionPoint, Value loss,
                << (cotangent ? cotangent.getType() : Type());
       // A value used several times gets the sum of its uses' cotangents.
       Value &sum = cotangents[operand];
-      sum = sum ? born::AddOp::create(b, op->getLoc(), sum, cotangent)
-                      .getResult()
-                : cotangent;
+      sum =
+          sum ? born::AddOp::create(b, op->getLoc(), sum, cotangent).getResult()
+              : cotangent;
     }
   }
 
@@ -136,8 +135,8 @@ born::buildGradients(Operation *insertionPoint, Value loss,
   for (Value v : wrt) {
     Value gradient = cotangents.lookup(v);
     if (!gradient)
-      gradient = splat(b, loss.getLoc(), cast<RankedTensorType>(v.getType()),
-                       0.0);
+      gradient =
+          splat(b, loss.getLoc(), cast<RankedTensorType>(v.getType()), 0.0);
     gradients.push_back(gradient);
   }
   return gradients;

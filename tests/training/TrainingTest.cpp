@@ -1,7 +1,7 @@
 // Losses, optimizer steps (against torch.optim), checkpoints and resuming,
 // and the IDX / Fashion-MNIST loader's errors.
-#include "compiler/Training/Datasets.h"
 #include "compiler/Training/Training.h"
+#include "compiler/Training/Datasets.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -17,7 +17,9 @@ using namespace born;
 
 namespace {
 
-std::string errorText(llvm::Error err) { return llvm::toString(std::move(err)); }
+std::string errorText(llvm::Error err) {
+  return llvm::toString(std::move(err));
+}
 
 /// A fresh directory for one test's files.
 std::string tempDir() {
@@ -176,7 +178,10 @@ void checkAgainstTorch(const Optimizer &optimizer, double momentum,
   std::string dir = tempDir();
   TinyBatch batch;
   std::vector<NamedTensor> start = {
-      {"fc.weight", DType::F32, {kOut, kIn}, trainer->values("fc.weight").data()},
+      {"fc.weight",
+       DType::F32,
+       {kOut, kIn},
+       trainer->values("fc.weight").data()},
       {"fc.bias", DType::F32, {kOut}, trainer->values("fc.bias").data()},
       {"input", DType::F32, {kBatch, kIn}, batch.x.data()},
       {"target", DType::I64, {kBatch}, batch.y.data()}};
@@ -191,12 +196,11 @@ void checkAgainstTorch(const Optimizer &optimizer, double momentum,
     ASSERT_FALSE(trainer->step(batch.x, batch.y, lr));
   }
   ASSERT_FALSE(trainer->saveCheckpoint(dir + "/end.safetensors"));
-  std::string command = std::string("/usr/bin/python3 ") + BORN_TRAINING_DIR +
-                        "/torch_optim_reference.py " + dir +
-                        "/start.safetensors " + dir + "/end.safetensors " +
-                        optimizer.name().str() + " " +
-                        std::to_string(momentum) + " " +
-                        std::to_string(weightDecay) + " " + lrs;
+  std::string command =
+      std::string("/usr/bin/python3 ") + BORN_TRAINING_DIR +
+      "/torch_optim_reference.py " + dir + "/start.safetensors " + dir +
+      "/end.safetensors " + optimizer.name().str() + " " +
+      std::to_string(momentum) + " " + std::to_string(weightDecay) + " " + lrs;
   EXPECT_EQ(std::system(command.c_str()), 0) << command;
   llvm::sys::fs::remove_directories(dir);
 }
@@ -236,10 +240,9 @@ TEST(Checkpoint, ResumeGivesTheSameParams) {
   ASSERT_FALSE(resumed->loadCheckpoint(path));
   EXPECT_EQ(resumed->steps(), 3);
   run(*resumed, 3, 6);
-  for (llvm::StringRef name : {"fc.weight", "fc.bias", "fc.weight.exp_avg",
-                               "fc.bias.exp_avg_sq"}) {
-    llvm::ArrayRef<float> a = straight->values(name),
-                          b = resumed->values(name);
+  for (llvm::StringRef name :
+       {"fc.weight", "fc.bias", "fc.weight.exp_avg", "fc.bias.exp_avg_sq"}) {
+    llvm::ArrayRef<float> a = straight->values(name), b = resumed->values(name);
     ASSERT_EQ(a.size(), b.size()) << name.str();
     EXPECT_TRUE(std::equal(a.begin(), a.end(), b.begin()))
         << name.str() << " differs after resuming";
@@ -247,8 +250,8 @@ TEST(Checkpoint, ResumeGivesTheSameParams) {
   // The training changed the params at all.
   llvm::Expected<Trainer> fresh = tinyTrainer(Optimizer::adam());
   ASSERT_TRUE(static_cast<bool>(fresh));
-  EXPECT_FALSE(llvm::equal(fresh->values("fc.weight"),
-                           straight->values("fc.weight")));
+  EXPECT_FALSE(
+      llvm::equal(fresh->values("fc.weight"), straight->values("fc.weight")));
   llvm::sys::fs::remove_directories(dir);
 }
 
@@ -283,9 +286,9 @@ TEST(Checkpoint, ErrorsNameFileAndTensor) {
 TEST(Trainer, ModelWithoutParamsIsAnError) {
   Trainer::Options options;
   options.inputShape = {2, 3};
-  llvm::Expected<Trainer> t = Trainer::create(
-      [](Graph &, const Tensor &x) { return x; }, cross_entropy,
-      Optimizer::adam(), options);
+  llvm::Expected<Trainer> t =
+      Trainer::create([](Graph &, const Tensor &x) { return x; }, cross_entropy,
+                      Optimizer::adam(), options);
   ASSERT_FALSE(static_cast<bool>(t));
   EXPECT_NE(errorText(t.takeError()).find("declares no params"),
             std::string::npos);
