@@ -76,7 +76,8 @@ def main():
         subprocess.run([model, os.path.join(work, "image.npy"), "--out", work],
                        check=True, stdout=subprocess.DEVNULL)
         got = np.load(os.path.join(work, "output_0.npy"))
-        t = torch.tensor(x)
+        # train-mlp standardizes the pixels inside its graph.
+        t = (torch.tensor(x) - 0.2860) / 0.3530
         h = torch.relu(torch.nn.functional.linear(t, p["fc1.weight"], p["fc1.bias"]))
         h = torch.relu(torch.nn.functional.linear(h, p["fc2.weight"], p["fc2.bias"]))
         ref = torch.nn.functional.linear(h, p["fc3.weight"], p["fc3.bias"]).numpy()
