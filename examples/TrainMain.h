@@ -9,9 +9,11 @@
 namespace born::examples {
 /// Trains `model` (input: a batch of images shaped [batch] + `sampleShape`,
 /// output: logits [batch, 10]) on Fashion-MNIST with cross-entropy; `--help`
-/// lists the flags. Returns the process exit code.
+/// lists the flags; `lr` is the default of --lr. Returns the process exit
+/// code.
 int runTraining(int argc, char **argv, llvm::StringRef name,
-                const ModelFn &model, llvm::ArrayRef<int64_t> sampleShape);
+                const ModelFn &model, llvm::ArrayRef<int64_t> sampleShape,
+                double lr = 1e-3);
 } // namespace born::examples
 
 #endif
