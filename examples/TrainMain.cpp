@@ -202,6 +202,7 @@ int runTraining(int argc, char **argv, llvm::StringRef name,
   options.seed = flags.seed;
   options.build.threads = flags.threads;
   options.build.vulkan = flags.device == "vulkan";
+  options.build.withCPU = !options.build.vulkan; // the step runs on one device
   options.build.verbose = flags.verbose;
   auto compileStart = std::chrono::steady_clock::now();
   llvm::Expected<Trainer> trainer =
@@ -320,7 +321,7 @@ int runTraining(int argc, char **argv, llvm::StringRef name,
     if (!weights)
       return fail(llvm::toString(weights.takeError()));
     BuildOptions build;
-    build.vulkan = options.build.vulkan;
+    build.vulkan = options.build.vulkan; // CPU and Vulkan, picked at run time
     llvm::Error err = g.compileToExecutable(flags.emitExe, *weights, build);
     if (!tempWeights.empty())
       llvm::sys::fs::remove(tempWeights);

@@ -573,6 +573,7 @@ llvm::Error Graph::compileToFile(llvm::StringRef objectPath,
   compileOptions.prefix = options.prefix.empty() ? name_ : options.prefix;
   compileOptions.cpuName = options.cpu;
   compileOptions.targetVulkan = options.vulkan;
+  compileOptions.targetCPU = options.withCPU || !options.vulkan;
   compileOptions.quiet = !options.verbose;
   compileOptions.entry = name_;
   for (char c : compileOptions.prefix)

@@ -144,6 +144,9 @@ struct BuildOptions {
   bool verbose = false;
   /// Also compile Vulkan kernels; `compile` then runs the model on Vulkan.
   bool vulkan = false;
+  /// Compile CPU code; false (with `vulkan`) gives a Vulkan-only model,
+  /// which compiles faster.
+  bool withCPU = true;
 };
 
 /// The signature of one compiled-model input or output.
