@@ -11,7 +11,7 @@ packages=(
   spirv-tools libvulkan-dev mesa-vulkan-drivers vulkan-tools glslang-tools
   libgtest-dev libgmock-dev xz-utils vulkan-validationlayers libopenblas-dev
   python3-numpy python3-torch python3-torchvision python3-onnx libonnx-dev
-  protobuf-compiler libprotobuf-dev
+  protobuf-compiler libprotobuf-dev zlib1g-dev dataset-fashion-mnist
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -73,7 +73,7 @@ static std::string describe(const TensorInfo &info) {
 
 llvm::Expected<CompiledModel>
 CompiledModel::load(llvm::StringRef libraryPath, llvm::StringRef tempDir,
-                    llvm::StringRef prefix, int threads) {
+                    llvm::StringRef prefix, int threads, bool vulkan) {
   auto library = std::make_unique<Library>();
   library->tempDir = tempDir.str();
   // RTLD_LOCAL keeps this model's runtime copy out of the global namespace,
@@ -105,7 +105,7 @@ CompiledModel::load(llvm::StringRef libraryPath, llvm::StringRef tempDir,
 
   born_options options;
   library->optionsInit(&options);
-  options.device = BORN_DEVICE_CPU;
+  options.device = vulkan ? BORN_DEVICE_VULKAN : BORN_DEVICE_CPU;
   options.threads = threads;
   char message[512] = "";
   library->session = library->sessionCreate(library->model, &options, message,
@@ -196,6 +196,7 @@ llvm::Expected<CompiledModel> Graph::compile(const Weights &weights,
   llvm::sys::fs::remove(object);
   std::string prefix = options.prefix.empty() ? name_ : options.prefix;
   // On failure the Library being built removes the directory.
-  return CompiledModel::load(library, dir, prefix, options.threads);
+  return CompiledModel::load(library, dir, prefix, options.threads,
+                             options.vulkan);
 }
 } // namespace born

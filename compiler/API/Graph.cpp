@@ -4,6 +4,7 @@
 
 #include "compiler/Driver/Compiler.h"
 #include "dialects/born/IR/BornOps.h"
+#include "passes/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
@@ -321,8 +322,10 @@ Tensor Graph::param(llvm::StringRef name, llvm::ArrayRef<int64_t> shape,
     return Tensor(this, Value());
   }
   Location loc = NameLoc::get(StringAttr::get(context_.get(), name));
-  Tensor t = finish(ParamOp::create(builder(), loc, type, name,
-                                    /*permutation=*/nullptr));
+  Tensor t = paramsAsInputs_ ? input(name, shape, dtype)
+                             : finish(ParamOp::create(builder(), loc, type,
+                                                      name,
+                                                      /*permutation=*/nullptr));
   if (t.valid()) {
     params_[name] = t.value();
     paramOrder_.push_back(name.str());
@@ -483,6 +486,58 @@ void Graph::requestGradients(llvm::ArrayRef<Tensor> inputs) {
   }
 }
 
+std::vector<Tensor> Graph::gradients(const Tensor &loss,
+                                     llvm::ArrayRef<Tensor> wrt) {
+  std::vector<Tensor> invalidResult(wrt.size(), invalid());
+  if (!loss.valid() ||
+      llvm::any_of(wrt, [](const Tensor &t) { return !t.valid(); }))
+    return invalidResult; // the failed op recorded the error
+  auto all = llvm::to_vector(wrt);
+  all.push_back(loss);
+  for (const Tensor &t : all)
+    if (t.graph() != this) {
+      recordError("gradients: " + t.str() + " belongs to another graph");
+      return invalidResult;
+    }
+  if (!llvm::isa<FloatType>(
+          llvm::cast<RankedTensorType>(loss.value().getType())
+              .getElementType()) ||
+      loss.numElements() != 1) {
+    recordError("gradients: the loss must be a float tensor of one element, "
+                "got " + loss.str());
+    return invalidResult;
+  }
+  SmallVector<Value> values;
+  SmallVector<std::string> names;
+  for (const Tensor &t : wrt) {
+    values.push_back(t.value());
+    auto arg = dyn_cast<BlockArgument>(t.value());
+    names.push_back(arg && arg.getOwner()->getParentOp() == function_
+                        ? inputNames_[arg.getArgNumber()]
+                        : t.str());
+  }
+  syncSignature(); // the return op marks where the backward graph goes
+  Operation *ret = llvm::cast<func::FuncOp>(function_).getBody().front()
+                       .getTerminator();
+  std::string diagnostics;
+  FailureOr<SmallVector<Value>> grads;
+  {
+    ScopedDiagnosticHandler handler(context_.get(), [&](Diagnostic &diag) {
+      diagnostics += (diagnostics.empty() ? "" : "; ") + diag.str();
+      return success();
+    });
+    grads = buildGradients(ret, loss.value(), values, names);
+  }
+  if (failed(grads)) {
+    recordError("gradients: " + diagnostics);
+    return invalidResult;
+  }
+  std::vector<Tensor> result;
+  for (Value v : *grads)
+    result.push_back(wrap(v));
+  return result;
+}
+
 ModuleOp Graph::module() {
   syncSignature();
   return *module_;
@@ -517,6 +572,8 @@ llvm::Error Graph::compileToFile(llvm::StringRef objectPath,
   CompileOptions compileOptions;
   compileOptions.prefix = options.prefix.empty() ? name_ : options.prefix;
   compileOptions.cpuName = options.cpu;
+  compileOptions.targetVulkan = options.vulkan;
+  compileOptions.targetCPU = options.withCPU || !options.vulkan;
   compileOptions.quiet = !options.verbose;
   compileOptions.entry = name_;
   for (char c : compileOptions.prefix)
@@ -527,8 +584,9 @@ llvm::Error Graph::compileToFile(llvm::StringRef objectPath,
   // Every param in use needs bytes: say so before compiling.
   for (const auto &entry : params_) {
     llvm::StringRef param = entry.getKey();
-    if (entry.getValue().use_empty() || weights.contains(param) ||
-        inlineWeights_.contains(param))
+    // A param declared as an input (setParamsAsInputs) needs no bytes.
+    if (entry.getValue().use_empty() || isa<BlockArgument>(entry.getValue()) ||
+        weights.contains(param) || inlineWeights_.contains(param))
       continue;
     std::vector<std::string> known = weights.names();
     return fail("param '" + param + "' (" +
@@ -577,8 +635,9 @@ llvm::Error Graph::compileToFile(llvm::StringRef objectPath,
         product(it->second.shape) == product(param.shape))
       it->second.shape.assign(param.shape.begin(), param.shape.end());
   }
-  llvm::Expected<WeightsBlob> blob = buildWeightsBlob(
-      compiler.signature().params, merged, "the Weights given to compile");
+  // The compiler's blob builder also places the Vulkan kernels' constants.
+  llvm::Expected<WeightsBlob> blob =
+      compiler.buildWeightsBlob(merged, "the Weights given to compile");
   if (!blob)
     return fail(llvm::toString(blob.takeError()));
 

@@ -142,6 +142,11 @@ struct BuildOptions {
   int threads = 0;
   /// Print per-phase timings on stderr.
   bool verbose = false;
+  /// Also compile Vulkan kernels; `compile` then runs the model on Vulkan.
+  bool vulkan = false;
+  /// Compile CPU code; false (with `vulkan`) gives a Vulkan-only model,
+  /// which compiles faster.
+  bool withCPU = true;
 };
 
 /// The signature of one compiled-model input or output.
@@ -206,7 +211,7 @@ private:
   static llvm::Expected<CompiledModel> load(llvm::StringRef libraryPath,
                                             llvm::StringRef tempDir,
                                             llvm::StringRef prefix,
-                                            int threads);
+                                            int threads, bool vulkan);
   std::unique_ptr<Library> library_;
   std::vector<TensorInfo> inputs_, outputs_;
 };
@@ -253,6 +258,19 @@ public:
   /// tensor of one element) with respect to each of `inputs` (float graph
   /// inputs), in input order, named "grad_<input name>".
   void requestGradients(llvm::ArrayRef<Tensor> inputs);
+
+  /// Builds the gradients of `loss` (a float tensor of one element) with
+  /// respect to each of `wrt` right now, as tensors of this graph, so that
+  /// they can feed further ops (an optimizer update; docs/training.md). On
+  /// failure (a gradient through a non-differentiable op, ...) records the
+  /// error and returns invalid tensors.
+  std::vector<Tensor> gradients(const Tensor &loss, llvm::ArrayRef<Tensor> wrt);
+
+  /// From now on `param` declares a graph input of the param's name instead
+  /// of a weight: a training step takes its params as arguments, to
+  /// differentiate with respect to them and return them updated. The same
+  /// model-building code then serves training and inference.
+  void setParamsAsInputs(bool enable) { paramsAsInputs_ = enable; }
 
   const std::string &name() const { return name_; }
   /// The params declared so far, in declaration order.
@@ -315,6 +333,7 @@ private:
   llvm::StringMap<mlir::Value> params_;
   std::vector<std::string> paramOrder_;
   Weights inlineWeights_;
+  bool paramsAsInputs_ = false;
 };
 
 //===----------------------------------------------------------------------===//

@@ -35,6 +35,114 @@ Value splat(OpBuilder &b, Location loc, RankedTensorType type, double value) {
                              b.getFloatAttr(type.getElementType(), value)));
 }
 
+} // namespace
+
+FailureOr<SmallVector<Value>>
+born::buildGradients(Operation *insertionPoint, Value loss, ArrayRef<Value> wrt,
+                     ArrayRef<std::string> wrtNames) {
+  Block &body = *insertionPoint->getBlock();
+  // The forward graph: every op before the insertion point.
+  SmallVector<Operation *> forward;
+  for (Operation &op : body) {
+    if (&op == insertionPoint)
+      break;
+    forward.push_back(&op);
+  }
+  auto lossType = cast<RankedTensorType>(loss.getType());
+
+  // The values a gradient flows through: reachable from a `wrt` value and
+  // reaching the loss.
+  llvm::DenseSet<Value> fromArgs, toLoss;
+  for (Value v : wrt)
+    fromArgs.insert(v);
+  for (Operation *op : forward) {
+    if (llvm::none_of(op->getOperands(),
+                      [&](Value v) { return fromArgs.contains(v); }))
+      continue;
+    for (Value result : op->getResults())
+      if (carriesGradient(result))
+        fromArgs.insert(result);
+  }
+  if (fromArgs.contains(loss))
+    toLoss.insert(loss);
+  for (Operation *op : llvm::reverse(forward)) {
+    if (llvm::none_of(op->getResults(),
+                      [&](Value v) { return toLoss.contains(v); }))
+      continue;
+    for (Value operand : op->getOperands())
+      if (fromArgs.contains(operand))
+        toLoss.insert(operand);
+  }
+
+  // Walk the ops backwards, each rule turning its results' cotangents into
+  // its operands'. The backward ops go at the insertion point, after every
+  // forward value they read.
+  OpBuilder b(insertionPoint);
+  llvm::DenseMap<Value, Value> cotangents;
+  cotangents[loss] = splat(b, loss.getLoc(), lossType, 1.0);
+  for (Operation *op : llvm::reverse(forward)) {
+    if (llvm::none_of(op->getResults(),
+                      [&](Value v) { return toLoss.contains(v); }))
+      continue;
+    if (op->getNumRegions() != 0)
+      return op->emitOpError("has regions; autodiff runs on born graphs "
+                             "before dispatch regions are formed");
+    auto differentiable = dyn_cast<born::DifferentiableOpInterface>(op);
+    if (!differentiable) {
+      InFlightDiagnostic diag =
+          op->emitOpError("is not differentiable, but the gradient of the "
+                          "loss with respect to ");
+      llvm::interleaveComma(wrtNames, diag, [&](const std::string &name) {
+        diag << "'" << name << "'";
+      });
+      return diag << " flows through it";
+    }
+    // A result the loss does not depend on has a zero cotangent.
+    SmallVector<Value> resultCotangents;
+    for (Value result : op->getResults()) {
+      Value c = cotangents.lookup(result);
+      if (!c && carriesGradient(result))
+        c = splat(b, op->getLoc(), cast<RankedTensorType>(result.getType()),
+                  0.0);
+      resultCotangents.push_back(c);
+    }
+    SmallVector<Value> operandCotangents;
+    if (failed(differentiable.buildOperandCotangents(b, resultCotangents,
+                                                     operandCotangents)))
+      return failure();
+    if (operandCotangents.size() != op->getNumOperands())
+      return op->emitOpError("derivative rule built ")
+             << operandCotangents.size() << " cotangents for "
+             << op->getNumOperands() << " operands";
+    for (auto [operand, cotangent] :
+         llvm::zip(op->getOperands(), operandCotangents)) {
+      if (!toLoss.contains(operand))
+        continue;
+      if (!cotangent || cotangent.getType() != operand.getType())
+        return op->emitOpError("derivative rule gave operand of type ")
+               << operand.getType() << " a cotangent of type "
+               << (cotangent ? cotangent.getType() : Type());
+      // A value used several times gets the sum of its uses' cotangents.
+      Value &sum = cotangents[operand];
+      sum =
+          sum ? born::AddOp::create(b, op->getLoc(), sum, cotangent).getResult()
+              : cotangent;
+    }
+  }
+
+  // A `wrt` value the loss does not depend on gets a zero gradient.
+  SmallVector<Value> gradients;
+  for (Value v : wrt) {
+    Value gradient = cotangents.lookup(v);
+    if (!gradient)
+      gradient =
+          splat(b, loss.getLoc(), cast<RankedTensorType>(v.getType()), 0.0);
+    gradients.push_back(gradient);
+  }
+  return gradients;
+}
+
+namespace {
 struct AutodiffPass : born::impl::AutodiffBase<AutodiffPass> {
   void runOnOperation() override {
     for (auto func : getOperation().getOps<func::FuncOp>())
@@ -74,85 +182,16 @@ struct AutodiffPass : born::impl::AutodiffBase<AutodiffPass> {
                               "got ")
              << loss.getType();
 
-    // The values a gradient flows through: reachable from a marked argument
-    // and reaching the loss.
-    llvm::DenseSet<Value> fromArgs, toLoss;
-    for (unsigned i : wrt)
-      fromArgs.insert(func.getArgument(i));
-    for (Operation &op : body.without_terminator()) {
-      if (llvm::none_of(op.getOperands(),
-                        [&](Value v) { return fromArgs.contains(v); }))
-        continue;
-      for (Value result : op.getResults())
-        if (carriesGradient(result))
-          fromArgs.insert(result);
+    SmallVector<Value> wrtValues;
+    SmallVector<std::string> wrtNames;
+    for (unsigned i : wrt) {
+      wrtValues.push_back(func.getArgument(i));
+      wrtNames.push_back(argumentName(func, i));
     }
-    if (fromArgs.contains(loss))
-      toLoss.insert(loss);
-    for (Operation &op : llvm::reverse(body.without_terminator())) {
-      if (llvm::none_of(op.getResults(),
-                        [&](Value v) { return toLoss.contains(v); }))
-        continue;
-      for (Value operand : op.getOperands())
-        if (fromArgs.contains(operand))
-          toLoss.insert(operand);
-    }
-
-    // Walk the ops backwards, each rule turning its results' cotangents into
-    // its operands'. The backward ops go before the return, after every
-    // forward value they read.
-    OpBuilder b(ret);
-    llvm::DenseMap<Value, Value> cotangents;
-    cotangents[loss] = splat(b, ret.getLoc(), lossType, 1.0);
-    for (Operation &op : llvm::reverse(body.without_terminator())) {
-      if (llvm::none_of(op.getResults(),
-                        [&](Value v) { return toLoss.contains(v); }))
-        continue;
-      if (op.getNumRegions() != 0)
-        return op.emitOpError("has regions; autodiff runs on born graphs "
-                              "before dispatch regions are formed");
-      auto differentiable = dyn_cast<born::DifferentiableOpInterface>(op);
-      if (!differentiable) {
-        InFlightDiagnostic diag =
-            op.emitOpError("is not differentiable, but the gradient of the "
-                           "loss with respect to ");
-        llvm::interleaveComma(wrt, diag, [&](unsigned i) {
-          diag << "'" << argumentName(func, i) << "'";
-        });
-        return diag << " flows through it";
-      }
-      // A result the loss does not depend on has a zero cotangent.
-      SmallVector<Value> resultCotangents;
-      for (Value result : op.getResults()) {
-        Value c = cotangents.lookup(result);
-        if (!c && carriesGradient(result))
-          c = splat(b, op.getLoc(), cast<RankedTensorType>(result.getType()),
-                    0.0);
-        resultCotangents.push_back(c);
-      }
-      SmallVector<Value> operandCotangents;
-      if (failed(differentiable.buildOperandCotangents(b, resultCotangents,
-                                                       operandCotangents)))
-        return failure();
-      if (operandCotangents.size() != op.getNumOperands())
-        return op.emitOpError("derivative rule built ")
-               << operandCotangents.size() << " cotangents for "
-               << op.getNumOperands() << " operands";
-      for (auto [operand, cotangent] :
-           llvm::zip(op.getOperands(), operandCotangents)) {
-        if (!toLoss.contains(operand))
-          continue;
-        if (!cotangent || cotangent.getType() != operand.getType())
-          return op.emitOpError("derivative rule gave operand of type ")
-                 << operand.getType() << " a cotangent of type "
-                 << (cotangent ? cotangent.getType() : Type());
-        // A value used several times gets the sum of its uses' cotangents.
-        Value &sum = cotangents[operand];
-        sum = sum ? born::AddOp::create(b, op.getLoc(), sum, cotangent)
-                        .getResult()
-                  : cotangent;
-      }
-    }
+    FailureOr<SmallVector<Value>> gradients =
+        born::buildGradients(ret, loss, wrtValues, wrtNames);
+    if (failed(gradients))
+      return failure();
 
     // Return the gradients after the original results.
     MLIRContext *ctx = func.getContext();
@@ -161,12 +200,8 @@ struct AutodiffPass : born::impl::AutodiffBase<AutodiffPass> {
     SmallVector<DictionaryAttr> resultAttrs;
     for (unsigned i = 0; i < func.getNumResults(); ++i)
       resultAttrs.push_back(func.getResultAttrDict(i));
-    for (unsigned i : wrt) {
+    for (auto [i, gradient] : llvm::zip(wrt, *gradients)) {
       BlockArgument arg = func.getArgument(i);
-      Value gradient = cotangents.lookup(arg);
-      if (!gradient)
-        gradient =
-            splat(b, ret.getLoc(), cast<RankedTensorType>(arg.getType()), 0.0);
       results.push_back(gradient);
       resultTypes.push_back(arg.getType());
       resultAttrs.push_back(DictionaryAttr::get(

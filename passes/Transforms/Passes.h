@@ -11,6 +11,17 @@ namespace born {
 #define GEN_PASS_REGISTRATION
 #include "passes/Transforms/Passes.h.inc"
 
+/// Reverse-mode autodiff, the core of born-autodiff (docs/autodiff.md):
+/// builds before `insertionPoint` the gradients of `loss` (a float tensor of
+/// one element) with respect to each of `wrt`, from the ops of the block that
+/// come before `insertionPoint`. `wrtNames` name the `wrt` values in errors.
+/// Rules may leave unused cotangent ops behind; a value the loss does not
+/// depend on gets a zero gradient.
+mlir::FailureOr<llvm::SmallVector<mlir::Value>>
+buildGradients(mlir::Operation *insertionPoint, mlir::Value loss,
+               llvm::ArrayRef<mlir::Value> wrt,
+               llvm::ArrayRef<std::string> wrtNames);
+
 /// Entry-argument attributes set by born-lift-params: the weights-blob key
 /// the argument is fed from and, for a parameter laid out differently from
 /// the stored tensor, the stored tensor's name and the layout: the stored
