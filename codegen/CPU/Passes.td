@@ -40,31 +40,39 @@ def ConvertConvToMatmul : Pass<"born-cpu-convert-conv-to-matmul", "mlir::func::F
     filter) uses each input value it loads for one multiply-add, and a
     strided window is no vector read at all. This pass rewrites each
     statically shaped floating-point `linalg.conv_2d_nchw_fchw` into a copy
-    of the input windows (im2col) and a matmul of the filters, viewed as
-    [F, C*KH*KW], with those columns:
+    of the input windows (im2col) into pixel panels, and a matmul of the
+    filters, viewed as [F, C*KH*KW], with those panels:
 
     ```mlir
     %y = linalg.conv_2d_nchw_fchw {strides = dense<2> : vector<2xi64>, ...}
            ins(%x, %w : tensor<1x64x58x58xf32>, tensor<128x64x3x3xf32>)
            outs(%init : tensor<1x128x28x28xf32>)
-    // becomes
-    %patches = linalg.generic   // [N, C, KH, KW, OH, OW], read at
-                                // (n, c, oh*2 + kh, ow*2 + kw)
-    %col = tensor.collapse_shape %patches [[0], [1, 2, 3], [4, 5]]
+    // becomes (w: the panel width, P = OH*OW pixels)
+    %panels = linalg.generic ins(%rows, %cols : tensor<P/w x w x i32>, ...)
+                // [N, P/w, C, KH, KW, w]: pixel p = pb*w + pi reads
+                // x[n, c, rows[p] + kh, cols[p] + kw], zero outside x
+    %col = tensor.collapse_shape %panels [[0], [1], [2, 3, 4], [5]]
     %w2 = tensor.collapse_shape %w [[0], [1, 2, 3]]    // [F, C*KH*KW]
-    %p = linalg.generic {maps (n, f, p, k) -> (f, k), (n, k, p), (n, f, p)}
-           ins(%w2, %col) outs(collapse(%init))        // [N, F, OH*OW]
-    %y = tensor.expand_shape %p [[0], [1], [2, 3]]
+    %p = linalg.generic {maps (n, pb, f, pi, k) -> (f, k), (n, pb, k, pi),
+                                                  (n, f, pb, pi)}
+           ins(%w2, %col) outs(fill : [N, F, P/w, w])
+    %y = expand_shape(collapse_shape %p : [N, F, P]) : [N, F, OH, OW]
     ```
 
-    The register block is then (filters x pixels), each loaded column
-    serving a whole block of filters, and the output comes out in NCHW. A
-    1x1 convolution with unit strides reads its input as the columns,
-    uncopied. The copy goes in front of the dispatch region (a kernel of its
-    own, run once rather than once per block of filters); convolutions whose
-    input is computed inside their region are left alone. Elementwise
-    consumers of the result are collapsed to [N, F, OH*OW] as well, so they
-    still fuse into the matmul's blocks.
+    Panels are as wide as the register block tile-and-vectorize gives the
+    pixel dimension (`tile-cols`, `vector-width`), so each block's
+    reduction streams one contiguous panel, each loaded panel row serving a
+    block of filters, and the output comes out in NCHW. The window origins
+    of the pixels are constant tables, so the copy does no division, and a
+    zero `tensor.pad` of the input is read in place (outside the input is
+    zero). A 1x1 convolution with unit strides and no padding reads its
+    input as the panels, uncopied. Few pixels (7x7 = 49: blocks 7 wide) are
+    padded to whole vectors when that wastes less, and sliced off after.
+    The copy goes in front of the dispatch region (a kernel of its own, run
+    once rather than once per block of filters); convolutions whose input
+    is computed inside their region are left alone. Elementwise consumers of
+    the result are collapsed to [N, F, OH*OW] as well, so they still fuse
+    into the matmul's blocks.
   }];
   let options = [
     Option<"tileCols", "tile-cols", "int64_t", /*default=*/"16",
