@@ -1,5 +1,6 @@
 // born.quantized_matmul -> one linalg.generic that decodes the weight's
-// GGUF blocks inside the matmul's reduction.
+// GGUF blocks inside the matmul's reduction; born.dequantize -> one
+// parallel linalg.generic decoding every value of its rows the same way.
 //
 // The iteration space is (rows, n, block, in-block dims): the activations
 // [R, K] are viewed as [R, K / B, in-block dims] and read by a plain
@@ -327,8 +328,14 @@ struct QuantizedMatmulToLinalg : OpConversionPattern<QuantizedMatmulOp> {
                             RankedTensorType::get({rows, k}, f32));
     x = reshapeTensor(rewriter, loc, x, RankedTensorType::get(xShape, f32));
 
-    // Loops (row, n, block, in-block dims...); all but the first two reduce.
+    // Loops (row, n, block, in-block dims...). The innermost in-block dim
+    // (the lanes, whose weight bytes are consecutive) stays parallel: the
+    // generic accumulates one partial sum per lane, [rows, N, lanes], so that
+    // its tiles are vector multiply-adds with no horizontal reduction inside
+    // the reduction loops (and a GPU gets `lanes` times the parallel work);
+    // a second generic sums the lanes.
     unsigned numLoops = xShape.size() + 1;
+    int64_t lanes = inBlock.back();
     MLIRContext *ctx = rewriter.getContext();
     SmallVector<AffineExpr> xExprs = {getAffineDimExpr(0, ctx)};
     for (unsigned d = 2; d < numLoops; ++d)
@@ -336,17 +343,18 @@ struct QuantizedMatmulToLinalg : OpConversionPattern<QuantizedMatmulOp> {
     SmallVector<AffineMap> maps = {
         AffineMap::get(numLoops, 0, xExprs, ctx),
         AffineMap::get(numLoops, 0,
-                       {getAffineDimExpr(0, ctx), getAffineDimExpr(1, ctx)},
+                       {getAffineDimExpr(0, ctx), getAffineDimExpr(1, ctx),
+                        getAffineDimExpr(numLoops - 1, ctx)},
                        ctx)};
     SmallVector<int64_t> reductions;
-    for (unsigned d = 2; d < numLoops; ++d)
+    for (unsigned d = 2; d + 1 < numLoops; ++d)
       reductions.push_back(d);
 
-    auto productType = RankedTensorType::get({rows, n}, f32);
-    Value product =
+    auto partialType = RankedTensorType::get({rows, n, lanes}, f32);
+    auto partial =
         linalg::GenericOp::create(
-            rewriter, loc, TypeRange{productType}, ValueRange{x},
-            ValueRange{createZeroTensor(rewriter, loc, productType)}, maps,
+            rewriter, loc, TypeRange{partialType}, ValueRange{x},
+            ValueRange{createZeroTensor(rewriter, loc, partialType)}, maps,
             iteratorTypes(numLoops, reductions),
             [&](OpBuilder &b, Location l, ValueRange args) {
               Value row = linalg::IndexOp::create(b, l, 1);
@@ -361,9 +369,71 @@ struct QuantizedMatmulToLinalg : OpConversionPattern<QuantizedMatmulOp> {
               Value sum = arith::AddFOp::create(
                   b, l, args[1], arith::MulFOp::create(b, l, args[0], w));
               linalg::YieldOp::create(b, l, sum);
+            });
+
+    auto productType = RankedTensorType::get({rows, n}, f32);
+    Value product = createReductionGeneric(
+        rewriter, loc, createZeroTensor(rewriter, loc, productType),
+        partial.getResult(0), {AffineMap::getMultiDimIdentityMap(3, ctx)},
+        {2}, [](OpBuilder &b, Location l, ValueRange args) {
+          return arith::AddFOp::create(b, l, args[1], args[0]).getResult();
+        });
+    rewriter.replaceOp(op, reshapeTensor(rewriter, loc, product, resultType));
+    return success();
+  }
+};
+
+/// Iterates (row, block, in-block dims) over an empty [rows, K / B,
+/// in-block dims] result: each point decodes its value from the row's bytes.
+struct DequantizeToLinalg : OpConversionPattern<DequantizeOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(DequantizeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    QuantType type = op.getQuantType();
+    auto resultType = cast<RankedTensorType>(op.getType());
+    Value input = adaptor.getInput();
+    ArrayRef<int64_t> inputShape = tensorType(input).getShape();
+    int64_t rowBytes = inputShape.back();
+    int64_t rows = 1;
+    for (int64_t d : inputShape.drop_back())
+      rows *= d;
+    int64_t blockBytes = QuantizedMatmulOp::blockBytes(type);
+    Value bytes = reshapeTensor(
+        rewriter, loc, input,
+        RankedTensorType::get({rows, rowBytes}, rewriter.getI8Type()));
+
+    SmallVector<int64_t> shape = {rows, rowBytes / blockBytes};
+    shape.append(blockDims(type));
+    auto decodedType = RankedTensorType::get(shape, rewriter.getF32Type());
+    unsigned numLoops = shape.size();
+    Value init = tensor::EmptyOp::create(rewriter, loc, shape,
+                                         rewriter.getF32Type());
+    Value decoded =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{decodedType}, ValueRange{},
+            ValueRange{init},
+            AffineMap::getMultiDimIdentityMap(numLoops, getContext()),
+            iteratorTypes(numLoops, {}),
+            [&](OpBuilder &b, Location l, ValueRange) {
+              Value row = linalg::IndexOp::create(b, l, 0);
+              Value start = arith::MulIOp::create(
+                  b, l, linalg::IndexOp::create(b, l, 1),
+                  arith::ConstantIndexOp::create(b, l, blockBytes));
+              SmallVector<Value> sub;
+              for (unsigned d = 2; d < numLoops; ++d)
+                sub.push_back(linalg::IndexOp::create(b, l, d));
+              BlockDecoder decoder(b, l, bytes, row, start);
+              linalg::YieldOp::create(b, l, decode(type, decoder, sub));
             })
             .getResult(0);
-    rewriter.replaceOp(op, reshapeTensor(rewriter, loc, product, resultType));
+    decoded = reshapeTensor(
+        rewriter, loc, decoded,
+        RankedTensorType::get({rows, resultType.getShape().back()},
+                              rewriter.getF32Type()));
+    rewriter.replaceOp(op, reshapeTensor(rewriter, loc, decoded, resultType));
     return success();
   }
 };
@@ -372,5 +442,6 @@ struct QuantizedMatmulToLinalg : OpConversionPattern<QuantizedMatmulOp> {
 
 void born::populateQuantizedMatmulToLinalgPatterns(
     RewritePatternSet &patterns) {
-  patterns.add<QuantizedMatmulToLinalg>(patterns.getContext());
+  patterns.add<QuantizedMatmulToLinalg, DequantizeToLinalg>(
+      patterns.getContext());
 }

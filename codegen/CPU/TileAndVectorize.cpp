@@ -35,6 +35,20 @@ bool isTopLevel(Operation *op) {
   return isa<func::FuncOp>(op->getParentOp());
 }
 
+/// A generic that decodes quantized blocks inside its reduction
+/// (born.quantized_matmul's lowering): its body reads the weight's bytes
+/// with tensor.extract from an i8 tensor.
+bool decodesBlocks(linalg::LinalgOp op) {
+  if (!isa<linalg::GenericOp>(op) || !op.getNumReductionLoops() ||
+      !op.hasPureTensorSemantics() || !hasStaticLoops(op))
+    return false;
+  bool readsBytes = false;
+  op->walk([&](tensor::ExtractOp extract) {
+    readsBytes |= extract.getType().isInteger(8);
+  });
+  return readsBytes;
+}
+
 bool isReshape(Operation *op) {
   return isa<tensor::CollapseShapeOp, tensor::ExpandShapeOp>(op);
 }
@@ -146,7 +160,8 @@ struct TileAndVectorizePass
     IRRewriter rewriter(&getContext());
     foldEmptyIterationSpaces(func, rewriter);
     if (failed(tileAndFuse(func, rewriter)) ||
-        failed(tileReductions(func, rewriter)))
+        failed(tileReductions(func, rewriter)) ||
+        failed(tileBlockDecoding(func, rewriter)))
       return signalPassFailure();
     vectorizeSmallOps(func, rewriter);
     if (failed(lowerVectorOps(func)))
@@ -336,6 +351,38 @@ struct TileAndVectorizePass
       if (convolution)
         for (Operation *tiled : result->tiledOps)
           dropUnitLoops(tiled, rewriter);
+    }
+    return success();
+  }
+
+  /// A block-decoding tile steps one output and one block position at a
+  /// time through every loop but the innermost (the lanes: values whose
+  /// bytes are consecutive and whose partial sums are separate): what is
+  /// left is one vector multiply-add whose weight bytes the vectorizer reads
+  /// with one contiguous load, and whose block scales it computes once as
+  /// scalars.
+  LogicalResult tileBlockDecoding(func::FuncOp func, IRRewriter &rewriter) {
+    SmallVector<linalg::LinalgOp> ops;
+    func.walk([&](linalg::LinalgOp op) {
+      if (decodesBlocks(op))
+        ops.push_back(op);
+    });
+    for (linalg::LinalgOp op : ops) {
+      SmallVector<int64_t> sizes(op.getNumLoops(), 1);
+      sizes.back() = 0;
+      scf::SCFTilingOptions tiling;
+      tiling.setTileSizes(getAsIndexOpFoldResult(&getContext(), sizes));
+      rewriter.setInsertionPoint(op);
+      FailureOr<scf::SCFTilingResult> result = scf::tileUsingSCF(
+          rewriter, cast<TilingInterface>(op.getOperation()), tiling);
+      if (failed(result))
+        continue;
+      rewriter.replaceOp(op, result->replacements);
+      // Without its unit loops the tile is elementwise over the lanes
+      // (acc += x * w): kept, a unit reduction loop would make it a
+      // contraction that lowers one lane at a time.
+      for (Operation *tiled : result->tiledOps)
+        dropUnitLoops(tiled, rewriter);
     }
     return success();
   }

@@ -407,6 +407,10 @@ Tensor linear(const Tensor &x, const Tensor &weight,
 /// tensor's data unchanged. Gives f32 [..., N]. See born.quantized_matmul.
 Tensor quantized_matmul(const Tensor &x, const Tensor &weight,
                         uint32_t ggmlType);
+/// The f32 values [..., K] of rows stored as GGUF blocks of `ggmlType`, an
+/// I8 tensor [..., K / block size * block bytes] (e.g. rows gathered from a
+/// quantized embedding table). See born.dequantize.
+Tensor dequantize(const Tensor &rows, uint32_t ggmlType);
 
 /// Convolution settings; padding is [top, left, bottom, right].
 struct Conv2DOptions {

@@ -261,6 +261,18 @@ Tensor quantized_matmul(const Tensor &x, const Tensor &weight,
   return c.make<QuantizedMatmulOp>(typeOf(x), *type, x.value(), weight.value());
 }
 
+Tensor dequantize(const Tensor &rows, uint32_t ggmlType) {
+  Call c("dequantize", {rows});
+  if (!c)
+    return c.failed();
+  std::optional<QuantType> type = symbolizeQuantType(ggmlType);
+  if (!type)
+    return c.fail("ggml type " + llvm::Twine(ggmlType) +
+                  " has no block decoder (supported: Q4_0, Q4_1, Q5_0, "
+                  "Q5_1, Q8_0, Q2_K..Q8_K)");
+  return c.make<DequantizeOp>(typeOf(rows), *type, rows.value());
+}
+
 Tensor conv2d(const Tensor &input, const Tensor &filter,
               const Conv2DOptions &options, const Tensor &bias) {
   Call c("conv2d", {input, filter});

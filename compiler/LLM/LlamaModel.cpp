@@ -39,9 +39,7 @@ std::string shapeString(llvm::ArrayRef<int64_t> shape) {
   return s;
 }
 
-/// The float types a param can hold directly. Quantized tensors need the
-/// quantized matmul op (another piece of issue 4): `project` in
-/// buildLlamaStep is where it plugs in.
+/// The float types a param can hold directly.
 std::optional<DType> floatDType(GGMLType type) {
   switch (type) {
   case GGMLType::F32:
@@ -55,7 +53,30 @@ std::optional<DType> floatDType(GGMLType type) {
   }
 }
 
-/// Checks that `name` exists with `shape` (row-major) and a type we can use.
+/// Block formats whose blocks the graph reads directly (born.quantized_matmul
+/// and born.dequantize).
+bool isBlockFormat(GGMLType type) {
+  switch (type) {
+  case GGMLType::Q4_0:
+  case GGMLType::Q4_1:
+  case GGMLType::Q5_0:
+  case GGMLType::Q5_1:
+  case GGMLType::Q8_0:
+  case GGMLType::Q2_K:
+  case GGMLType::Q3_K:
+  case GGMLType::Q4_K:
+  case GGMLType::Q5_K:
+  case GGMLType::Q6_K:
+  case GGMLType::Q8_K:
+    return true;
+  default:
+    return false;
+  }
+}
+
+/// Checks that `name` exists with `shape` (row-major) and a type we can use:
+/// a float type, or for matrices also a block format whose blocks tile the
+/// rows.
 llvm::Error checkTensor(const GGUFFile &file, llvm::StringRef name,
                         llvm::ArrayRef<int64_t> shape,
                         llvm::StringRef derivedFrom) {
@@ -68,22 +89,65 @@ llvm::Error checkTensor(const GGUFFile &file, llvm::StringRef name,
     return makeError(file.path() + ": tensor '" + name + "' has shape " +
                      shapeString(actual) + " (row-major), expected " +
                      shapeString(shape) + " from " + derivedFrom);
-  if (!floatDType(info->type)) {
-    std::optional<GGMLTypeTraits> traits =
-        ggmlTypeTraits(static_cast<uint32_t>(info->type));
-    return makeError(file.path() + ": tensor '" + name + "' is " +
-                     (traits ? traits->name : llvm::StringRef("?")) +
-                     ": quantized weights are not supported yet (F32, F16 "
-                     "and BF16 are)");
-  }
+  if (floatDType(info->type))
+    return llvm::Error::success();
+  std::optional<GGMLTypeTraits> traits =
+      ggmlTypeTraits(static_cast<uint32_t>(info->type));
+  std::string typeName = traits ? traits->name.str() : "an unknown type";
+  if (!isBlockFormat(info->type))
+    return makeError(file.path() + ": tensor '" + name + "' is " + typeName +
+                     ", which is not supported yet (F32, F16, BF16, Q4_0, "
+                     "Q4_1, Q5_0, Q5_1, Q8_0 and Q2_K..Q8_K are)");
+  if (shape.size() != 2)
+    return makeError(file.path() + ": tensor '" + name + "' is " + typeName +
+                     ": only matrices may be quantized, a " +
+                     llvm::Twine(shape.size()) + "-D tensor must be F32, F16 "
+                     "or BF16");
+  if (shape[1] % int64_t(traits->blockSize))
+    return makeError(file.path() + ": tensor '" + name + "' is " + typeName +
+                     " but its rows of " + llvm::Twine(shape[1]) +
+                     " values are not a whole number of blocks of " +
+                     llvm::Twine(traits->blockSize));
   return llvm::Error::success();
 }
 
-/// The weight `name` as an f32 tensor of the graph.
+/// The quantized matrix `name` [N, K] as the raw bytes of its blocks, an i8
+/// param [N, K / block size * block bytes].
+Tensor quantizedWeight(Graph &g, const GGUFTensorInfo &info) {
+  llvm::SmallVector<int64_t, 2> shape = info.rowMajorShape();
+  GGMLTypeTraits traits = *ggmlTypeTraits(static_cast<uint32_t>(info.type));
+  int64_t rowBytes =
+      shape[1] / int64_t(traits.blockSize) * int64_t(traits.typeSize);
+  return g.param(info.name, {shape[0], rowBytes}, DType::I8);
+}
+
+/// The float weight `name` as an f32 tensor of the graph.
 Tensor weight(Graph &g, const GGUFFile &file, llvm::StringRef name) {
   const GGUFTensorInfo *info = file.findTensor(name);
   Tensor w = g.param(name, info->rowMajorShape(), *floatDType(info->type));
   return w.dtype() == DType::F32 ? w : cast(w, DType::F32);
+}
+
+/// x @ W^T for the matrix `name` [out, in], reading quantized blocks in
+/// place.
+Tensor project(Graph &g, const GGUFFile &file, const Tensor &x,
+               llvm::StringRef name) {
+  const GGUFTensorInfo *info = file.findTensor(name);
+  if (floatDType(info->type))
+    return linear(x, weight(g, file, name));
+  return quantized_matmul(x, quantizedWeight(g, *info),
+                          static_cast<uint32_t>(info->type));
+}
+
+/// Rows `ids` of the table `name` [rows, D] as f32 [T, D]: a quantized
+/// table's rows are gathered as bytes and only they are decoded.
+Tensor embed(Graph &g, const GGUFFile &file, const Tensor &ids,
+             llvm::StringRef name) {
+  const GGUFTensorInfo *info = file.findTensor(name);
+  if (floatDType(info->type))
+    return gather(weight(g, file, name), ids, 0);
+  return dequantize(gather(quantizedWeight(g, *info), ids, 0),
+                    static_cast<uint32_t>(info->type));
 }
 
 std::vector<int64_t> iota(int64_t n) {
@@ -339,12 +403,11 @@ llvm::Error buildLlamaStep(Graph &g, const GGUFFile &file,
       gather(g.param("rope.sin", {context, pairs}), positions, 0), {t, 1, pairs});
 
   auto w = [&](const std::string &name) { return weight(g, file, name); };
-  // x @ W^T for a GGUF weight W [out, in]: every matmul with a model weight
-  // goes through here, so this is where quantized weights will plug in (a
-  // born quantized matmul reading the blocks, instead of `weight`).
+  // x @ W^T (+ bias) for a GGUF weight W [out, in], float or quantized.
   auto project = [&](const Tensor &x, const std::string &name,
                      const std::string &bias = "") {
-    return linear(x, w(name), bias.empty() ? Tensor() : w(bias));
+    Tensor y = llm::project(g, file, x, name);
+    return bias.empty() ? y : y + w(bias);
   };
   auto qkvBias = [&](const std::string &block, const char *which) {
     return c.qkvBias ? block + "attn_" + which + ".bias" : std::string();
@@ -352,7 +415,7 @@ llvm::Error buildLlamaStep(Graph &g, const GGUFFile &file,
   const double scale = 1.0 / std::sqrt(double(hd));
   Tensor minusInf = g.constant(-std::numeric_limits<double>::infinity());
 
-  Tensor x = gather(w("token_embd.weight"), ids, 0); // [T, D]
+  Tensor x = embed(g, file, ids, "token_embd.weight"); // [T, D]
   std::vector<std::pair<Tensor, Tensor>> newCaches;
   for (int64_t l = 0; l < c.layers; ++l) {
     std::string b = "blk." + std::to_string(l) + ".";

@@ -118,3 +118,62 @@ func.func @region_matmul_bias(%x: tensor<64x784xf32>, %w: tensor<784x512xf32>, %
   }
   return %r : tensor<64x512xf32>
 }
+
+// -----
+
+// A block-decoding generic (born.quantized_matmul's lowering: per-lane
+// partial sums [rows, n, lanes], reducing over blocks) fused into its
+// consumer's tile, then stepped one output and one block at a time: the
+// body is a 32-lane vector multiply-add whose weight bytes are one
+// contiguous load, not a gather, and not a per-lane contraction.
+// CHECK-LABEL: func @q8_0_gemv
+// CHECK:         scf.forall
+// CHECK:           scf.for
+// CHECK:             scf.for
+// CHECK:               scf.for
+// CHECK:                 %[[Q:.+]] = vector.transfer_read %{{.+}}[%{{.+}}, %{{.+}}], %{{.+}} {in_bounds = [true]} : tensor<32x68xi8>, vector<32xi8>
+// CHECK:                 arith.extsi %[[Q]] : vector<32xi8> to vector<32xi32>
+// CHECK-NOT:             vector.gather
+// CHECK-NOT:             vector.contract
+// CHECK:                 arith.mulf %{{.+}}, %{{.+}} : vector<32xf32>
+// CHECK:                 arith.addf %{{.+}}, %{{.+}} : vector<32xf32>
+// CHECK:           vector.reduction <add>
+#x = affine_map<(d0, d1, d2, d3) -> (d0, d2, d3)>
+#partial = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>
+#id = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+#sum = affine_map<(d0, d1, d2) -> (d0, d1)>
+func.func @q8_0_gemv(%x: tensor<1x2x32xf32>) -> tensor<1x32xf32> {
+  %zero = arith.constant 0.0 : f32
+  %w = born.param "w" : tensor<32x68xi8>
+  %e = tensor.empty() : tensor<1x32x32xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<1x32x32xf32>) -> tensor<1x32x32xf32>
+  %p = linalg.generic {indexing_maps = [#x, #partial], iterator_types = ["parallel", "parallel", "reduction", "parallel"]} ins(%x : tensor<1x2x32xf32>) outs(%init : tensor<1x32x32xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %n = linalg.index 1 : index
+    %block = linalg.index 2 : index
+    %lane = linalg.index 3 : index
+    %c34 = arith.constant 34 : index
+    %c2 = arith.constant 2 : index
+    %start = arith.muli %block, %c34 : index
+    %off = arith.addi %lane, %c2 : index
+    %at = arith.addi %start, %off : index
+    %q = tensor.extract %w[%n, %at] : tensor<32x68xi8>
+    %q32 = arith.extsi %q : i8 to i32
+    %qf = arith.sitofp %q32 : i32 to f32
+    %d = tensor.extract %w[%n, %start] : tensor<32x68xi8>
+    %d32 = arith.extsi %d : i8 to i32
+    %df = arith.sitofp %d32 : i32 to f32
+    %v = arith.mulf %qf, %df : f32
+    %prod = arith.mulf %in, %v : f32
+    %s = arith.addf %acc, %prod : f32
+    linalg.yield %s : f32
+  } -> tensor<1x32x32xf32>
+  %e2 = tensor.empty() : tensor<1x32xf32>
+  %init2 = linalg.fill ins(%zero : f32) outs(%e2 : tensor<1x32xf32>) -> tensor<1x32xf32>
+  %r = linalg.generic {indexing_maps = [#id, #sum], iterator_types = ["parallel", "parallel", "reduction"]} ins(%p : tensor<1x32x32xf32>) outs(%init2 : tensor<1x32xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %s = arith.addf %acc, %in : f32
+    linalg.yield %s : f32
+  } -> tensor<1x32xf32>
+  return %r : tensor<1x32xf32>
+}

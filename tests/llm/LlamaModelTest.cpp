@@ -130,6 +130,37 @@ TEST(LlamaModel, StepSignatures) {
   }
 }
 
+TEST(LlamaModel, QuantizedWeightsAreReadInPlace) {
+  // A Q8_0 embedding (and tied head: no output.weight) and a Q4_0
+  // projection: params of their raw bytes, [rows, blocks x block bytes].
+  TempFile variant;
+  writeVariant({{},
+                {"output.weight"},
+                {{"token_embd.weight", GGMLType::Q8_0},
+                 {"blk.0.attn_q.weight", GGMLType::Q4_0}}},
+               variant);
+  llvm::Expected<GGUFFile> file = GGUFFile::open(variant.path);
+  ASSERT_TRUE(bool(file)) << llvm::toString(file.takeError());
+  llvm::Expected<LlamaConfig> c = readLlamaConfig(*file);
+  ASSERT_TRUE(bool(c)) << llvm::toString(c.takeError());
+  EXPECT_TRUE(c->tiedOutput);
+  Graph g("step");
+  llvm::Error err = buildLlamaStep(g, *file, *c, /*tokens=*/4, /*context=*/32);
+  ASSERT_FALSE(bool(err)) << llvm::toString(std::move(err));
+  std::string ir = g.str();
+  EXPECT_NE(ir.find("born.param \"token_embd.weight\" : tensor<512x68xi8>"),
+            std::string::npos)
+      << ir;
+  EXPECT_NE(ir.find("born.dequantize q8_0"), std::string::npos);
+  EXPECT_NE(ir.find("born.quantized_matmul q8_0"), std::string::npos); // head
+  EXPECT_NE(ir.find("born.param \"blk.0.attn_q.weight\" : tensor<64x36xi8>"),
+            std::string::npos);
+  EXPECT_NE(ir.find("born.quantized_matmul q4_0"), std::string::npos);
+  Weights weights;
+  err = loadLlamaWeights(*file, *c, g, weights);
+  ASSERT_FALSE(bool(err)) << llvm::toString(std::move(err));
+}
+
 TEST(LlamaModel, ErrorsNameTheKeyOrTensor) {
   {
     std::string e = configError(
@@ -165,10 +196,13 @@ TEST(LlamaModel, ErrorsNameTheKeyOrTensor) {
         << e;
   }
   {
+    // Quantized matrices are read in place; vectors must stay float.
+    EXPECT_EQ(configError({{}, {}, {{"blk.1.attn_q.weight", GGMLType::Q8_0}}}),
+              "");
     std::string e =
-        configError({{}, {}, {{"blk.1.attn_q.weight", GGMLType::Q8_0}}});
-    EXPECT_NE(e.find("tensor 'blk.1.attn_q.weight' is Q8_0: quantized "
-                     "weights are not supported yet"),
+        configError({{}, {}, {{"output_norm.weight", GGMLType::Q8_0}}});
+    EXPECT_NE(e.find("tensor 'output_norm.weight' is Q8_0: only matrices may "
+                     "be quantized, a 1-D tensor must be F32, F16 or BF16"),
               std::string::npos)
         << e;
   }

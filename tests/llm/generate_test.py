@@ -13,10 +13,22 @@ Cases:
   - the model with F16 weights (written by gguf_variant), 128 tokens;
   - the model as a qwen2 (gguf_variant: NeoX RoPE, Q/K/V biases), 64 tokens;
   - compiled with --target=cpu,vulkan and run with --device vulkan
-    (lavapipe in CI), 64 tokens.
+    (lavapipe in CI), 64 tokens;
+  - quantized weights read in place: the model with Q8_0 and Q4_0 matrices
+    (those whose rows are whole blocks: all but ffn_down, K = 172), and
+    synthetic models of its tokenizer with random Q4_K and Q6_K weights
+    (K-quant rows take 256 values, stories260K's are 64 wide), on the CPU,
+    and Q8_0 on Vulkan. Each is compared twice: with llama.cpp running the
+    F32 weights the blocks decode to (gguf_variant --dequantize), at 1e-3
+    like float models, which shows Born's decoding exact; and with llama.cpp
+    running the quantized file itself.
 Every step's logits must agree with llama.cpp's to 1e-3 of the row's largest
 magnitude (2e-3 with F16 weights: llama.cpp rounds the activations to f16
-for those matmuls, Born computes in f32), and every chosen token must be the
+for those matmuls, Born computes in f32; QUANT_TOLERANCE against llama.cpp
+on quantized weights, for which llama.cpp rounds the activations to 8-bit
+blocks, Q8_0 or Q8_K, while Born multiplies f32 activations by the exactly
+decoded weights: random synthetic logits are close together, so their
+relative error is the largest, 5e-2), and every chosen token must be the
 same.
 """
 import os
@@ -27,6 +39,8 @@ import numpy as np
 
 KNOWN_TEXT = "Once upon a time, there was a little girl named Lily."
 TOLERANCE = 1e-3
+QUANT_TOLERANCE = 6e-2
+SYNTHETIC = "vocab=512,dim=256,layers=2,heads=4,kv=2,ffn=512"
 
 
 def run(cmd):
@@ -43,7 +57,11 @@ def read_ids(path):
 
 
 def check_case(name, bornc, reference, lib_dir, model, work, n, prompt,
-               compile_flags, tolerance=TOLERANCE, run_flags=()):
+               compile_flags, tolerance=TOLERANCE, run_flags=(),
+               references=None):
+    """Compiles and runs `model` with Born, and compares its greedy tokens
+    and logits with llama.cpp's on each (label, model, tolerance) of
+    `references` (default: llama.cpp on the same model at `tolerance`)."""
     exe = os.path.join(work, name)
     run([bornc, model, "-o", exe] + compile_flags)
     born_ids, born_logits = exe + ".ids", exe + ".logits.npy"
@@ -51,33 +69,51 @@ def check_case(name, bornc, reference, lib_dir, model, work, n, prompt,
                 "--ids-out", born_ids, "--logits-out", born_logits] +
                list(run_flags) +
                (["-p", prompt] if prompt else []))
-    ref_ids, ref_logits = exe + ".ref.ids", exe + ".ref.logits"
-    run([reference, lib_dir, model, str(n), ref_ids, ref_logits] +
-        ([prompt] if prompt else []))
-
-    ours, theirs = read_ids(born_ids), read_ids(ref_ids)
-    logits = np.load(born_logits)
-    expected = np.fromfile(ref_logits, dtype=np.float32).reshape(n, -1)
+    ours, logits = read_ids(born_ids), np.load(born_logits)
     failures = []
-    if len(ours) != n or ours != theirs:
-        first = next((i for i, (a, b) in enumerate(zip(ours, theirs)) if a != b),
-                     min(len(ours), len(theirs)))
-        failures.append("tokens differ from llama.cpp's at step %d of %d: "
-                        "born %s, llama.cpp %s" % (first, n, ours[first:first + 5],
-                                                   theirs[first:first + 5]))
-    if logits.shape != expected.shape:
-        failures.append("logits shape %s, llama.cpp %s" % (logits.shape,
-                                                           expected.shape))
-    else:
-        error = np.abs(logits - expected).max(axis=1) / np.abs(expected).max(axis=1)
+    for label, ref_model, tol in references or [("", model, tolerance)]:
+        what = name + (" vs " + label if label else "")
+        ref_ids = exe + label + ".ref.ids"
+        ref_logits = exe + label + ".ref.logits"
+        run([reference, lib_dir, ref_model, str(n), ref_ids, ref_logits] +
+            ([prompt] if prompt else []))
+        theirs = read_ids(ref_ids)
+        expected = np.fromfile(ref_logits, dtype=np.float32).reshape(n, -1)
+        if len(ours) != n or ours != theirs:
+            first = next((i for i, (a, b) in enumerate(zip(ours, theirs))
+                          if a != b), min(len(ours), len(theirs)))
+            failures.append("%s: tokens differ from llama.cpp's at step %d of "
+                            "%d: born %s, llama.cpp %s" %
+                            (what, first, n, ours[first:first + 5],
+                             theirs[first:first + 5]))
+        if logits.shape != expected.shape:
+            failures.append("%s: logits shape %s, llama.cpp %s" %
+                            (what, logits.shape, expected.shape))
+            continue
+        error = (np.abs(logits - expected).max(axis=1) /
+                 np.abs(expected).max(axis=1))
         worst = int(error.argmax())
         print("%s: %d tokens match llama.cpp; logits: first step error %.2e, "
               "worst %.2e at step %d (relative to the row's largest logit)" %
-              (name, n, error[0], error[worst], worst))
-        if error[worst] > tolerance:
-            failures.append("logits of step %d differ from llama.cpp's by %.2e "
-                            "(tolerance %.0e)" % (worst, error[worst], tolerance))
+              (what, n, error[0], error[worst], worst))
+        if error[worst] > tol:
+            failures.append("%s: logits of step %d differ from llama.cpp's by "
+                            "%.2e (tolerance %.0e)" %
+                            (what, worst, error[worst], tol))
     return text, failures
+
+
+def quantized_case(name, bornc, reference, lib_dir, variant, model, work, n,
+                   prompt, compile_flags, run_flags=()):
+    """Born on the quantized `model` against llama.cpp on the F32 weights its
+    blocks decode to (exact: the same weights, both in f32) and against
+    llama.cpp on `model` itself (which rounds activations to 8 bits)."""
+    decoded = model[:-len(".gguf")] + "-decoded.gguf"
+    run([variant, model, decoded, "--dequantize", "1"])
+    return check_case(name, bornc, reference, lib_dir, model, work, n, prompt,
+                      compile_flags, run_flags=run_flags,
+                      references=[("decoded", decoded, TOLERANCE),
+                                  ("quantized", model, QUANT_TOLERANCE)])
 
 
 def main():
@@ -109,6 +145,25 @@ def main():
                       ["--ctx-size", "256", "--target=cpu,vulkan"],
                       run_flags=["--device", "vulkan"])
     failures += f
+    for qtype in ("q8_0", "q4_0"):
+        qmodel = os.path.join(work, "stories-%s.gguf" % qtype)
+        run([variant, model, qmodel, "--type", qtype])
+        _, f = quantized_case(qtype + "-weights", bornc, reference, lib_dir,
+                              variant, qmodel, work, 64, None,
+                              ["--ctx-size", "256"])
+        failures += f
+    _, f = quantized_case("q8_0-vulkan", bornc, reference, lib_dir, variant,
+                          os.path.join(work, "stories-q8_0.gguf"), work, 32,
+                          None, ["--ctx-size", "256", "--target=cpu,vulkan"],
+                          run_flags=["--device", "vulkan"])
+    failures += f
+    for qtype in ("q4_K", "q6_K"):
+        qmodel = os.path.join(work, "synthetic-%s.gguf" % qtype)
+        run([variant, model, qmodel, "--synthetic", SYNTHETIC, "--type", qtype])
+        _, f = quantized_case("synthetic-" + qtype, bornc, reference, lib_dir,
+                              variant, qmodel, work, 32, "Once upon a time",
+                              ["--ctx-size", "128"])
+        failures += f
     for failure in failures:
         print("FAIL: " + failure)
     sys.exit(1 if failures else 0)

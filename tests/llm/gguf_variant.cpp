@@ -1,19 +1,98 @@
-// gguf_variant IN OUT [--type TYPE] [--arch qwen2]: copies a llama GGUF file
-// with changes, so that tests can run the same model in other forms:
-//   --type TYPE   every 2-D F32 tensor re-encoded as TYPE (f16, bf16, ...);
+// gguf_variant IN OUT [options]: copies a llama GGUF file with changes, so
+// that tests and benchmarks can run the same model in other forms:
+//   --type TYPE   every 2-D F32 tensor whose rows are whole blocks of TYPE
+//                 re-encoded as TYPE (f16, bf16, q8_0, q4_0, q4_K, ...), or
+//                 as llama.cpp's fallback for a K-quant (q4_K: q5_0, ...);
 //   --arch qwen2  the metadata renamed to architecture qwen2 (llama.* keys
 //                 become qwen2.*) and Q/K/V biases added (small values from
-//                 a fixed formula), which llama.cpp then runs with NeoX RoPE.
+//                 a fixed formula), which llama.cpp then runs with NeoX RoPE;
+//   --dequantize 1  every quantized tensor written as the F32 values it
+//                 decodes to (compiler/GGUF/Quants.h), so that a reference
+//                 can run exactly the weights a quantized model holds;
+//   --synthetic vocab=V,dim=D,layers=L,heads=H,kv=KV,ffn=F[,tied=1]
+//                 a model of these shapes with random weights instead of
+//                 IN's (IN's tokenizer, its token list cut or extended to V
+//                 with filler pieces); --seed S picks the weights.
 #include "compiler/GGUF/GGUF.h"
 #include "compiler/GGUF/GGUFWriter.h"
+#include "compiler/GGUF/Quants.h"
+
+#include "llvm/ADT/StringExtras.h"
 
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <deque>
+#include <map>
+#include <random>
 #include <string>
 #include <vector>
 
 using namespace born;
+
+namespace {
+
+struct Synthetic {
+  uint64_t vocab = 0, dim = 0, layers = 0, heads = 0, kv = 0, ffn = 0;
+  bool tied = false;
+};
+
+/// Parses "vocab=V,dim=D,...": every shape must be given and positive.
+bool parseSynthetic(llvm::StringRef spec, Synthetic &out, std::string &error) {
+  std::map<std::string, uint64_t *> fields = {
+      {"vocab", &out.vocab}, {"dim", &out.dim},     {"layers", &out.layers},
+      {"heads", &out.heads}, {"kv", &out.kv},       {"ffn", &out.ffn}};
+  uint64_t tied = 0;
+  fields["tied"] = &tied;
+  llvm::SmallVector<llvm::StringRef> items;
+  spec.split(items, ',');
+  for (llvm::StringRef item : items) {
+    auto [key, value] = item.split('=');
+    auto it = fields.find(key.str());
+    if (it == fields.end() || value.getAsInteger(10, *it->second)) {
+      error = "bad --synthetic item '" + item.str() + "'";
+      return false;
+    }
+  }
+  for (const char *key : {"vocab", "dim", "layers", "heads", "kv", "ffn"})
+    if (*fields[key] == 0) {
+      error = std::string("--synthetic needs ") + key + "=N";
+      return false;
+    }
+  if (out.dim % out.heads || out.heads % out.kv) {
+    error = "--synthetic: dim must be a multiple of heads, heads of kv";
+    return false;
+  }
+  out.tied = tied != 0;
+  return true;
+}
+
+/// The [rows, cols] (GGUF dims {cols, rows}) tensors of a synthetic llama
+/// model, in llama.cpp's order.
+std::vector<std::pair<std::string, std::vector<uint64_t>>>
+syntheticTensors(const Synthetic &m) {
+  uint64_t head = m.dim / m.heads, kvDim = m.kv * head;
+  std::vector<std::pair<std::string, std::vector<uint64_t>>> t = {
+      {"token_embd.weight", {m.dim, m.vocab}},
+      {"output_norm.weight", {m.dim}}};
+  if (!m.tied)
+    t.push_back({"output.weight", {m.dim, m.vocab}});
+  for (uint64_t l = 0; l < m.layers; ++l) {
+    std::string b = "blk." + std::to_string(l) + ".";
+    t.push_back({b + "attn_norm.weight", {m.dim}});
+    t.push_back({b + "attn_q.weight", {m.dim, m.dim}});
+    t.push_back({b + "attn_k.weight", {m.dim, kvDim}});
+    t.push_back({b + "attn_v.weight", {m.dim, kvDim}});
+    t.push_back({b + "attn_output.weight", {m.dim, m.dim}});
+    t.push_back({b + "ffn_norm.weight", {m.dim}});
+    t.push_back({b + "ffn_gate.weight", {m.dim, m.ffn}});
+    t.push_back({b + "ffn_up.weight", {m.dim, m.ffn}});
+    t.push_back({b + "ffn_down.weight", {m.ffn, m.dim}});
+  }
+  return t;
+}
+
+} // namespace
 
 int main(int argc, char **argv) {
   auto fail = [](const std::string &message) {
@@ -21,9 +100,13 @@ int main(int argc, char **argv) {
     return 1;
   };
   if (argc < 3 || argc % 2 == 0)
-    return fail("usage: gguf_variant IN OUT [--type TYPE] [--arch qwen2]");
+    return fail("usage: gguf_variant IN OUT [--type TYPE] [--arch qwen2] [--dequantize 1] "
+                "[--synthetic vocab=V,dim=D,layers=L,heads=H,kv=KV,ffn=F"
+                "[,tied=1]] [--seed S]");
   std::optional<GGMLType> type;
-  bool qwen2 = false;
+  bool qwen2 = false, dequantizeAll = false;
+  std::optional<Synthetic> synthetic;
+  uint64_t seed = 1;
   for (int i = 3; i + 1 < argc; i += 2) {
     std::string option = argv[i], value = argv[i + 1];
     if (option == "--type") {
@@ -35,6 +118,15 @@ int main(int argc, char **argv) {
         return fail("unknown type " + value);
     } else if (option == "--arch" && value == "qwen2") {
       qwen2 = true;
+    } else if (option == "--dequantize" && value == "1") {
+      dequantizeAll = true;
+    } else if (option == "--synthetic") {
+      std::string error;
+      synthetic.emplace();
+      if (!parseSynthetic(value, *synthetic, error))
+        return fail(error);
+    } else if (option == "--seed" &&
+               !llvm::StringRef(value).getAsInteger(10, seed)) {
     } else {
       return fail("unknown option " + option + " " + value);
     }
@@ -43,6 +135,7 @@ int main(int argc, char **argv) {
   if (!file)
     return fail(llvm::toString(file.takeError()));
   GGUFWriter writer;
+  std::string arch = qwen2 ? "qwen2" : "llama";
   for (const auto &[key, value] : file->metadata().entries()) {
     llvm::Error err = llvm::Error::success();
     if (qwen2 && key == "general.architecture")
@@ -54,27 +147,139 @@ int main(int argc, char **argv) {
     if (err)
       return fail(llvm::toString(std::move(err)));
   }
-  for (const GGUFTensorInfo &t : file->tensors()) {
-    llvm::ArrayRef<uint8_t> bytes = file->tensorData(t);
-    llvm::Error err = llvm::Error::success();
-    if (type && t.type == GGMLType::F32 && t.dims.size() == 2) {
-      std::vector<float> values(bytes.size() / sizeof(float));
-      std::memcpy(values.data(), bytes.data(), bytes.size());
-      err = writer.addTensorFromFloats(t.name, t.dims, *type, values);
-    } else {
-      err = writer.addTensor(t.name, t.dims, t.type, bytes);
+
+  // 2-D F32 values go out as --type when their rows are whole blocks; rows
+  // that are not whole K-quant blocks of 256 take llama.cpp's fallback
+  // (llama_tensor_get_type), and stay F32 when not even 32 divides them.
+  auto add = [&](llvm::StringRef name, llvm::ArrayRef<uint64_t> dims,
+                 llvm::ArrayRef<float> values) {
+    GGMLType out = GGMLType::F32;
+    auto fits = [&](GGMLType t) {
+      return dims[0] % ggmlTypeTraits(uint32_t(t))->blockSize == 0;
+    };
+    if (type && dims.size() == 2) {
+      GGMLType fallback = GGMLType::F32;
+      switch (*type) {
+      case GGMLType::Q2_K:
+      case GGMLType::Q3_K:
+        fallback = GGMLType::Q4_0;
+        break;
+      case GGMLType::Q4_K:
+        fallback = GGMLType::Q5_0;
+        break;
+      case GGMLType::Q5_K:
+        fallback = GGMLType::Q5_1;
+        break;
+      case GGMLType::Q6_K:
+        fallback = GGMLType::Q8_0;
+        break;
+      default:
+        break;
+      }
+      if (fits(*type))
+        out = *type;
+      else if (fallback != GGMLType::F32 && fits(fallback))
+        out = fallback;
     }
-    if (err)
-      return fail(llvm::toString(std::move(err)));
+    return writer.addTensorFromFloats(name, dims, out, values);
+  };
+  auto addBiases = [&](llvm::StringRef name, uint64_t size) -> llvm::Error {
     for (const char *projection : {"attn_q", "attn_k", "attn_v"}) {
-      if (!qwen2 || !t.name.ends_with(std::string(projection) + ".weight"))
+      if (!qwen2 || !name.ends_with(std::string(projection) + ".weight"))
         continue;
-      std::vector<float> bias(t.dims[1]);
+      std::vector<float> bias(size);
       for (size_t i = 0; i < bias.size(); ++i)
-        bias[i] = 0.1f * std::sin(0.7f * float(i) + float(t.name.size()));
-      std::string name = t.name.drop_back(strlen("weight")).str() + "bias";
+        bias[i] = 0.1f * std::sin(0.7f * float(i) + float(name.size()));
+      std::string biasName = name.drop_back(strlen("weight")).str() + "bias";
       if (llvm::Error e = writer.addTensorFromFloats(
-              name, {uint64_t(bias.size())}, GGMLType::F32, bias))
+              biasName, {uint64_t(bias.size())}, GGMLType::F32, bias))
+        return e;
+    }
+    return llvm::Error::success();
+  };
+
+  if (synthetic) {
+    const Synthetic &m = *synthetic;
+    auto setUInt = [&](const std::string &key, uint64_t v) {
+      return writer.set(arch + "." + key,
+                        GGUFValue::ofUnsigned(GGUFValueType::UInt32, v));
+    };
+    for (auto [key, v] :
+         {std::pair<const char *, uint64_t>{"embedding_length", m.dim},
+          {"block_count", m.layers},
+          {"attention.head_count", m.heads},
+          {"attention.head_count_kv", m.kv},
+          {"feed_forward_length", m.ffn},
+          {"rope.dimension_count", m.dim / m.heads},
+          {"context_length", 4096}})
+      if (llvm::Error e = setUInt(key, v))
+        return fail(llvm::toString(std::move(e)));
+    // The token list cut or extended with filler pieces (scores below every
+    // real piece's, so the tokenizer never prefers them).
+    std::deque<std::string> filler; // stable: the values point into it
+    for (const char *key : {"tokenizer.ggml.tokens", "tokenizer.ggml.scores",
+                            "tokenizer.ggml.token_type"}) {
+      llvm::Expected<const GGUFValue *> array = file->metadata().getArray(key);
+      if (!array)
+        return fail(llvm::toString(array.takeError()));
+      std::vector<GGUFValue> elements = (*array)->elements;
+      for (uint64_t i = elements.size(); i < m.vocab; ++i) {
+        GGUFValueType et = (*array)->elementType;
+        if (et == GGUFValueType::String) {
+          filler.push_back("\xe2\x96\x81x" + std::to_string(i));
+          elements.push_back(GGUFValue::ofString(filler.back()));
+        } else if (et == GGUFValueType::Float32) {
+          elements.push_back(GGUFValue::ofFloat(et, -1e4 - double(i)));
+        } else {
+          elements.push_back(GGUFValue::ofSigned(et, 1)); // normal
+        }
+      }
+      elements.resize(m.vocab);
+      if (llvm::Error e =
+              writer.set(key, GGUFValue::ofArray((*array)->elementType,
+                                                 std::move(elements))))
+        return fail(llvm::toString(std::move(e)));
+    }
+    // Weights of unit-scale outputs: matrices N(0, 1 / in), norms near 1.
+    std::mt19937_64 rng(seed);
+    std::normal_distribution<float> normal(0.0f, 1.0f);
+    for (const auto &[name, dims] : syntheticTensors(m)) {
+      uint64_t count = dims.size() == 2 ? dims[0] * dims[1] : dims[0];
+      std::vector<float> values(count);
+      float scale = dims.size() == 2 && name != "token_embd.weight"
+                        ? 1.0f / std::sqrt(float(dims[0]))
+                        : 0.1f;
+      for (float &v : values)
+        v = (dims.size() == 1 ? 1.0f : 0.0f) + scale * normal(rng);
+      if (llvm::Error e = add(name, dims, values))
+        return fail(llvm::toString(std::move(e)));
+      if (llvm::Error e = addBiases(name, dims.size() == 2 ? dims[1] : 0))
+        return fail(llvm::toString(std::move(e)));
+    }
+  } else {
+    for (const GGUFTensorInfo &t : file->tensors()) {
+      llvm::ArrayRef<uint8_t> bytes = file->tensorData(t);
+      llvm::Error err = llvm::Error::success();
+      if (type && t.type == GGMLType::F32 && t.dims.size() == 2) {
+        std::vector<float> values(bytes.size() / sizeof(float));
+        std::memcpy(values.data(), bytes.data(), bytes.size());
+        err = add(t.name, t.dims, values);
+      } else if (dequantizeAll && t.type != GGMLType::F32) {
+        uint64_t count = 1;
+        for (uint64_t d : t.dims)
+          count *= d;
+        std::vector<float> values(count);
+        err = dequantize(t.type, bytes, values);
+        if (!err)
+          err = writer.addTensorFromFloats(t.name, t.dims, GGMLType::F32,
+                                           values);
+      } else {
+        err = writer.addTensor(t.name, t.dims, t.type, bytes);
+      }
+      if (err)
+        return fail(llvm::toString(std::move(err)));
+      if (llvm::Error e =
+              addBiases(t.name, t.dims.size() == 2 ? t.dims[1] : 0))
         return fail(llvm::toString(std::move(e)));
     }
   }

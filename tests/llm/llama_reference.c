@@ -10,6 +10,14 @@
  * then N times: writes the logits of the last token (f32, raw) and feeds the
  * first most likely token. IDS_OUT gets the N chosen ids, one per line.
  *
+ *   llama_reference LIBDIR MODEL.gguf --bench THREADS
+ *
+ * instead measures llama-bench's pp512 (a 512-token batch) and tg128 (128
+ * tokens one at a time from an empty context) with llama.cpp's default
+ * context settings (f16 KV cache, flash attention auto): the mean tokens/s
+ * of 3 runs after a warm-up, printed as Born's executables print theirs
+ * (bench/llm_bench.py).
+ *
  * The library is opened with dlopen and called through the C API of llama.h.
  * Parameter structs are passed as llama.cpp's defaults with a few fields
  * changed; the fields touched are at offsets that have not moved in many
@@ -84,15 +92,64 @@ static void quiet_log(int level, const char *text, void *user) {
   (void)user;
 }
 
+#include <time.h>
+
+static double now(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+typedef struct {
+  void *ctx;
+  void (*clear)(void *, int /*bool*/);
+  void *(*get_memory)(void *);
+  llama_batch (*batch_one)(int32_t *, int32_t);
+  int32_t (*decode)(void *, llama_batch);
+  void (*synchronize)(void *);
+} bench_api;
+
+/* One run: a prompt of `batch` tokens decoded at once (`count` 1) or
+ * `count` tokens decoded one at a time, from an empty KV cache. */
+static int bench_run(const bench_api *api, int32_t *tokens, int batch,
+                     int count) {
+  api->clear(api->get_memory(api->ctx), 1);
+  for (int i = 0; i < count; ++i)
+    if (api->decode(api->ctx, api->batch_one(tokens + i, batch)) != 0)
+      return 0;
+  api->synchronize(api->ctx);
+  return 1;
+}
+
+static int bench_test(const bench_api *api, const char *name, int32_t *tokens,
+                      int batch, int count, int threads) {
+  double total = 0;
+  if (!bench_run(api, tokens, batch, count))
+    return 0;
+  for (int r = 0; r < 3; ++r) {
+    double start = now();
+    if (!bench_run(api, tokens, batch, count))
+      return 0;
+    total += now() - start;
+  }
+  printf("| %s%d | %d threads | %10.2f tokens/s |\n", name,
+         batch * count, threads, batch * count * 3 / total);
+  fflush(stdout);
+  return 1;
+}
+
 int main(int argc, char **argv) {
-  if (argc != 6 && argc != 7) {
+  int benchmark = argc == 5 && strcmp(argv[3], "--bench") == 0;
+  if (argc != 6 && argc != 7 && !benchmark) {
     fprintf(stderr,
-            "usage: %s LIBDIR MODEL.gguf N IDS_OUT LOGITS_OUT [PROMPT]\n",
-            argv[0]);
+            "usage: %s LIBDIR MODEL.gguf N IDS_OUT LOGITS_OUT [PROMPT]\n"
+            "       %s LIBDIR MODEL.gguf --bench THREADS\n",
+            argv[0], argv[0]);
     return 2;
   }
   const char *dir = argv[1], *model_path = argv[2];
-  int n = atoi(argv[3]);
+  int n = benchmark ? 0 : atoi(argv[3]);
+  int threads = benchmark ? atoi(argv[4]) : 1;
   char path[4096];
   snprintf(path, sizeof path, "%s/libggml.v0.5.0.so", dir);
   lib_ggml = dlopen(path, RTLD_NOW | RTLD_GLOBAL);
@@ -161,18 +218,40 @@ int main(int argc, char **argv) {
             get_i32(&cp, kTypeV));
     return 2;
   }
-  set_i32(&cp, kNCtx, n + 512 + 8);
+  set_i32(&cp, kNCtx, benchmark ? 1024 : n + 512 + 8);
   set_i32(&cp, kNBatch, 512);
   set_i32(&cp, kNUbatch, 512);
-  set_i32(&cp, kNThreads, 1);
-  set_i32(&cp, kNThreadsBatch, 1);
-  set_i32(&cp, kFlashAttnType, 0); /* off */
-  set_i32(&cp, kTypeK, 0);         /* GGML_TYPE_F32 */
-  set_i32(&cp, kTypeV, 0);
+  set_i32(&cp, kNThreads, threads);
+  set_i32(&cp, kNThreadsBatch, threads);
+  if (!benchmark) {
+    set_i32(&cp, kFlashAttnType, 0); /* off */
+    set_i32(&cp, kTypeK, 0);         /* GGML_TYPE_F32 */
+    set_i32(&cp, kTypeV, 0);
+  }
   void *ctx = init_context(model, cp);
   if (!ctx) {
     fprintf(stderr, "llama_reference: llama.cpp cannot create a context\n");
     return 2;
+  }
+  if (benchmark) {
+    bench_api api = {ctx,
+                     symbol(lib_llama, "llama_memory_clear"),
+                     symbol(lib_llama, "llama_get_memory"),
+                     batch_one,
+                     decode,
+                     symbol(lib_llama, "llama_synchronize")};
+    int32_t tokens[512];
+    int32_t n_vocab = vocab_size(get_vocab(model));
+    for (int i = 0; i < 512; ++i)
+      tokens[i] = (int32_t)(((int64_t)i * 7919 + 1) % n_vocab);
+    if (!bench_test(&api, "pp", tokens, 512, 1, threads) ||
+        !bench_test(&api, "tg", tokens, 1, 128, threads)) {
+      fprintf(stderr, "llama_reference: llama_decode failed\n");
+      return 2;
+    }
+    free_context(ctx);
+    free_model(model);
+    return 0;
   }
 
   const void *vocab = get_vocab(model);

@@ -246,6 +246,27 @@ QuantizedMatmulOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
   return success();
 }
 
+LogicalResult
+DequantizeOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
+                               Adaptor adaptor,
+                               SmallVectorImpl<Type> &inferred) {
+  auto it = rankedType(adaptor.getInput());
+  QuantType type = adaptor.getQuantType();
+  if (it.getRank() < 1)
+    return emitOptionalError(loc, "input must have rank >= 1");
+  int64_t rowBytes = it.getShape().back();
+  int64_t blockBytes = QuantizedMatmulOp::blockBytes(type);
+  if (rowBytes % blockBytes != 0)
+    return emitOptionalError(loc, "rows of ", rowBytes,
+                             " bytes are not a whole number of ",
+                             stringifyQuantType(type), " blocks of ",
+                             blockBytes, " bytes");
+  SmallVector<int64_t> shape(it.getShape().drop_back());
+  shape.push_back(rowBytes / blockBytes * QuantizedMatmulOp::blockSize(type));
+  inferred.push_back(RankedTensorType::get(shape, Float32Type::get(ctx)));
+  return success();
+}
+
 LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *,
                                          std::optional<Location> loc,
                                          Adaptor adaptor,

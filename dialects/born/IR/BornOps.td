@@ -389,6 +389,33 @@ def Born_QuantizedMatmulOp : Born_Op<"quantized_matmul",
   }];
 }
 
+def Born_DequantizeOp : Born_Op<"dequantize", [Pure, InferTypeOpAdaptor]> {
+  let summary = "decodes rows of GGUF quantized blocks to f32";
+  let description = [{
+    The f32 values of rows stored in one of ggml's block formats: `input`
+    is `[..., K / B * bytes]` raw bytes (`i8`), each row `K / B`
+    consecutive blocks of `B` values (block sizes as for
+    `born.quantized_matmul`), and the result is `[..., K]`. Each value is
+    decoded exactly as ggml's reference dequantizer computes it.
+
+    For the rows a computation picks out of a quantized table, such as a
+    token embedding: gather the rows' bytes, then decode only those.
+    Matmuls should use `born.quantized_matmul`, which never materializes
+    the decoded weight.
+
+    Example (two Q8_0 rows of 64 values: 2 blocks of 34 bytes each):
+    ```mlir
+    %rows = born.gather %table, %ids axis = 0
+              : tensor<512x68xi8>, tensor<2xi64>          // tensor<2x68xi8>
+    %x = born.dequantize q8_0 %rows : tensor<2x68xi8>  // tensor<2x64xf32>
+    ```
+  }];
+  let arguments = (ins Born_QuantTypeAttr:$quant_type,
+                       StaticShapeTensorOf<[I8]>:$input);
+  let results = (outs StaticShapeTensorOf<[F32]>:$result);
+  let assemblyFormat = "$quant_type $input attr-dict `:` type($input)";
+}
+
 def Born_Conv2DOp : Born_Op<"conv2d", [Born_Differentiable, Pure, InferTypeOpAdaptor]> {
   let summary = "2-D convolution, NCHW input and FCHW filter";
   let description = [{

@@ -3,15 +3,17 @@
 // One generic over (rows, n, block, nibble h, byte i): x viewed as
 // [rows, blocks, 2, 16] (value 16 h + i of a block), the weight's bytes read
 // in the body (no dequantized weight tensor) at offsets contiguous in i,
-// products accumulated into a zero fill, the result expanded to [2, 3, 5].
+// products accumulated into a zero fill with one partial sum per byte lane i
+// (i stays parallel), then the lanes summed and the result expanded to
+// [2, 3, 5].
 // CHECK-DAG:   #[[$X:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d2, d3, d4)>
-// CHECK-DAG:   #[[$OUT:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1)>
+// CHECK-DAG:   #[[$OUT:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d4)>
 // CHECK-LABEL: func @q4_0
 // CHECK:         %[[W:.+]] = born.param "w" : tensor<5x36xi8>
 // CHECK:         %[[X2:.+]] = tensor.collapse_shape %arg0 {{\[\[}}0, 1], [2]] : tensor<2x3x64xf32> into tensor<6x64xf32>
 // CHECK:         %[[X4:.+]] = tensor.expand_shape %[[X2]] {{\[\[}}0], [1, 2, 3]] output_shape [6, 2, 2, 16] : tensor<6x64xf32> into tensor<6x2x2x16xf32>
-// CHECK:         %[[INIT:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<6x5xf32>)
-// CHECK:         %[[Y:.+]] = linalg.generic {indexing_maps = [#[[$X]], #[[$OUT]]], iterator_types = ["parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%[[X4]] : tensor<6x2x2x16xf32>) outs(%[[INIT]] : tensor<6x5xf32>)
+// CHECK:         %[[INIT:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<6x5x16xf32>)
+// CHECK:         %[[P:.+]] = linalg.generic {indexing_maps = [#[[$X]], #[[$OUT]]], iterator_types = ["parallel", "parallel", "reduction", "reduction", "parallel"]} ins(%[[X4]] : tensor<6x2x2x16xf32>) outs(%[[INIT]] : tensor<6x5x16xf32>)
 // CHECK-NEXT:    ^bb0(%[[XV:.+]]: f32, %[[ACC:.+]]: f32):
 // CHECK-NEXT:      %[[N:.+]] = linalg.index 1 : index
 // CHECK-NEXT:      %[[BLOCK:.+]] = linalg.index 2 : index
@@ -39,9 +41,11 @@
 // CHECK:           arith.cmpi eq
 // CHECK-NEXT:      %[[D:.+]] = arith.select %{{.+}}, %{{.+}}, %{{.+}} : f32
 // CHECK-NEXT:      %[[WV:.+]] = arith.mulf %[[Q]], %[[D]] : f32
-// CHECK-NEXT:      %[[P:.+]] = arith.mulf %[[XV]], %[[WV]] : f32
-// CHECK-NEXT:      %[[S:.+]] = arith.addf %[[ACC]], %[[P]] : f32
+// CHECK-NEXT:      %[[PROD:.+]] = arith.mulf %[[XV]], %[[WV]] : f32
+// CHECK-NEXT:      %[[S:.+]] = arith.addf %[[ACC]], %[[PROD]] : f32
 // CHECK-NEXT:      linalg.yield %[[S]] : f32
+// CHECK:         %[[Y:.+]] = linalg.generic {{{.*}}iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[P]] : tensor<6x5x16xf32>) outs(%{{.+}} : tensor<6x5xf32>)
+// CHECK:           arith.addf
 // CHECK:         tensor.expand_shape %[[Y]] {{\[\[}}0, 1], [2]] output_shape [2, 3, 5] : tensor<6x5xf32> into tensor<2x3x5xf32>
 func.func @q4_0(%x: tensor<2x3x64xf32>) -> tensor<2x3x5xf32> {
   %w = born.param "w" : tensor<5x36xi8>
@@ -56,7 +60,7 @@ func.func @q4_0(%x: tensor<2x3x64xf32>) -> tensor<2x3x5xf32> {
 // CHECK:         %[[ROW:.+]] = tensor.expand_shape %arg0 {{\[\[}}0, 1]] output_shape [1, 64] : tensor<64xf32> into tensor<1x64xf32>
 // CHECK:         tensor.expand_shape %[[ROW]] {{\[\[}}0], [1, 2]] output_shape [1, 2, 32] : tensor<1x64xf32> into tensor<1x2x32xf32>
 // CHECK:         linalg.generic
-// CHECK-SAME:      iterator_types = ["parallel", "parallel", "reduction", "reduction"]
+// CHECK-SAME:      iterator_types = ["parallel", "parallel", "reduction", "parallel"]
 // CHECK:           arith.constant 34 : index
 // CHECK:           %[[Q:.+]] = tensor.extract
 // CHECK-NEXT:      arith.extsi %[[Q]] : i8 to i32
@@ -74,7 +78,7 @@ func.func @q8_0_vector(%x: tensor<64xf32>) -> tensor<3xf32> {
 // 6-bit sub-block scales chosen by sub-block < 4.
 // CHECK-LABEL: func @q4_K
 // CHECK:         linalg.generic
-// CHECK-SAME:      ins(%{{.+}} : tensor<2x2x4x2x32xf32>) outs(%{{.+}} : tensor<2x4xf32>)
+// CHECK-SAME:      ins(%{{.+}} : tensor<2x2x4x2x32xf32>) outs(%{{.+}} : tensor<2x4x32xf32>)
 // CHECK:           arith.constant 144 : index
 // CHECK:           arith.cmpi ult
 // CHECK:           arith.subf
@@ -82,4 +86,24 @@ func.func @q8_0_vector(%x: tensor<64xf32>) -> tensor<3xf32> {
 func.func @q4_K(%x: tensor<2x512xf32>, %w: tensor<4x288xi8>) -> tensor<2x4xf32> {
   %0 = born.quantized_matmul q4_K %x, %w : tensor<2x512xf32>, tensor<4x288xi8>
   return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+// born.dequantize: one parallel generic over (row, block, value) writing an
+// empty [rows, blocks, 32], each value decoded from its row's bytes (byte
+// 2 + i of the block times its f16 scale), reshaped to [2, 3, 64].
+// CHECK-LABEL: func @dequantize_q8_0
+// CHECK:         %[[B:.+]] = tensor.collapse_shape %arg0 {{\[\[}}0, 1], [2]] : tensor<2x3x68xi8> into tensor<6x68xi8>
+// CHECK:         %[[E:.+]] = tensor.empty() : tensor<6x2x32xf32>
+// CHECK:         %[[D:.+]] = linalg.generic {{{.*}}iterator_types = ["parallel", "parallel", "parallel"]} outs(%[[E]] : tensor<6x2x32xf32>)
+// CHECK:           %[[ROW:.+]] = linalg.index 0 : index
+// CHECK:           tensor.extract %[[B]][%[[ROW]], %{{.+}}] : tensor<6x68xi8>
+// CHECK:           arith.extsi %{{.+}} : i8 to i32
+// CHECK:           linalg.yield %{{.+}} : f32
+// CHECK:         tensor.collapse_shape %[[D]] {{\[\[}}0], [1, 2]] : tensor<6x2x32xf32> into tensor<6x64xf32>
+// CHECK:         tensor.expand_shape %{{.+}} : tensor<6x64xf32> into tensor<2x3x64xf32>
+func.func @dequantize_q8_0(%w: tensor<2x3x68xi8>) -> tensor<2x3x64xf32> {
+  %0 = born.dequantize q8_0 %w : tensor<2x3x68xi8>
+  return %0 : tensor<2x3x64xf32>
 }

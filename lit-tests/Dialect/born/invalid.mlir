@@ -303,3 +303,19 @@ func.func @quantized_matmul_unknown_type(%x: tensor<2x32xf32>, %w: tensor<3x34xi
   %0 = born.quantized_matmul iq2_xs %x, %w : tensor<2x32xf32>, tensor<3x34xi8>
   return
 }
+
+// -----
+
+func.func @dequantize_partial_block(%w: tensor<2x40xi8>) {
+  // expected-error @+1 {{rows of 40 bytes are not a whole number of q8_0 blocks of 34 bytes}}
+  %0 = born.dequantize q8_0 %w : tensor<2x40xi8>
+  return
+}
+
+// -----
+
+func.func @dequantize_scalar(%w: tensor<i8>) {
+  // expected-error @+1 {{input must have rank >= 1}}
+  %0 = born.dequantize q8_0 %w : tensor<i8>
+  return
+}

@@ -181,3 +181,17 @@ func.func @quantized_matmul(%x: tensor<2x3x64xf32>, %v: tensor<256xf32>) -> (ten
   %1 = born.quantized_matmul q6_K %v, %k : tensor<256xf32>, tensor<7x210xi8>
   return %0, %1 : tensor<2x3x5xf32>, tensor<7xf32>
 }
+
+// -----
+
+// CHECK-LABEL: func @dequantize
+func.func @dequantize(%ids: tensor<2xi64>) -> (tensor<2x64xf32>, tensor<256xf32>) {
+  %t = born.param "t" : tensor<10x68xi8>
+  %rows = born.gather %t, %ids axis = 0 : tensor<10x68xi8>, tensor<2xi64>
+  // CHECK: born.dequantize q8_0 %{{.*}} : tensor<2x68xi8>
+  %0 = born.dequantize q8_0 %rows : tensor<2x68xi8>
+  %k = born.param "k" : tensor<144xi8>
+  // CHECK: born.dequantize q4_K %{{.*}} : tensor<144xi8>
+  %1 = born.dequantize q4_K %k : tensor<144xi8>
+  return %0, %1 : tensor<2x64xf32>, tensor<256xf32>
+}
