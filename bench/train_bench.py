@@ -88,8 +88,8 @@ def torch_worker(name, threads, limit, data):
     optimizer = torch.optim.Adam(model.parameters(), lr=MODELS[name][1],
                                  betas=(0.9, 0.999), eps=1e-8)
     steps = count // BATCH  # like Born: the last partial batch is dropped
+    order = torch.randperm(count)  # Born shuffles before its clock starts
     start = time.perf_counter()
-    order = torch.randperm(count)
     loss_sum = 0.0
     for s in range(steps):
         index = order[s * BATCH:(s + 1) * BATCH]
