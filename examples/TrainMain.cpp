@@ -269,7 +269,15 @@ int runTraining(int argc, char **argv, llvm::StringRef name,
                      << " images/s";
       }
     }
+    double loopSeconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
     llvm::errs() << "\n";
+    // For bench/train_bench.py: the training loop's own time (batches and
+    // steps), without compilation, data loading or evaluation.
+    llvm::errs() << "train-loop: epoch " << epoch + 1 << " images "
+                 << (stepsPerEpoch - firstStep) * flags.batch << " seconds "
+                 << llvm::format("%.6f", loopSeconds) << "\n";
 
     // Test accuracy, in batches of the evaluation model; the last batch is
     // padded with zeros and its padding ignored.

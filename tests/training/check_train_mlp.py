@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Trains the MLP example for one epoch on Fashion-MNIST and checks:
 - the epoch line reports a test accuracy well above chance (> 80%);
+- stderr has the machine-readable 'train-loop: epoch 1 images N seconds T'
+  line that bench/train_bench.py reads;
 - the trained params, read from Born's SafeTensors with json + numpy, give
   the same logits in PyTorch as Born's inference executable compiled from
   them, and that executable classifies test images correctly.
@@ -63,6 +65,14 @@ def main():
         return 1
     if "images/s" not in run.stderr:
         print("FAIL: no progress bar with throughput on stderr")
+        return 1
+    # bench/train_bench.py reads the training loop's time from this line.
+    loop = re.search(r"^train-loop: epoch 1 images (\d+) seconds ([0-9.]+)$",
+                     run.stderr, re.M)
+    if not loop or int(loop.group(1)) != 60000 // 64 * 64 or \
+            float(loop.group(2)) <= 0:
+        print("FAIL: no 'train-loop: epoch 1 images 59968 seconds T' line "
+              "on stderr")
         return 1
 
     p = {k: torch.tensor(v.copy()) for k, v in read_safetensors(weights).items()}
