@@ -13,7 +13,13 @@ Cases:
   - the model with F16 weights (written by gguf_variant), 128 tokens;
   - the model as a qwen2 (gguf_variant: NeoX RoPE, Q/K/V biases), 64 tokens;
   - compiled with --target=cpu,vulkan and run with --device vulkan
-    (lavapipe in CI), 64 tokens.
+    (lavapipe in CI), 64 tokens;
+  - --chat: two user lines on stdin, 8 greedy tokens a reply; each reply
+    must equal a plain run whose prompt is the conversation so far in ChatML
+    (written here), which proves that feeding only the tokens the KV cache
+    lacks is right; with and without a system message (-p, -sys), with the
+    format given and with the fallback for a model without a template; an
+    unknown --chat-template name fails with a message listing the known ones.
 Every step's logits must agree with llama.cpp's to 1e-3 of the row's largest
 magnitude (2e-3 with F16 weights: llama.cpp rounds the activations to f16
 for those matmuls, Born computes in f32), and every chosen token must be the
@@ -80,6 +86,65 @@ def check_case(name, bornc, reference, lib_dir, model, work, n, prompt,
     return text, failures
 
 
+def chatml(messages):
+    """The ChatML prompt for (role, content) pairs, opening the assistant's
+    turn: llama.cpp's "chatml" format."""
+    return "".join("<|im_start|>%s\n%s<|im_end|>\n" % m for m in messages) + \
+        "<|im_start|>assistant\n"
+
+
+def check_chat(bornc, model, work):
+    exe = os.path.join(work, "chat")
+    run([bornc, model, "-o", exe, "--ctx-size", "256"])
+    flags = ["--temp", "0", "-n", "8", "-t", "1"]
+    users = ["Once upon a time, there was a dog.", "What did the dog do?"]
+    failures = []
+    for system, chat_flags in [(None, ["--chat-template", "chatml"]),
+                               ("You tell stories.", ["-p", "You tell stories."]),
+                               ("Be brief.", ["-sys", "Be brief.", "-p", "x",
+                                              "--chat-template", "chatml"])]:
+        cmd = [exe, "--chat"] + chat_flags + flags
+        result = subprocess.run(cmd, input="\n".join(users).encode() + b"\n",
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        err = result.stderr.decode()
+        if result.returncode != 0:
+            failures.append("%s failed: %s" % (" ".join(cmd), err))
+            continue
+        # Each reply as plain generation from the conversation so far; the
+        # executable ends the text with a newline, which is not the reply's.
+        messages = [("system", system)] if system else []
+        expected = ""
+        for user in users:
+            messages.append(("user", user))
+            reply = run([exe, "-p", chatml(messages)] + flags)
+            expected += reply
+            messages.append(("assistant", reply[:-1]))
+        got = result.stdout.decode("utf-8", errors="replace")
+        print("chat %s: %r" % (chat_flags, got))
+        if got != expected:
+            failures.append("chat %s: the replies %r differ from plain runs "
+                            "on the formatted conversation: %r" %
+                            (chat_flags, got, expected))
+        if err.count("> ") != len(users) + 1:
+            failures.append("chat %s: expected %d '> ' prompts on stderr: %r" %
+                            (chat_flags, len(users) + 1, err))
+        fallback = "no chat template" in err
+        if fallback != ("--chat-template" not in chat_flags):
+            failures.append("chat %s: the chatml fallback warning is %s: %r" %
+                            (chat_flags, "there" if fallback else "missing",
+                             err))
+    result = subprocess.run([exe, "--chat", "--chat-template", "nope"],
+                            input=b"hi\n", stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    err = result.stderr.decode()
+    if result.returncode == 0 or "unknown chat format 'nope'" not in err or \
+            "chatml" not in err or "llama3" not in err:
+        failures.append("--chat-template nope: expected a failure listing "
+                        "the known formats, got rc %d: %r" %
+                        (result.returncode, err))
+    return failures
+
+
 def main():
     bornc, reference, lib_dir, variant, model, work = sys.argv[1:7]
     os.makedirs(work, exist_ok=True)
@@ -109,6 +174,7 @@ def main():
                       ["--ctx-size", "256", "--target=cpu,vulkan"],
                       run_flags=["--device", "vulkan"])
     failures += f
+    failures += check_chat(bornc, model, work)
     for failure in failures:
         print("FAIL: " + failure)
     sys.exit(1 if failures else 0)
