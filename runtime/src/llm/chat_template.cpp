@@ -235,8 +235,10 @@ std::string formatChat(ChatFormat format,
       out += "<|start_of_role|>" + m.role + "<|end_of_role|>" +
              (m.role == "assistant_tool_call" ? "<|tool_call|>" : "") +
              m.content + "<|end_of_text|>\n";
+    // The llama.cpp Born tests against (node-llama-cpp 3.22.1) writes no
+    // newline after the opener; some other releases do.
     if (addAssistant)
-      out += "<|start_of_role|>assistant<|end_of_role|>\n";
+      out += "<|start_of_role|>assistant<|end_of_role|>";
     break;
   case F::MistralV7:
   case F::MistralV7Tekken: {
