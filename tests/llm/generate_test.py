@@ -19,7 +19,9 @@ Cases:
     (written here), which proves that feeding only the tokens the KV cache
     lacks is right; with and without a system message (-p, -sys), with the
     format given and with the fallback for a model without a template; an
-    unknown --chat-template name fails with a message listing the known ones.
+    unknown --chat-template name fails with a message listing the known ones;
+    the model given a Llama 3 tokenizer.chat_template (gguf_variant) chats
+    in that format.
 Every step's logits must agree with llama.cpp's to 1e-3 of the row's largest
 magnitude (2e-3 with F16 weights: llama.cpp rounds the activations to f16
 for those matmuls, Born computes in f32), and every chosen token must be the
@@ -93,7 +95,22 @@ def chatml(messages):
         "<|im_start|>assistant\n"
 
 
-def check_chat(bornc, model, work):
+LLAMA3_TEMPLATE = (
+    "{% set loop_messages = messages %}{% for message in loop_messages %}"
+    "{% set content = '<|start_header_id|>' + message['role'] + "
+    "'<|end_header_id|>\\n\\n'+ message['content'] | trim + '<|eot_id|>' %}"
+    "{{ content }}{% endfor %}{% if add_generation_prompt %}"
+    "{{ '<|start_header_id|>assistant<|end_header_id|>\\n\\n' }}{% endif %}")
+
+
+def llama3(messages):
+    """llama.cpp's "llama3" format, opening the assistant's turn."""
+    return "".join("<|start_header_id|>%s<|end_header_id|>\n\n%s<|eot_id|>" %
+                   (r, c.strip()) for r, c in messages) + \
+        "<|start_header_id|>assistant<|end_header_id|>\n\n"
+
+
+def check_chat(bornc, variant, model, work):
     exe = os.path.join(work, "chat")
     run([bornc, model, "-o", exe, "--ctx-size", "256"])
     flags = ["--temp", "0", "-n", "8", "-t", "1"]
@@ -142,6 +159,24 @@ def check_chat(bornc, model, work):
         failures.append("--chat-template nope: expected a failure listing "
                         "the known formats, got rc %d: %r" %
                         (result.returncode, err))
+
+    # The format from the model's own template: GGUF metadata, embedded
+    # vocabulary, detection.
+    templated = os.path.join(work, "stories-llama3-template.gguf")
+    run([variant, model, templated, "--chat-template", LLAMA3_TEMPLATE])
+    exe = os.path.join(work, "chat-llama3")
+    run([bornc, templated, "-o", exe, "--ctx-size", "256"])
+    user = "  Tell me a story. "
+    result = subprocess.run([exe, "--chat"] + flags, input=user.encode() + b"\n",
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    err = result.stderr.decode()
+    expected = run([exe, "-p", llama3([("user", user)])] + flags)
+    if result.returncode != 0 or "format llama3" not in err or \
+            result.stdout.decode() != expected:
+        failures.append("chat with the model's Llama 3 template: rc %d, %r, "
+                        "stderr %r; expected %r" %
+                        (result.returncode, result.stdout.decode(), err,
+                         expected))
     return failures
 
 
@@ -174,7 +209,7 @@ def main():
                       ["--ctx-size", "256", "--target=cpu,vulkan"],
                       run_flags=["--device", "vulkan"])
     failures += f
-    failures += check_chat(bornc, model, work)
+    failures += check_chat(bornc, variant, model, work)
     for failure in failures:
         print("FAIL: " + failure)
     sys.exit(1 if failures else 0)

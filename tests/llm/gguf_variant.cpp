@@ -1,9 +1,11 @@
-// gguf_variant IN OUT [--type TYPE] [--arch qwen2]: copies a llama GGUF file
+// gguf_variant IN OUT [--type TYPE] [--arch qwen2] [--chat-template TEXT]:
+// copies a llama GGUF file
 // with changes, so that tests can run the same model in other forms:
 //   --type TYPE   every 2-D F32 tensor re-encoded as TYPE (f16, bf16, ...);
 //   --arch qwen2  the metadata renamed to architecture qwen2 (llama.* keys
 //                 become qwen2.*) and Q/K/V biases added (small values from
-//                 a fixed formula), which llama.cpp then runs with NeoX RoPE.
+//                 a fixed formula), which llama.cpp then runs with NeoX RoPE;
+//   --chat-template TEXT  tokenizer.chat_template set to TEXT.
 #include "compiler/GGUF/GGUF.h"
 #include "compiler/GGUF/GGUFWriter.h"
 
@@ -21,8 +23,10 @@ int main(int argc, char **argv) {
     return 1;
   };
   if (argc < 3 || argc % 2 == 0)
-    return fail("usage: gguf_variant IN OUT [--type TYPE] [--arch qwen2]");
+    return fail("usage: gguf_variant IN OUT [--type TYPE] [--arch qwen2] "
+                "[--chat-template TEXT]");
   std::optional<GGMLType> type;
+  std::optional<std::string> chatTemplate;
   bool qwen2 = false;
   for (int i = 3; i + 1 < argc; i += 2) {
     std::string option = argv[i], value = argv[i + 1];
@@ -35,6 +39,8 @@ int main(int argc, char **argv) {
         return fail("unknown type " + value);
     } else if (option == "--arch" && value == "qwen2") {
       qwen2 = true;
+    } else if (option == "--chat-template") {
+      chatTemplate = value;
     } else {
       return fail("unknown option " + option + " " + value);
     }
@@ -54,6 +60,10 @@ int main(int argc, char **argv) {
     if (err)
       return fail(llvm::toString(std::move(err)));
   }
+  if (chatTemplate)
+    if (llvm::Error err = writer.set("tokenizer.chat_template",
+                                     GGUFValue::ofString(*chatTemplate)))
+      return fail(llvm::toString(std::move(err)));
   for (const GGUFTensorInfo &t : file->tensors()) {
     llvm::ArrayRef<uint8_t> bytes = file->tensorData(t);
     llvm::Error err = llvm::Error::success();
