@@ -38,12 +38,11 @@ const Llama &llama() {
   static Llama lib = [] {
     Llama l;
     std::string dir = BORN_LLAMA_LIB_DIR;
-    void *ggml = dlopen((dir + "/libggml.v0.5.0.so").c_str(),
-                        RTLD_NOW | RTLD_GLOBAL);
-    void *llama =
-        ggml ? dlopen((dir + "/libllama.v0.5.0.so").c_str(),
-                      RTLD_NOW | RTLD_GLOBAL)
-             : nullptr;
+    void *ggml =
+        dlopen((dir + "/libggml.v0.5.0.so").c_str(), RTLD_NOW | RTLD_GLOBAL);
+    void *llama = ggml ? dlopen((dir + "/libllama.v0.5.0.so").c_str(),
+                                RTLD_NOW | RTLD_GLOBAL)
+                       : nullptr;
     if (!llama) {
       l.error = std::string("cannot load llama.cpp from ") + dir + " (" +
                 dlerror() +
@@ -114,10 +113,11 @@ TEST_F(ChatTemplate, EveryFormatMatchesLlamaCpp) {
                               names.begin() + std::min<size_t>(count, 256));
   // The formats the brief of issue 4 requires, at least.
   for (const char *name :
-       {"chatml", "llama2", "llama2-sys", "llama2-sys-bos", "llama2-sys-strip",
-        "mistral-v1", "mistral-v3", "mistral-v3-tekken", "mistral-v7",
-        "llama3", "phi3", "phi4", "zephyr", "gemma", "vicuna", "vicuna-orca",
-        "openchat", "command-r", "monarch", "falcon3"})
+       {"chatml",           "llama2",     "llama2-sys", "llama2-sys-bos",
+        "llama2-sys-strip", "mistral-v1", "mistral-v3", "mistral-v3-tekken",
+        "mistral-v7",       "llama3",     "phi3",       "phi4",
+        "zephyr",           "gemma",      "vicuna",     "vicuna-orca",
+        "openchat",         "command-r",  "monarch",    "falcon3"})
     EXPECT_NE(chatFormatByName(name), ChatFormat::Unknown) << name;
   for (const std::string &name : chatFormatNames()) {
     SCOPED_TRACE(name);

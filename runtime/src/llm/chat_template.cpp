@@ -47,10 +47,19 @@ const std::pair<const char *, ChatFormat> kFormats[] = {
     {"zephyr", ChatFormat::Zephyr},
 };
 
+// Markers with non-ASCII characters (UTF-8): MiniCPM's user tag and
+// DeepSeek's, with fullwidth bars and U+2581.
+const char *const kMiniCPMUser = "<\u7528\u6237>";
+const char *const kDeepSeekUser = "<\uFF5CUser\uFF5C>";
+const char *const kDeepSeekAssistant = "<\uFF5CAssistant\uFF5C>";
+const char *const kDeepSeekEnd = "<\uFF5Cend\u2581of\u2581sentence\uFF5C>";
+
 // Whitespace as C's isspace sees it in the "C" locale; bytes of UTF-8
 // sequences are never whitespace.
 std::string trim(const std::string &s) {
-  auto space = [](char c) { return std::isspace(static_cast<unsigned char>(c)); };
+  auto space = [](char c) {
+    return std::isspace(static_cast<unsigned char>(c));
+  };
   size_t begin = 0, end = s.size();
   while (begin < end && space(s[begin]))
     ++begin;
@@ -143,13 +152,11 @@ ChatFormat detectChatFormat(const std::string &t) {
     return ChatFormat::Llama3;
   if (has("[gMASK]sop"))
     return ChatFormat::ChatGLM3;
-  if (has("<\xe7\x94\xa8\xe6\x88\xb7>")) // <用户>
+  if (has(kMiniCPMUser))
     return ChatFormat::MiniCPM;
   if (has("'Assistant: ' + message['content'] + eos_token"))
     return ChatFormat::DeepSeek2;
-  if (has("<\xef\xbd\x9c" "Assistant\xef\xbd\x9c>") && // <｜Assistant｜>
-      has("<\xef\xbd\x9c" "User\xef\xbd\x9c>") &&
-      has("<\xef\xbd\x9c" "end\xe2\x96\x81of\xe2\x96\x81sentence\xef\xbd\x9c>"))
+  if (has(kDeepSeekAssistant) && has(kDeepSeekUser) && has(kDeepSeekEnd))
     return ChatFormat::DeepSeek3;
   if (has("[|system|]") && has("[|assistant|]") && has("[|endofturn|]"))
     return has("[|tool|]") ? ChatFormat::Exaone4 : ChatFormat::Exaone3;
@@ -400,29 +407,23 @@ std::string formatChat(ChatFormat format,
       else if (m.role == "user")
         out += "User: " + m.content + "\n\n";
       else if (m.role == "assistant")
-        out += "Assistant: " + m.content +
-               "<\xef\xbd\x9c" "end\xe2\x96\x81of\xe2\x96\x81sentence\xef\xbd\x9c>";
+        out += "Assistant: " + m.content + kDeepSeekEnd;
     }
     if (addAssistant)
       out += "Assistant:";
     break;
-  case F::DeepSeek3: {
-    const std::string user = "<\xef\xbd\x9c" "User\xef\xbd\x9c>",
-                      assistant = "<\xef\xbd\x9c" "Assistant\xef\xbd\x9c>",
-                      end = "<\xef\xbd\x9c" "end\xe2\x96\x81of\xe2\x96\x81"
-                            "sentence\xef\xbd\x9c>";
+  case F::DeepSeek3:
     for (const ChatMessage &m : messages) {
       if (m.role == "system")
         out += m.content + "\n\n";
       else if (m.role == "user")
-        out += user + m.content;
+        out += kDeepSeekUser + m.content;
       else if (m.role == "assistant")
-        out += assistant + m.content + end;
+        out += kDeepSeekAssistant + m.content + kDeepSeekEnd;
     }
     if (addAssistant)
-      out += assistant;
+      out += kDeepSeekAssistant;
     break;
-  }
   case F::CommandR:
     for (const ChatMessage &m : messages) {
       const char *token = m.role == "system"      ? "<|SYSTEM_TOKEN|>"
@@ -439,9 +440,8 @@ std::string formatChat(ChatFormat format,
   case F::MiniCPM:
     // No assistant opener: <AI> closes each user turn.
     for (const ChatMessage &m : messages)
-      out += m.role == "user"
-                 ? "<\xe7\x94\xa8\xe6\x88\xb7>" + trim(m.content) + "<AI>"
-                 : trim(m.content);
+      out += m.role == "user" ? kMiniCPMUser + trim(m.content) + "<AI>"
+                              : trim(m.content);
     break;
   case F::Exaone3:
   case F::Exaone4:
