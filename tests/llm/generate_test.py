@@ -28,6 +28,7 @@ for those matmuls, Born computes in f32), and every chosen token must be the
 same.
 """
 import os
+import re
 import subprocess
 import sys
 
@@ -142,6 +143,12 @@ def check_chat(bornc, variant, model, work):
             failures.append("chat %s: the replies %r differ from plain runs "
                             "on the formatted conversation: %r" %
                             (chat_flags, got, expected))
+        # The second turn reuses the first's tokens from the KV cache.
+        fed = re.search(r"prompts of (\d+) tokens in all, (\d+) of them fed",
+                        err)
+        if not fed or not int(fed.group(2)) < int(fed.group(1)):
+            failures.append("chat %s: no KV cache reuse reported: %r" %
+                            (chat_flags, err))
         if err.count("> ") != len(users) + 1:
             failures.append("chat %s: expected %d '> ' prompts on stderr: %r" %
                             (chat_flags, len(users) + 1, err))

@@ -425,6 +425,7 @@ int chat(Generator &generator, const Tokenizer &tokenizer,
   std::vector<int32_t> cached; // the tokens the KV cache holds, in order
   const int64_t limit = options.tokens < 0 ? context : options.tokens;
   std::string line, error;
+  size_t turns = 0, fed = 0, formatted = 0; // for the closing summary
   while (true) {
     std::fputs("> ", stderr);
     std::fflush(stderr);
@@ -457,6 +458,9 @@ int chat(Generator &generator, const Tokenizer &tokenizer,
       return 1;
     }
     cached = tokens;
+    ++turns;
+    fed += tokens.size() - same;
+    formatted += tokens.size();
 
     std::string reply;
     for (int64_t n = 0; n < limit; ++n) {
@@ -486,7 +490,10 @@ int chat(Generator &generator, const Tokenizer &tokenizer,
     std::fflush(stdout);
     messages.push_back({"assistant", reply});
   }
-  std::fputs("\n", stderr);
+  std::fprintf(stderr,
+               "\nchat: %zu turns; prompts of %zu tokens in all, %zu of them "
+               "fed (the rest were in the KV cache)\n",
+               turns, formatted, fed);
   return 0;
 }
 
