@@ -15,9 +15,9 @@ Cases:
   - compiled with --target=cpu,vulkan and run with --device vulkan
     (lavapipe in CI), 64 tokens;
   - --chat: two user lines on stdin, 8 greedy tokens a reply; each reply
-    must equal a plain run whose prompt is the conversation so far in ChatML
-    (written here), which proves that feeding only the tokens the KV cache
-    lacks is right; with and without a system message (-p, -sys), with the
+    (text, ids and logits) must equal a plain run whose prompt is the
+    conversation so far in ChatML (written here), which proves that feeding
+    only the tokens the KV cache lacks is right; with and without a system message (-p, -sys), with the
     format given and with the fallback for a model without a template; an
     unknown --chat-template name fails with a message listing the known ones;
     the model given a Llama 3 tokenizer.chat_template (gguf_variant) chats
@@ -117,11 +117,13 @@ def check_chat(bornc, variant, model, work):
     flags = ["--temp", "0", "-n", "8", "-t", "1"]
     users = ["Once upon a time, there was a dog.", "What did the dog do?"]
     failures = []
-    for system, chat_flags in [(None, ["--chat-template", "chatml"]),
+    for case, (system, chat_flags) in enumerate([(None, ["--chat-template", "chatml"]),
                                ("You tell stories.", ["-p", "You tell stories."]),
                                ("Be brief.", ["-sys", "Be brief.", "-p", "x",
-                                              "--chat-template", "chatml"])]:
-        cmd = [exe, "--chat"] + chat_flags + flags
+                                              "--chat-template", "chatml"])]):
+        out = os.path.join(work, "chat%d" % case)
+        cmd = [exe, "--chat", "--ids-out", out + ".ids", "--logits-out",
+               out + ".npy"] + chat_flags + flags
         result = subprocess.run(cmd, input="\n".join(users).encode() + b"\n",
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         err = result.stderr.decode()
@@ -131,12 +133,32 @@ def check_chat(bornc, variant, model, work):
         # Each reply as plain generation from the conversation so far; the
         # executable ends the text with a newline, which is not the reply's.
         messages = [("system", system)] if system else []
-        expected = ""
-        for user in users:
+        expected, ids, logits = "", [], []
+        for turn, user in enumerate(users):
             messages.append(("user", user))
-            reply = run([exe, "-p", chatml(messages)] + flags)
+            plain = "%s.plain%d" % (out, turn)
+            reply = run([exe, "-p", chatml(messages), "--ids-out",
+                         plain + ".ids", "--logits-out", plain + ".npy"] +
+                        flags)
             expected += reply
+            ids += read_ids(plain + ".ids")
+            logits.append(np.load(plain + ".npy"))
             messages.append(("assistant", reply[:-1]))
+        # The logits too: a few wrong cache entries can leave the greedy
+        # text of this small model unchanged.
+        logits = np.concatenate(logits)
+        if read_ids(out + ".ids") != ids:
+            failures.append("chat %s: ids %s, plain runs %s" %
+                            (chat_flags, read_ids(out + ".ids"), ids))
+        else:
+            chat_logits = np.load(out + ".npy")
+            error = (np.abs(chat_logits - logits).max(axis=1) /
+                     np.abs(logits).max(axis=1)).max()
+            print("chat %s: logits within %.1e of plain runs" %
+                  (chat_flags, error))
+            if error > 1e-4:
+                failures.append("chat %s: logits differ from the plain runs' "
+                                "by %.2e" % (chat_flags, error))
         got = result.stdout.decode("utf-8", errors="replace")
         print("chat %s: %r" % (chat_flags, got))
         if got != expected:

@@ -384,6 +384,38 @@ int bench(Generator &generator, int64_t context, int64_t vocab,
   return 0;
 }
 
+// --ids-out and --logits-out: the sampled ids and the logits each was
+// sampled from.
+bool writeOutputs(const Options &options, const std::vector<int32_t> &ids,
+                  const std::vector<float> &logits, int64_t vocab,
+                  std::string &error) {
+  if (!options.idsOut.empty()) {
+    FILE *f = std::fopen(options.idsOut.c_str(), "w");
+    if (!f) {
+      error = "cannot write " + options.idsOut + ": " + std::strerror(errno);
+      return false;
+    }
+    for (int32_t id : ids)
+      std::fprintf(f, "%d\n", id);
+    std::fclose(f);
+  }
+  if (!options.logitsOut.empty()) {
+    born_host_tensor t{};
+    t.dtype = BORN_DTYPE_F32;
+    t.rank = 2;
+    t.shape[0] = int64_t(logits.size()) / vocab;
+    t.shape[1] = vocab;
+    t.data = const_cast<float *>(logits.data());
+    t.nbytes = logits.size() * sizeof(float);
+    char message[512] = "";
+    if (born_npy_save(options.logitsOut.c_str(), &t, message, sizeof message)) {
+      error = message;
+      return false;
+    }
+  }
+  return true;
+}
+
 // The chat format: --chat-template, else the one the model's template
 // matches, else ChatML (with a warning, as llama.cpp falls back to it).
 ChatFormat chooseChatFormat(const Options &options,
@@ -426,6 +458,8 @@ int chat(Generator &generator, const Tokenizer &tokenizer,
   const int64_t limit = options.tokens < 0 ? context : options.tokens;
   std::string line, error;
   size_t turns = 0, fed = 0, formatted = 0; // for the closing summary
+  std::vector<int32_t> sampled;              // every turn's, for --ids-out
+  std::vector<float> allLogits;              // and for --logits-out
   while (true) {
     std::fputs("> ", stderr);
     std::fflush(stderr);
@@ -464,9 +498,12 @@ int chat(Generator &generator, const Tokenizer &tokenizer,
 
     std::string reply;
     for (int64_t n = 0; n < limit; ++n) {
-      int32_t next = sampler.sample(generator.logits().data(),
-                                    generator.logits().size());
+      const std::vector<float> &logits = generator.logits();
+      if (!options.logitsOut.empty())
+        allLogits.insert(allLogits.end(), logits.begin(), logits.end());
+      int32_t next = sampler.sample(logits.data(), logits.size());
       sampler.accept(next);
+      sampled.push_back(next);
       if (tokenizer.isEndOfGeneration(next) && !options.ignoreEos)
         break;
       std::string piece = tokenizer.tokenToPiece(next);
@@ -494,6 +531,11 @@ int chat(Generator &generator, const Tokenizer &tokenizer,
                "\nchat: %zu turns; prompts of %zu tokens in all, %zu of them "
                "fed (the rest were in the KV cache)\n",
                turns, formatted, fed);
+  if (!writeOutputs(options, sampled, allLogits,
+                    int64_t(generator.logits().size()), error)) {
+    std::fprintf(stderr, "error: %s\n", error.c_str());
+    return 1;
+  }
   return 0;
 }
 
@@ -534,8 +576,6 @@ int run(const born_model *prefillModel, const born_model *decodeModel,
     return fail("--chat-template: unknown chat format '" +
                 options.chatTemplate + "'; known formats: " + known);
   }
-  if (options.chat && (!options.idsOut.empty() || !options.logitsOut.empty()))
-    return fail("--ids-out and --logits-out are not available with --chat");
   if (!options.seedGiven)
     options.sampling.seed = std::random_device()();
 
@@ -647,26 +687,8 @@ int run(const born_model *prefillModel, const born_model *decodeModel,
                generated.size(), generateSeconds,
                generated.size() / std::max(generateSeconds, 1e-9));
 
-  if (!options.idsOut.empty()) {
-    FILE *f = std::fopen(options.idsOut.c_str(), "w");
-    if (!f)
-      return fail("cannot write " + options.idsOut + ": " + std::strerror(errno));
-    for (int32_t id : generated)
-      std::fprintf(f, "%d\n", id);
-    std::fclose(f);
-  }
-  if (!options.logitsOut.empty()) {
-    born_host_tensor t{};
-    t.dtype = BORN_DTYPE_F32;
-    t.rank = 2;
-    t.shape[0] = int64_t(allLogits.size()) / vocab;
-    t.shape[1] = vocab;
-    t.data = allLogits.data();
-    t.nbytes = allLogits.size() * sizeof(float);
-    char message[512] = "";
-    if (born_npy_save(options.logitsOut.c_str(), &t, message, sizeof message))
-      return fail(message);
-  }
+  if (!writeOutputs(options, generated, allLogits, vocab, error))
+    return fail(error);
   return 0;
 }
 
