@@ -62,6 +62,8 @@ bool loadVocabFromGGUF(const std::string &path, VocabDescription &vocab, std::st
     return fail(std::move(err));
   if (auto err = string("general.name", vocab.modelName))
     return fail(std::move(err));
+  if (auto err = string("tokenizer.chat_template", vocab.chatTemplate))
+    return fail(std::move(err));
   if (auto err = strings("tokenizer.ggml.tokens", vocab.tokens))
     return fail(std::move(err));
   if (auto err = strings("tokenizer.ggml.merges", vocab.merges))

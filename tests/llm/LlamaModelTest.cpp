@@ -276,6 +276,10 @@ TEST(VocabBlob, RoundTrip) {
   EXPECT_FALSE(vocab.sepId.has_value());
   EXPECT_FALSE(vocab.padId.has_value());
   EXPECT_EQ(vocab.bosId, 1);
+  // stories260K has no tokenizer.chat_template; give it one to carry.
+  EXPECT_EQ(vocab.chatTemplate, "");
+  vocab.chatTemplate = "{% for message in messages %}<|im_start|>"
+                       "{{ message['role'] }}\n{% endfor %}";
   std::string blob = serializeVocab(vocab);
   VocabDescription back;
   ASSERT_TRUE(deserializeVocab(reinterpret_cast<const uint8_t *>(blob.data()),
@@ -292,6 +296,7 @@ TEST(VocabBlob, RoundTrip) {
   EXPECT_EQ(back.sepId, vocab.sepId);
   EXPECT_EQ(back.addBos, vocab.addBos);
   EXPECT_EQ(back.modelName, vocab.modelName);
+  EXPECT_EQ(back.chatTemplate, vocab.chatTemplate);
   std::unique_ptr<Tokenizer> a = Tokenizer::create(vocab, &error);
   std::unique_ptr<Tokenizer> b = Tokenizer::create(back, &error);
   ASSERT_TRUE(a && b) << error;

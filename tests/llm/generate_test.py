@@ -22,6 +22,14 @@ Cases:
     F32 weights the blocks decode to (gguf_variant --dequantize), at 1e-3
     like float models, which shows Born's decoding exact; and with llama.cpp
     running the quantized file itself.
+  - --chat: two user lines on stdin, 8 greedy tokens a reply; each reply
+    (text, ids and logits) must equal a plain run whose prompt is the
+    conversation so far in ChatML (written here), which proves that feeding
+    only the tokens the KV cache lacks is right; with and without a system message (-p, -sys), with the
+    format given and with the fallback for a model without a template; an
+    unknown --chat-template name fails with a message listing the known ones;
+    the model given a Llama 3 tokenizer.chat_template (gguf_variant) chats
+    in that format.
 Every step's logits must agree with llama.cpp's to 1e-3 of the row's largest
 magnitude (2e-3 with F16 weights: llama.cpp rounds the activations to f16
 for those matmuls, Born computes in f32; QUANT_TOLERANCE against llama.cpp
@@ -32,6 +40,7 @@ relative error is the largest, 5e-2), and every chosen token must be the
 same.
 """
 import os
+import re
 import subprocess
 import sys
 
@@ -116,6 +125,126 @@ def quantized_case(name, bornc, reference, lib_dir, variant, model, work, n,
                                   ("quantized", model, QUANT_TOLERANCE)])
 
 
+def chatml(messages):
+    """The ChatML prompt for (role, content) pairs, opening the assistant's
+    turn: llama.cpp's "chatml" format."""
+    return "".join("<|im_start|>%s\n%s<|im_end|>\n" % m for m in messages) + \
+        "<|im_start|>assistant\n"
+
+
+LLAMA3_TEMPLATE = (
+    "{% set loop_messages = messages %}{% for message in loop_messages %}"
+    "{% set content = '<|start_header_id|>' + message['role'] + "
+    "'<|end_header_id|>\\n\\n'+ message['content'] | trim + '<|eot_id|>' %}"
+    "{{ content }}{% endfor %}{% if add_generation_prompt %}"
+    "{{ '<|start_header_id|>assistant<|end_header_id|>\\n\\n' }}{% endif %}")
+
+
+def llama3(messages):
+    """llama.cpp's "llama3" format, opening the assistant's turn."""
+    return "".join("<|start_header_id|>%s<|end_header_id|>\n\n%s<|eot_id|>" %
+                   (r, c.strip()) for r, c in messages) + \
+        "<|start_header_id|>assistant<|end_header_id|>\n\n"
+
+
+def check_chat(bornc, variant, model, work):
+    exe = os.path.join(work, "chat")
+    run([bornc, model, "-o", exe, "--ctx-size", "256"])
+    flags = ["--temp", "0", "-n", "8", "-t", "1"]
+    users = ["Once upon a time, there was a dog.", "What did the dog do?"]
+    failures = []
+    for case, (system, chat_flags) in enumerate([(None, ["--chat-template", "chatml"]),
+                               ("You tell stories.", ["-p", "You tell stories."]),
+                               ("Be brief.", ["-sys", "Be brief.", "-p", "x",
+                                              "--chat-template", "chatml"])]):
+        out = os.path.join(work, "chat%d" % case)
+        cmd = [exe, "--chat", "--ids-out", out + ".ids", "--logits-out",
+               out + ".npy"] + chat_flags + flags
+        result = subprocess.run(cmd, input="\n".join(users).encode() + b"\n",
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        err = result.stderr.decode()
+        if result.returncode != 0:
+            failures.append("%s failed: %s" % (" ".join(cmd), err))
+            continue
+        # Each reply as plain generation from the conversation so far; the
+        # executable ends the text with a newline, which is not the reply's.
+        messages = [("system", system)] if system else []
+        expected, ids, logits = "", [], []
+        for turn, user in enumerate(users):
+            messages.append(("user", user))
+            plain = "%s.plain%d" % (out, turn)
+            reply = run([exe, "-p", chatml(messages), "--ids-out",
+                         plain + ".ids", "--logits-out", plain + ".npy"] +
+                        flags)
+            expected += reply
+            ids += read_ids(plain + ".ids")
+            logits.append(np.load(plain + ".npy"))
+            messages.append(("assistant", reply[:-1]))
+        # The logits too: a few wrong cache entries can leave the greedy
+        # text of this small model unchanged.
+        logits = np.concatenate(logits)
+        if read_ids(out + ".ids") != ids:
+            failures.append("chat %s: ids %s, plain runs %s" %
+                            (chat_flags, read_ids(out + ".ids"), ids))
+        else:
+            chat_logits = np.load(out + ".npy")
+            error = (np.abs(chat_logits - logits).max(axis=1) /
+                     np.abs(logits).max(axis=1)).max()
+            print("chat %s: logits within %.1e of plain runs" %
+                  (chat_flags, error))
+            if error > 1e-4:
+                failures.append("chat %s: logits differ from the plain runs' "
+                                "by %.2e" % (chat_flags, error))
+        got = result.stdout.decode("utf-8", errors="replace")
+        print("chat %s: %r" % (chat_flags, got))
+        if got != expected:
+            failures.append("chat %s: the replies %r differ from plain runs "
+                            "on the formatted conversation: %r" %
+                            (chat_flags, got, expected))
+        # The second turn reuses the first's tokens from the KV cache.
+        fed = re.search(r"prompts of (\d+) tokens in all, (\d+) of them fed",
+                        err)
+        if not fed or not int(fed.group(2)) < int(fed.group(1)):
+            failures.append("chat %s: no KV cache reuse reported: %r" %
+                            (chat_flags, err))
+        if err.count("> ") != len(users) + 1:
+            failures.append("chat %s: expected %d '> ' prompts on stderr: %r" %
+                            (chat_flags, len(users) + 1, err))
+        fallback = "no chat template" in err
+        if fallback != ("--chat-template" not in chat_flags):
+            failures.append("chat %s: the chatml fallback warning is %s: %r" %
+                            (chat_flags, "there" if fallback else "missing",
+                             err))
+    result = subprocess.run([exe, "--chat", "--chat-template", "nope"],
+                            input=b"hi\n", stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    err = result.stderr.decode()
+    if result.returncode == 0 or "unknown chat format 'nope'" not in err or \
+            "chatml" not in err or "llama3" not in err:
+        failures.append("--chat-template nope: expected a failure listing "
+                        "the known formats, got rc %d: %r" %
+                        (result.returncode, err))
+
+    # The format from the model's own template: GGUF metadata, embedded
+    # vocabulary, detection.
+    templated = os.path.join(work, "stories-llama3-template.gguf")
+    run([variant, model, templated, "--chat-template", LLAMA3_TEMPLATE])
+    exe = os.path.join(work, "chat-llama3")
+    run([bornc, templated, "-o", exe, "--ctx-size", "256"])
+    user = "  Tell me a story. "
+    result = subprocess.run([exe, "--chat"] + flags, input=user.encode() + b"\n",
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    err = result.stderr.decode()
+    expected = run([exe, "-p", llama3([("user", user)])] + flags)
+    if result.returncode != 0 or "format llama3" not in err or \
+            result.stdout.decode() != expected:
+        failures.append("chat with the model's Llama 3 template: rc %d, %r, "
+                        "stderr %r; expected %r" %
+                        (result.returncode, result.stdout.decode(), err,
+                         expected))
+    return failures
+
+
 def main():
     bornc, reference, lib_dir, variant, model, work = sys.argv[1:7]
     os.makedirs(work, exist_ok=True)
@@ -164,6 +293,7 @@ def main():
                               variant, qmodel, work, 32, "Once upon a time",
                               ["--ctx-size", "128"])
         failures += f
+    failures += check_chat(bornc, variant, model, work)
     for failure in failures:
         print("FAIL: " + failure)
     sys.exit(1 if failures else 0)

@@ -12,7 +12,8 @@
 //   --synthetic vocab=V,dim=D,layers=L,heads=H,kv=KV,ffn=F[,tied=1]
 //                 a model of these shapes with random weights instead of
 //                 IN's (IN's tokenizer, its token list cut or extended to V
-//                 with filler pieces); --seed S picks the weights.
+//                 with filler pieces); --seed S picks the weights;
+//   --chat-template TEXT  tokenizer.chat_template set to TEXT.
 #include "compiler/GGUF/GGUF.h"
 #include "compiler/GGUF/GGUFWriter.h"
 #include "compiler/GGUF/Quants.h"
@@ -100,10 +101,12 @@ int main(int argc, char **argv) {
     return 1;
   };
   if (argc < 3 || argc % 2 == 0)
-    return fail("usage: gguf_variant IN OUT [--type TYPE] [--arch qwen2] [--dequantize 1] "
+    return fail("usage: gguf_variant IN OUT [--type TYPE] [--arch qwen2] "
+                "[--dequantize 1] [--chat-template TEXT] "
                 "[--synthetic vocab=V,dim=D,layers=L,heads=H,kv=KV,ffn=F"
                 "[,tied=1]] [--seed S]");
   std::optional<GGMLType> type;
+  std::optional<std::string> chatTemplate;
   bool qwen2 = false, dequantizeAll = false;
   std::optional<Synthetic> synthetic;
   uint64_t seed = 1;
@@ -127,6 +130,8 @@ int main(int argc, char **argv) {
         return fail(error);
     } else if (option == "--seed" &&
                !llvm::StringRef(value).getAsInteger(10, seed)) {
+    } else if (option == "--chat-template") {
+      chatTemplate = value;
     } else {
       return fail("unknown option " + option + " " + value);
     }
@@ -147,6 +152,10 @@ int main(int argc, char **argv) {
     if (err)
       return fail(llvm::toString(std::move(err)));
   }
+  if (chatTemplate)
+    if (llvm::Error err = writer.set("tokenizer.chat_template",
+                                     GGUFValue::ofString(*chatTemplate)))
+      return fail(llvm::toString(std::move(err)));
 
   // 2-D F32 values go out as --type when their rows are whole blocks; rows
   // that are not whole K-quant blocks of 256 take llama.cpp's fallback

@@ -11,6 +11,7 @@
 #include "born/runtime.h"
 #include "born/tensor_io.h"
 
+#include "llm/chat_template.h"
 #include "llm/sampler.h"
 #include "llm/tokenizer.h"
 #include "llm/vocab_blob.h"
@@ -21,6 +22,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <iostream>
 #include <memory>
 #include <random>
 #include <string>
@@ -42,6 +44,10 @@ struct Options {
   std::string logitsOut, idsOut;
   bool bench = false;
   bool help = false;
+  bool chat = false;         // --chat: an interactive chat on stdin
+  std::string chatTemplate;  // --chat-template: a format name
+  std::string systemPrompt;  // -sys
+  bool systemGiven = false;
 };
 
 void printUsage(const char *program, int64_t context) {
@@ -72,6 +78,13 @@ void printUsage(const char *program, int64_t context) {
       "  --ids-out FILE        write the generated token ids, one per line\n"
       "  --bench               measure prompt processing (pp512) and generation\n"
       "                        (tg128) speed in tokens/s, as llama-bench does\n"
+      "  -cnv, --chat, --conversation\n"
+      "                        chat: read user turns from stdin, one a line, "
+      "and\n"
+      "                        stream the replies (-n tokens at most each)\n"
+      "  --chat-template NAME  the chat format (default: the model's)\n"
+      "  -sys, --system-prompt TEXT\n"
+      "                        the chat's system message (default: -p)\n"
       "  -h, --help            this help\n",
       program, static_cast<long long>(context));
 }
@@ -96,6 +109,10 @@ bool parseOptions(int argc, char **argv, Options &o, std::string &error) {
     }
     if (arg == "--bench") {
       o.bench = true;
+      continue;
+    }
+    if (arg == "-cnv" || arg == "--chat" || arg == "--conversation") {
+      o.chat = true;
       continue;
     }
     if (i + 1 >= argc) {
@@ -159,6 +176,12 @@ bool parseOptions(int argc, char **argv, Options &o, std::string &error) {
       o.logitsOut = value;
     else if (arg == "--ids-out")
       o.idsOut = value;
+    else if (arg == "--chat-template")
+      o.chatTemplate = value;
+    else if (arg == "-sys" || arg == "--system-prompt") {
+      o.systemPrompt = value;
+      o.systemGiven = true;
+    }
     else {
       error = "unknown option: " + arg + " (see --help)";
       return false;
@@ -280,10 +303,12 @@ public:
     return true;
   }
 
-  // Feeds the prompt in chunks of the prefill's size; a chunk of one token
-  // (a prompt that is just BOS) goes through decode, which is cheaper.
-  bool prefill(const std::vector<int32_t> &prompt, std::string &error) {
-    for (size_t begin = 0; begin < prompt.size(); begin += prefill_.tokens) {
+  // Feeds prompt[from, end) in chunks of the prefill's size, the cache
+  // holding prompt[0, from) already; a chunk of one token (a prompt that is
+  // just BOS) goes through decode, which is cheaper.
+  bool prefill(const std::vector<int32_t> &prompt, std::string &error,
+               size_t from = 0) {
+    for (size_t begin = from; begin < prompt.size(); begin += prefill_.tokens) {
       size_t count = std::min(prompt.size() - begin, size_t(prefill_.tokens));
       if (!run(count == 1 ? decode_ : prefill_, prompt, begin, count, error))
         return false;
@@ -359,6 +384,161 @@ int bench(Generator &generator, int64_t context, int64_t vocab,
   return 0;
 }
 
+// --ids-out and --logits-out: the sampled ids and the logits each was
+// sampled from.
+bool writeOutputs(const Options &options, const std::vector<int32_t> &ids,
+                  const std::vector<float> &logits, int64_t vocab,
+                  std::string &error) {
+  if (!options.idsOut.empty()) {
+    FILE *f = std::fopen(options.idsOut.c_str(), "w");
+    if (!f) {
+      error = "cannot write " + options.idsOut + ": " + std::strerror(errno);
+      return false;
+    }
+    for (int32_t id : ids)
+      std::fprintf(f, "%d\n", id);
+    std::fclose(f);
+  }
+  if (!options.logitsOut.empty()) {
+    born_host_tensor t{};
+    t.dtype = BORN_DTYPE_F32;
+    t.rank = 2;
+    t.shape[0] = int64_t(logits.size()) / vocab;
+    t.shape[1] = vocab;
+    t.data = const_cast<float *>(logits.data());
+    t.nbytes = logits.size() * sizeof(float);
+    char message[512] = "";
+    if (born_npy_save(options.logitsOut.c_str(), &t, message, sizeof message)) {
+      error = message;
+      return false;
+    }
+  }
+  return true;
+}
+
+// The chat format: --chat-template, else the one the model's template
+// matches, else ChatML (with a warning, as llama.cpp falls back to it).
+ChatFormat chooseChatFormat(const Options &options,
+                            const std::string &modelTemplate) {
+  if (!options.chatTemplate.empty())
+    return chatFormatByName(options.chatTemplate);
+  if (modelTemplate.empty()) {
+    std::fprintf(stderr, "warning: the model has no chat template "
+                         "(tokenizer.chat_template); using chatml\n");
+    return ChatFormat::ChatML;
+  }
+  ChatFormat format = detectChatFormat(modelTemplate);
+  if (format == ChatFormat::Unknown) {
+    std::fprintf(stderr, "warning: the model's chat template is not one of "
+                         "the built-in formats; using chatml "
+                         "(--chat-template NAME picks another)\n");
+    return ChatFormat::ChatML;
+  }
+  return format;
+}
+
+// llama-cli -cnv: user turns are lines of stdin, after a "> " prompt on
+// stderr; each reply streams to stdout, then a newline. Every turn formats
+// the whole conversation and feeds only the tokens after the longest prefix
+// the KV cache already holds: the reply's tokens are in the cache, but the
+// formatted text of the reply may tokenize differently and is followed by
+// the format's end-of-turn text.
+int chat(Generator &generator, const Tokenizer &tokenizer,
+         const Options &options, ChatFormat format, int64_t context) {
+  std::fprintf(stderr, "chat: format %s, context %lld; end with EOF "
+                       "(Ctrl-D)\n",
+               chatFormatName(format), static_cast<long long>(context));
+  std::vector<ChatMessage> messages;
+  const std::string &system =
+      options.systemGiven ? options.systemPrompt : options.prompt;
+  if (!system.empty())
+    messages.push_back({"system", system});
+  Sampler sampler(options.sampling);
+  std::vector<int32_t> cached; // the tokens the KV cache holds, in order
+  const int64_t limit = options.tokens < 0 ? context : options.tokens;
+  std::string line, error;
+  size_t turns = 0, fed = 0, formatted = 0; // for the closing summary
+  std::vector<int32_t> sampled;              // every turn's, for --ids-out
+  std::vector<float> allLogits;              // and for --logits-out
+  while (true) {
+    std::fputs("> ", stderr);
+    std::fflush(stderr);
+    if (!std::getline(std::cin, line))
+      break;
+    if (!line.empty() && line.back() == '\r')
+      line.pop_back();
+    if (line.empty())
+      continue;
+    messages.push_back({"user", line});
+    std::vector<int32_t> tokens =
+        tokenizer.encode(formatChat(format, messages, /*addAssistant=*/true),
+                         /*addSpecial=*/true, /*parseSpecial=*/true);
+    if (tokens.empty() || int64_t(tokens.size()) >= context) {
+      std::fprintf(stderr, "error: the conversation has %zu tokens; the "
+                           "context holds %lld\n",
+                   tokens.size(), static_cast<long long>(context));
+      return 1;
+    }
+    // At least the last token is fed again: its logits pick the first
+    // token of the reply.
+    size_t same = 0;
+    while (same + 1 < tokens.size() && same < cached.size() &&
+           cached[same] == tokens[same])
+      ++same;
+    for (size_t i = same; i < tokens.size(); ++i)
+      sampler.accept(tokens[i]);
+    if (!generator.prefill(tokens, error, same)) {
+      std::fprintf(stderr, "error: %s\n", error.c_str());
+      return 1;
+    }
+    cached = tokens;
+    ++turns;
+    fed += tokens.size() - same;
+    formatted += tokens.size();
+
+    std::string reply;
+    for (int64_t n = 0; n < limit; ++n) {
+      const std::vector<float> &logits = generator.logits();
+      if (!options.logitsOut.empty())
+        allLogits.insert(allLogits.end(), logits.begin(), logits.end());
+      int32_t next = sampler.sample(logits.data(), logits.size());
+      sampler.accept(next);
+      sampled.push_back(next);
+      if (tokenizer.isEndOfGeneration(next) && !options.ignoreEos)
+        break;
+      std::string piece = tokenizer.tokenToPiece(next);
+      std::fwrite(piece.data(), 1, piece.size(), stdout);
+      std::fflush(stdout);
+      reply += piece;
+      if (n + 1 >= limit)
+        break;
+      if (int64_t(cached.size()) >= context) {
+        std::fprintf(stderr, "\n[context full: %lld tokens]\n",
+                     static_cast<long long>(context));
+        break;
+      }
+      cached.push_back(next);
+      if (!generator.decode(cached, error)) {
+        std::fprintf(stderr, "error: %s\n", error.c_str());
+        return 1;
+      }
+    }
+    std::printf("\n");
+    std::fflush(stdout);
+    messages.push_back({"assistant", reply});
+  }
+  std::fprintf(stderr,
+               "\nchat: %zu turns; prompts of %zu tokens in all, %zu of them "
+               "fed (the rest were in the KV cache)\n",
+               turns, formatted, fed);
+  if (!writeOutputs(options, sampled, allLogits,
+                    int64_t(generator.logits().size()), error)) {
+    std::fprintf(stderr, "error: %s\n", error.c_str());
+    return 1;
+  }
+  return 0;
+}
+
 int run(const born_model *prefillModel, const born_model *decodeModel,
         const uint8_t *vocabBytes, uint64_t vocabSize, int argc, char **argv) {
   auto fail = [](const std::string &message) {
@@ -388,6 +568,14 @@ int run(const born_model *prefillModel, const born_model *decodeModel,
     return fail("-c " + std::to_string(context) + " exceeds the context " +
                 std::to_string(maxContext) +
                 " this executable was compiled for (bornc --ctx-size)");
+  if (!options.chatTemplate.empty() &&
+      chatFormatByName(options.chatTemplate) == ChatFormat::Unknown) {
+    std::string known;
+    for (const std::string &name : chatFormatNames())
+      known += (known.empty() ? "" : ", ") + name;
+    return fail("--chat-template: unknown chat format '" +
+                options.chatTemplate + "'; known formats: " + known);
+  }
   if (!options.seedGiven)
     options.sampling.seed = std::random_device()();
 
@@ -431,6 +619,12 @@ int run(const born_model *prefillModel, const born_model *decodeModel,
     return bench(generator, context, vocab,
                  options.threads ? options.threads
                                  : int32_t(std::thread::hardware_concurrency()));
+  }
+
+  if (options.chat) {
+    Generator generator(prefill, decode);
+    return chat(generator, *tokenizer, options,
+                chooseChatFormat(options, description.chatTemplate), context);
   }
 
   std::vector<int32_t> tokens =
@@ -493,26 +687,8 @@ int run(const born_model *prefillModel, const born_model *decodeModel,
                generated.size(), generateSeconds,
                generated.size() / std::max(generateSeconds, 1e-9));
 
-  if (!options.idsOut.empty()) {
-    FILE *f = std::fopen(options.idsOut.c_str(), "w");
-    if (!f)
-      return fail("cannot write " + options.idsOut + ": " + std::strerror(errno));
-    for (int32_t id : generated)
-      std::fprintf(f, "%d\n", id);
-    std::fclose(f);
-  }
-  if (!options.logitsOut.empty()) {
-    born_host_tensor t{};
-    t.dtype = BORN_DTYPE_F32;
-    t.rank = 2;
-    t.shape[0] = int64_t(allLogits.size()) / vocab;
-    t.shape[1] = vocab;
-    t.data = allLogits.data();
-    t.nbytes = allLogits.size() * sizeof(float);
-    char message[512] = "";
-    if (born_npy_save(options.logitsOut.c_str(), &t, message, sizeof message))
-      return fail(message);
-  }
+  if (!writeOutputs(options, generated, allLogits, vocab, error))
+    return fail(error);
   return 0;
 }
 

@@ -49,6 +49,9 @@ struct VocabDescription {
   std::optional<bool> addBos, addEos, addSpacePrefix;
   // general.name: a few families set per-token options from it (Phi-3).
   std::string modelName;
+  // tokenizer.chat_template: the Jinja chat template, empty when absent
+  // (the executable's --chat picks its format from it, llm/chat_template.h).
+  std::string chatTemplate;
 };
 
 class Tokenizer {

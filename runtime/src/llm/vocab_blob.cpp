@@ -5,7 +5,7 @@
 namespace born::llm {
 namespace {
 
-constexpr char kMagic[8] = {'B', 'O', 'R', 'N', 'V', 'O', 'C', '1'};
+constexpr char kMagic[8] = {'B', 'O', 'R', 'N', 'V', 'O', 'C', '2'};
 
 class Writer {
 public:
@@ -125,6 +125,7 @@ std::string serializeVocab(const VocabDescription &vocab) {
        {&vocab.addBos, &vocab.addEos, &vocab.addSpacePrefix})
     w.optionalFlag(*flag);
   w.str(vocab.modelName);
+  w.str(vocab.chatTemplate);
   return w.out;
 }
 
@@ -149,6 +150,7 @@ bool deserializeVocab(const uint8_t *data, size_t size, VocabDescription &vocab,
        {&vocab.addBos, &vocab.addEos, &vocab.addSpacePrefix})
     *flag = r.optionalFlag();
   vocab.modelName = r.str();
+  vocab.chatTemplate = r.str();
   if (!r.ok || !r.atEnd()) {
     *error = "embedded vocabulary: truncated or malformed";
     return false;
