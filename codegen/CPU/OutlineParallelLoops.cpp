@@ -2,6 +2,8 @@
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "llvm/ADT/SetVector.h"
 #include "mlir/Transforms/RegionUtils.h"
 
 namespace born {
@@ -15,6 +17,27 @@ namespace {
 bool isPlainBuffer(Value v) {
   auto type = dyn_cast<MemRefType>(v.getType());
   return type && type.hasStaticShape() && type.getLayout().isIdentity();
+}
+
+/// Adds to `ops`, operands first, the side-effect-free ops that compute `v`
+/// from constants alone (a loop-invariant `vector.step + c` that CSE and
+/// hoisting moved out of the loop, say), so that a task can recompute it;
+/// false when `v` depends on anything else.
+bool collectRecomputable(Value v, llvm::SetVector<Operation *> &ops,
+                         unsigned depth = 0) {
+  Operation *def = v.getDefiningOp();
+  if (!def || depth > 8 || def->getNumRegions() != 0 ||
+      isa<MemRefType>(v.getType()))
+    return false;
+  if (ops.contains(def))
+    return true;
+  if (!def->hasTrait<OpTrait::ConstantLike>() && !isPure(def))
+    return false;
+  for (Value operand : def->getOperands())
+    if (!collectRecomputable(operand, ops, depth + 1))
+      return false;
+  ops.insert(def);
+  return true;
 }
 
 struct OutlineParallelLoopsPass
@@ -46,14 +69,11 @@ struct OutlineParallelLoopsPass
     llvm::SetVector<Value> captured;
     getUsedValuesDefinedAbove(loop.getRegion(), captured);
     SmallVector<Value> buffers;
-    SmallVector<Operation *> constants;
+    llvm::SetVector<Operation *> constants; // and what they compute
     for (Value v : captured) {
       if (isPlainBuffer(v))
         buffers.push_back(v);
-      else if (Operation *def = v.getDefiningOp();
-               def && def->hasTrait<OpTrait::ConstantLike>())
-        constants.push_back(def);
-      else
+      else if (!collectRecomputable(v, constants))
         return;
     }
     SmallVector<int64_t> counts;

@@ -384,7 +384,14 @@ struct TileAndVectorizePass
       for (Operation *tiled : result->tiledOps)
         dropUnitLoops(tiled, rewriter);
     }
-    return success();
+    if (ops.empty())
+      return success();
+    // The rank-reducing slices of the tile's slices become one slice of the
+    // loop's accumulator, so that the vector read and write of the lanes'
+    // sums fold into it and hoisting keeps them in registers across blocks.
+    RewritePatternSet patterns(&getContext());
+    tensor::populateMergeConsecutiveInsertExtractSlicePatterns(patterns);
+    return applyPatternsGreedily(func, std::move(patterns));
   }
 
   /// A contraction tile whose unit parallel loops (a packed weight's panel
@@ -444,8 +451,41 @@ struct TileAndVectorizePass
       rewriter.replaceOp(generic, dropped->replacements);
   }
 
+  /// A reduction tile too large to vectorize whole (born.quantized_matmul's
+  /// lane sums over a block of outputs, say) steps through its outer
+  /// parallel dims one at a time until what is left fits: that part
+  /// vectorizes instead of the whole tile becoming scalar loops.
+  std::optional<linalg::LinalgOp> splitReduction(linalg::LinalgOp op,
+                                                 IRRewriter &rewriter) {
+    if (!op.getNumReductionLoops() || isContractionLike(op) ||
+        !isa<linalg::GenericOp>(op))
+      return std::nullopt;
+    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+    int64_t elements = 1;
+    for (int64_t r : ranges)
+      elements *= r;
+    SmallVector<int64_t> sizes(ranges.size(), 0);
+    for (size_t d = 0; d < ranges.size() && elements > maxVectorElements; ++d)
+      if (iterators[d] == utils::IteratorType::parallel && ranges[d] > 1) {
+        sizes[d] = 1;
+        elements /= ranges[d];
+      }
+    if (elements > maxVectorElements)
+      return std::nullopt;
+    scf::SCFTilingOptions tiling;
+    tiling.setTileSizes(getAsIndexOpFoldResult(&getContext(), sizes));
+    rewriter.setInsertionPoint(op);
+    FailureOr<scf::SCFTilingResult> result = scf::tileUsingSCF(
+        rewriter, cast<TilingInterface>(op.getOperation()), tiling);
+    if (failed(result) || result->tiledOps.size() != 1)
+      return std::nullopt;
+    rewriter.replaceOp(op, result->replacements);
+    return cast<linalg::LinalgOp>(result->tiledOps.front());
+  }
+
   void vectorizeSmallOps(func::FuncOp func, IRRewriter &rewriter) {
-    SmallVector<linalg::LinalgOp> candidates;
+    SmallVector<linalg::LinalgOp> candidates, tooLarge;
     func.walk([&](linalg::LinalgOp op) {
       if (!op.hasPureTensorSemantics() || !hasStaticLoops(op))
         return;
@@ -462,7 +502,12 @@ struct TileAndVectorizePass
         elements *= r;
       if (elements <= maxVectorElements)
         candidates.push_back(op);
+      else
+        tooLarge.push_back(op);
     });
+    for (linalg::LinalgOp op : tooLarge)
+      if (std::optional<linalg::LinalgOp> part = splitReduction(op, rewriter))
+        candidates.push_back(*part);
     for (linalg::LinalgOp op : candidates) {
       rewriter.setInsertionPoint(op);
       FailureOr<linalg::VectorizationResult> result =
@@ -485,6 +530,9 @@ struct TileAndVectorizePass
     vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
     vector::populateVectorMultiReductionLoweringPatterns(
         patterns, vector::VectorMultiReductionLowering::InnerReduction);
+    // Ops on broadcast scalars (a quantized block's scales, decoded from
+    // bytes the vectorizer loads once and broadcasts) run once, as scalars.
+    vector::populateSinkVectorOpsPatterns(patterns);
     vector::TransferReadOp::getCanonicalizationPatterns(patterns,
                                                         &getContext());
     vector::TransferWriteOp::getCanonicalizationPatterns(patterns,

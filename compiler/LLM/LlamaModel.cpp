@@ -561,6 +561,34 @@ llvm::Error compileLlamaExecutable(llvm::StringRef ggufPath,
     return p.str().str();
   };
 
+  if (options.compileTo) {
+    std::error_code ec;
+    llvm::raw_fd_ostream out(outputPath, ec);
+    if (ec)
+      return makeError("cannot write " + outputPath + ": " + ec.message());
+    for (auto [name, tokens] :
+         {std::pair<const char *, int64_t>{"prefill", chunk}, {"decode", 1}}) {
+      Graph graph(name);
+      if (llvm::Error e =
+              buildLlamaStep(graph, *file, *config, tokens, context))
+        return e;
+      CompileOptions compileOptions;
+      compileOptions.prefix = compileOptions.entry = name;
+      compileOptions.cpuName = options.cpu;
+      compileOptions.targetVulkan = options.vulkan;
+      compileOptions.quiet = !options.verbose;
+      compileOptions.compileTo = *options.compileTo;
+      mlir::OwningOpRef<mlir::ModuleOp> module(graph.module().clone());
+      if (mlir::failed(Compiler(compileOptions).runPhases(*module)))
+        return makeError(ggufPath + ": compiling the " + name +
+                         " step failed (see the diagnostics above)");
+      out << "// " << name << " step (" << tokens << " tokens)\n";
+      module->print(out);
+      out << "\n";
+    }
+    return llvm::Error::success();
+  }
+
   // Both steps read the same params laid out the same way, so the decode
   // object carries no weights when its blob equals the prefill's: at run
   // time it borrows the prefill's (born_llm_main).

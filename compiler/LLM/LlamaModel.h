@@ -27,11 +27,13 @@
 #define BORN_COMPILER_LLM_LLAMAMODEL_H
 
 #include "compiler/API/Graph.h"
+#include "compiler/Driver/Phase.h"
 #include "compiler/GGUF/GGUF.h"
 
 #include "llvm/Support/Error.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace born::llm {
@@ -82,6 +84,9 @@ struct LlamaCompileOptions {
   /// Also compile Vulkan kernels (`--device vulkan` at run time).
   bool vulkan = false;
   bool verbose = false;
+  /// Instead of an executable, write both steps' IR (prefill, then decode)
+  /// after this phase to the output path ("-": stdout).
+  std::optional<Phase> compileTo;
 };
 
 /// `bornc model.gguf -o chat`: compiles prefill and decode for the CPU and

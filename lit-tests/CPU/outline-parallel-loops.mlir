@@ -55,3 +55,24 @@ func.func @single(%in: memref<8xf32>) {
   }
   return
 }
+
+// -----
+
+// A loop-invariant vector index computation that hoisting moved out of the
+// loop (vector.step + constant) is recomputed in the task, so the loop is
+// still outlined.
+// CHECK-LABEL: func @recomputed_capture
+// CHECK: call @recomputed_capture__launch0
+// CHECK-NOT: scf.forall
+// CHECK: func private @recomputed_capture__task0
+// CHECK: vector.step
+// CHECK: arith.addi %{{.*}} : vector<16xindex>
+func.func @recomputed_capture(%out: memref<64xindex>) {
+  %c2 = arith.constant dense<2> : vector<16xindex>
+  %step = vector.step : vector<16xindex>
+  %lanes = arith.addi %step, %c2 : vector<16xindex>
+  scf.forall (%i) = (0) to (64) step (16) {
+    vector.store %lanes, %out[%i] : memref<64xindex>, vector<16xindex>
+  }
+  return
+}

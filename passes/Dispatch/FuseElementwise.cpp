@@ -22,6 +22,24 @@ bool isContractionOrConvolution(Operation *op) {
                       linalg::isaConvolutionOpInterface(linalgOp));
 }
 
+/// Whether fusing into `consumer` through `operand` would recompute the
+/// producer: a reducing consumer (born.quantized_matmul's decoding generic)
+/// that reads the operand broadcast along one of its parallel loops (the
+/// activations, the same for every output) would evaluate the producer once
+/// per point of that loop.
+bool recomputesProducer(OpOperand *operand) {
+  auto consumer = dyn_cast<linalg::LinalgOp>(operand->getOwner());
+  if (!consumer || !consumer.getNumReductionLoops() ||
+      consumer.isDpsInit(operand))
+    return false;
+  AffineMap map = consumer.getMatchingIndexingMap(operand);
+  for (auto [d, it] : llvm::enumerate(consumer.getIteratorTypesArray()))
+    if (it == utils::IteratorType::parallel &&
+        !map.isFunctionOfDim(static_cast<unsigned>(d)))
+      return true;
+  return false;
+}
+
 struct FuseElementwisePass
     : born::impl::FuseElementwiseBase<FuseElementwisePass> {
   void runOnOperation() override {
@@ -33,7 +51,8 @@ struct FuseElementwisePass
       Operation *producer = fusedOperand->get().getDefiningOp();
       return producer && producer->hasOneUse() &&
              !isContractionOrConvolution(producer) &&
-             !isContractionOrConvolution(fusedOperand->getOwner());
+             !isContractionOrConvolution(fusedOperand->getOwner()) &&
+             !recomputesProducer(fusedOperand);
     };
     RewritePatternSet patterns(context);
     linalg::populateElementwiseOpsFusionPatterns(patterns, control);

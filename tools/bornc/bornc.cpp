@@ -198,11 +198,15 @@ int main(int argc, char **argv) {
   bool isONNX = ext == ".onnx";
   if (ext == ".gguf") {
     // A language model: prefill + decode + the generation loop, CPU only.
-    if (emit != Emit::Exe || !options.targetCPU || !weightsPath.empty() ||
-        externalWeights)
+    bool printIR = !compileTo.empty();
+    if ((emit != Emit::Exe && !printIR) || !options.targetCPU ||
+        !weightsPath.empty() || externalWeights)
       return fail("GGUF models compile to executables for the CPU (or "
-                  "--target=cpu,vulkan) only so far (no --emit, --weights or "
+                  "--target=cpu,vulkan), or print their steps' IR with "
+                  "--compile-to, only so far (no other --emit, --weights or "
                   "--external-weights)");
+    if (outputPath.empty() && printIR)
+      outputPath = "-";
     if (outputPath.empty())
       return fail("-o OUTPUT is required");
     if (samePath(inputPath, outputPath))
@@ -214,6 +218,8 @@ int main(int argc, char **argv) {
     llmOptions.prefillChunk = prefillChunk;
     llmOptions.cpu = targetCpu;
     llmOptions.vulkan = options.targetVulkan;
+    if (printIR)
+      llmOptions.compileTo = options.compileTo;
     if (Error err = born::llm::compileLlamaExecutable(inputPath, outputPath,
                                                       llmOptions))
       return fail(std::move(err));
