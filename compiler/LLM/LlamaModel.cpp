@@ -561,32 +561,12 @@ llvm::Error compileLlamaExecutable(llvm::StringRef ggufPath,
     return p.str().str();
   };
 
+  std::optional<llvm::raw_fd_ostream> irOut;
   if (options.compileTo) {
     std::error_code ec;
-    llvm::raw_fd_ostream out(outputPath, ec);
+    irOut.emplace(outputPath, ec);
     if (ec)
       return makeError("cannot write " + outputPath + ": " + ec.message());
-    for (auto [name, tokens] :
-         {std::pair<const char *, int64_t>{"prefill", chunk}, {"decode", 1}}) {
-      Graph graph(name);
-      if (llvm::Error e =
-              buildLlamaStep(graph, *file, *config, tokens, context))
-        return e;
-      CompileOptions compileOptions;
-      compileOptions.prefix = compileOptions.entry = name;
-      compileOptions.cpuName = options.cpu;
-      compileOptions.targetVulkan = options.vulkan;
-      compileOptions.quiet = !options.verbose;
-      compileOptions.compileTo = *options.compileTo;
-      mlir::OwningOpRef<mlir::ModuleOp> module(graph.module().clone());
-      if (mlir::failed(Compiler(compileOptions).runPhases(*module)))
-        return makeError(ggufPath + ": compiling the " + name +
-                         " step failed (see the diagnostics above)");
-      out << "// " << name << " step (" << tokens << " tokens)\n";
-      module->print(out);
-      out << "\n";
-    }
-    return llvm::Error::success();
   }
 
   // Both steps read the same params laid out the same way, so the decode
@@ -599,20 +579,28 @@ llvm::Error compileLlamaExecutable(llvm::StringRef ggufPath,
     Graph graph(name);
     if (llvm::Error e = buildLlamaStep(graph, *file, *config, tokens, context))
       return e;
-    Weights weights;
-    if (llvm::Error e = loadLlamaWeights(*file, *config, graph, weights))
-      return e;
 
     CompileOptions compileOptions;
     compileOptions.prefix = compileOptions.entry = name;
     compileOptions.cpuName = options.cpu;
     compileOptions.targetVulkan = options.vulkan;
     compileOptions.quiet = !options.verbose;
+    if (options.compileTo)
+      compileOptions.compileTo = *options.compileTo;
     Compiler compiler(compileOptions);
     mlir::OwningOpRef<mlir::ModuleOp> module(graph.module().clone());
     if (mlir::failed(compiler.runPhases(*module)))
       return makeError(ggufPath + ": compiling the " + name +
                        " step failed (see the diagnostics above)");
+    if (irOut) {
+      *irOut << "// " << name << " step (" << tokens << " tokens)\n";
+      module->print(*irOut);
+      *irOut << "\n";
+      continue;
+    }
+    Weights weights;
+    if (llvm::Error e = loadLlamaWeights(*file, *config, graph, weights))
+      return e;
     llvm::Expected<WeightsBlob> blob =
         compiler.buildWeightsBlob(weights.tensors(), ggufPath);
     if (!blob)
@@ -635,6 +623,8 @@ llvm::Error compileLlamaExecutable(llvm::StringRef ggufPath,
     if (!prefillBlob)
       prefillBlob = std::move(*blob);
   }
+  if (irOut)
+    return llvm::Error::success();
   objects.push_back(inDir("main.o"));
   if (llvm::Error e = writeMainObject(vocabBlob, options.cpu, objects.back()))
     return e;
