@@ -369,31 +369,19 @@ llvm::Error buildLlamaStep(Graph &g, const GGUFFile &file,
     vCache.push_back(g.input("v_cache_" + std::to_string(l), {kvh, context, hd}));
   }
 
-  // Positions of this call's tokens, and the cache slots.
+  // Positions of this call's tokens. The cache holds the slots before pos;
+  // this call's own keys and values join them in the attention and are
+  // outputs, which the generation loop writes into the cache afterwards, so
+  // that no step copies the cache.
   Tensor positions = g.intConstant(iota(t), {t}) + pos;        // [T]
   Tensor slots = g.intConstant(iota(context), {context});      // [ctx]
-  // Query row (group member j, token i) sees slots <= pos + i.
-  Tensor visible = le(reshape(slots, {1, 1, context}),
-                      reshape(positions, {1, t, 1}));           // [1, T, ctx]
-  Tensor mask = reshape(broadcast_to(visible, {group, t, context}),
-                        {group * t, context});
-  // Slot s takes this call's row s - pos when that is in [0, T).
-  Tensor row = slots - pos;                                     // [ctx]
-  Tensor written = ge(row, g.intConstant({0}, {1}));
-  Tensor inCall = lt(row, g.intConstant({t}, {1}));
-  // Writes fresh [T, kvh, hd] into `cache` along `axis` (the slots). One
-  // token needs no gather: its row broadcasts over the slots.
-  auto update = [&](const Tensor &cache, const Tensor &fresh, int64_t axis) {
-    std::vector<int64_t> slotShape = {1, 1, 1};
-    slotShape[axis] = context;
-    // fresh with the token axis where the slots are.
-    Tensor rows = axis == 2 ? permute(fresh, {1, 2, 0}) : permute(fresh, {1, 0, 2});
-    if (t == 1)
-      return where(reshape(eq(slots, pos), slotShape), rows, cache);
-    Tensor placed = gather(rows, row, axis);
-    return where(reshape(written, slotShape),
-                 where(reshape(inCall, slotShape), placed, cache), cache);
-  };
+  Tensor cacheMask = broadcast_to(reshape(lt(slots, pos), {1, context}),
+                                  {group * t, context});
+  // Query row (group member j, token i) sees this call's tokens <= i.
+  Tensor steps = g.intConstant(iota(t), {t});
+  Tensor causal = le(reshape(steps, {1, 1, t}), reshape(steps, {1, t, 1}));
+  Tensor freshMask =
+      reshape(broadcast_to(causal, {group, t, t}), {group * t, t});
 
   // The angle tables are weights that loadLlamaWeights computes.
   int64_t pairs = c.ropeDims / 2;
@@ -416,7 +404,7 @@ llvm::Error buildLlamaStep(Graph &g, const GGUFFile &file,
   Tensor minusInf = g.constant(-std::numeric_limits<double>::infinity());
 
   Tensor x = embed(g, file, ids, "token_embd.weight"); // [T, D]
-  std::vector<std::pair<Tensor, Tensor>> newCaches;
+  std::vector<std::pair<Tensor, Tensor>> fresh;
   for (int64_t l = 0; l < c.layers; ++l) {
     std::string b = "blk." + std::to_string(l) + ".";
     Tensor h = rms_norm(x, w(b + "attn_norm.weight"), c.rmsEpsilon);
@@ -429,17 +417,23 @@ llvm::Error buildLlamaStep(Graph &g, const GGUFFile &file,
     Tensor v = reshape(project(h, b + "attn_v.weight", qkvBias(b, "v")),
                        {t, kvh, hd});
 
-    Tensor keys = update(kCache[l], k, 2);   // [kvh, hd, ctx]
-    Tensor values = update(vCache[l], v, 1); // [kvh, ctx, hd]
-    newCaches.push_back({keys, values});
+    Tensor freshKeys = permute(k, {1, 2, 0});   // [kvh, hd, T]
+    Tensor freshValues = permute(v, {1, 0, 2}); // [kvh, T, hd]
+    fresh.push_back({freshKeys, freshValues});
 
     // Query head kv * group + j reads KV head kv: rows of one KV head are
-    // (j, token) pairs.
+    // (j, token) pairs. Softmax runs over the cached slots and this call's
+    // tokens together.
     Tensor qg = reshape(permute(reshape(q, {t, kvh, group, hd}), {1, 2, 0, 3}),
                         {kvh, group * t, hd});
-    Tensor scores = matmul(qg, keys) * scale;
-    Tensor probs = softmax(where(mask, scores, minusInf), -1);
-    Tensor attended = matmul(probs, values); // [kvh, group * T, hd]
+    Tensor scores = concat(
+        {where(cacheMask, matmul(qg, kCache[l]) * scale, minusInf),
+         where(freshMask, matmul(qg, freshKeys) * scale, minusInf)},
+        2);
+    Tensor probs = softmax(scores, -1);
+    Tensor attended =
+        matmul(narrow(probs, 2, 0, context), vCache[l]) +
+        matmul(narrow(probs, 2, context, context + t), freshValues);
     Tensor merged = reshape(
         permute(reshape(attended, {kvh, group, t, hd}), {2, 0, 1, 3}),
         {t, c.embeddingSize});
@@ -456,9 +450,9 @@ llvm::Error buildLlamaStep(Graph &g, const GGUFFile &file,
   Tensor logits =
       project(normed, c.tiedOutput ? "token_embd.weight" : "output.weight");
   g.output(logits, "logits");
-  for (auto [l, kv] : llvm::enumerate(newCaches)) {
-    g.output(kv.first, "k_cache_" + std::to_string(l));
-    g.output(kv.second, "v_cache_" + std::to_string(l));
+  for (auto [l, kv] : llvm::enumerate(fresh)) {
+    g.output(kv.first, "k_new_" + std::to_string(l));
+    g.output(kv.second, "v_new_" + std::to_string(l));
   }
   if (!g.ok())
     return makeError(file.path() + ": building the llama graph failed: " +

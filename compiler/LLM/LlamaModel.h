@@ -4,7 +4,7 @@
 // NeoX RoPE) into born graphs and a text-generating executable (docs/llm.md):
 //
 //   step(tokens[T], pos[1], (last[1]), k_cache_0, v_cache_0, k_cache_1, ...)
-//       -> logits[1, vocab], k_cache_0', v_cache_0', k_cache_1', ...
+//       -> logits[1, vocab], k_new_0, v_new_0, k_new_1, ...
 //
 // runs T tokens at positions pos..pos+T-1 through the model: token embedding,
 // per layer RMSNorm, RoPE (llama's layout: adjacent pairs rotate), grouped-
@@ -15,12 +15,12 @@
 //
 // KV cache: per layer, f32 keys [kv_heads, head_dim, context] (transposed,
 // so that attention scores are a plain matmul) and values [kv_heads,
-// context, head_dim], inputs and outputs of both graphs; the generation loop
-// keeps two sets of buffers and swaps them after every call. The context is
-// fixed at compile time (static shapes); attention covers the whole cache and
-// masks positions past the current one, so entries after it may hold
-// anything (a prefill chunk's padding writes there; the next step overwrites
-// them before they count).
+// context, head_dim], inputs of both graphs, which read slots before pos and
+// never write them. This call's keys [kv_heads, head_dim, T] and values
+// [kv_heads, T, head_dim] are outputs: the generation loop owns the cache
+// and writes them into slots pos..pos+T-1 after the call, so that no step
+// copies the cache. The context is fixed at compile time (static shapes);
+// attention covers the whole cache and masks slots from pos on.
 //
 //===----------------------------------------------------------------------===//
 #ifndef BORN_COMPILER_LLM_LLAMAMODEL_H

@@ -123,6 +123,11 @@ TEST(LlamaModel, StepSignatures) {
     // context, head_dim].
     EXPECT_NE(ir.find("tensor<4x8x128xf32>"), std::string::npos);
     EXPECT_NE(ir.find("tensor<4x128x8xf32>"), std::string::npos);
+    // Outputs: the logits, then per layer this call's keys and values, the
+    // cache's shapes with T slots; the cache itself is only read.
+    EXPECT_NE(ir.find("k_new_0"), std::string::npos) << ir;
+    EXPECT_NE(ir.find("tensor<4x8x" + t + "xf32>"), std::string::npos);
+    EXPECT_NE(ir.find("tensor<4x" + t + "x8xf32>"), std::string::npos);
     // Output head, norms and every block's weights are params named as in
     // the GGUF file, plus the two RoPE tables.
     std::vector<TensorInfo> params = g.params();

@@ -4,10 +4,11 @@
 //   inputs  tokens i64[T], pos i64[1], (last i64[1] when T > 1),
 //           then the KV cache tensors (f32; one named v_cache_0 is
 //           [heads, context, head_dim])
-//   outputs logits f32[1, V], then the KV cache tensors in input order
+//   outputs logits f32[1, V], then per KV cache tensor, in input order, this
+//           call's T entries (the cache's shape with T along its slot axis)
 // prefill with T = the prompt chunk, decode with T = 1, and the model's
-// vocabulary (llm/vocab_blob.h). The KV cache lives here, in two sets of
-// buffers that swap roles after every call.
+// vocabulary (llm/vocab_blob.h). The KV cache lives here: the steps only
+// read it, and each call's entries are written into their slots after it.
 #include "born/runtime.h"
 #include "born/tensor_io.h"
 
@@ -198,6 +199,7 @@ struct Step {
   born_session *session = nullptr;
   int64_t tokens = 0;       // T
   int32_t firstCache = 0;   // input number of the first KV cache tensor
+  std::vector<int32_t> slotAxis; // per cache tensor, the axis of its slots
   ~Step() {
     if (session)
       born_session_destroy(session);
@@ -241,15 +243,33 @@ bool checkStep(const born_model *model, Step &step, const Step *other,
   if (logits.dtype != BORN_DTYPE_F32 || elements(logits) < 1)
     return fail("output 'logits' must be f32[1, vocab]");
   if (caches < 1 || model->num_outputs != 1 + caches)
-    return fail("the KV cache tensors must be both inputs and outputs");
+    return fail("each KV cache input needs an output of this call's entries");
+  step.slotAxis.clear();
   for (int32_t i = 0; i < caches; ++i) {
     const born_tensor_info &in = model->inputs[step.firstCache + i];
-    if (in.dtype != BORN_DTYPE_F32 || !sameShape(in, model->outputs[1 + i]))
-      return fail("KV cache input " + std::to_string(i) +
-                  " and its output must be f32 tensors of one shape");
+    const born_tensor_info &out = model->outputs[1 + i];
     if (other && (other->model->num_inputs - other->firstCache != caches ||
                   !sameShape(in, other->model->inputs[other->firstCache + i])))
       return fail("its KV cache differs from the other step's");
+    // The slot axis is where the cache holds the context and the output T
+    // entries; when the two are equal any axis will do.
+    int32_t axis = -1, differing = 0;
+    if (in.dtype == BORN_DTYPE_F32 && out.dtype == BORN_DTYPE_F32 &&
+        in.rank == out.rank)
+      for (int32_t a = 0; a < in.rank; ++a)
+        if (in.shape[a] != out.shape[a]) {
+          axis = a;
+          ++differing;
+        }
+    bool entries = sameShape(in, out) ||
+                   (differing == 1 && out.shape[axis] == tokens.shape[0]);
+    if (in.dtype != BORN_DTYPE_F32 || !entries)
+      return fail("KV cache input " + std::to_string(i) + " ('" +
+                  (in.name ? in.name : "?") +
+                  "') and output " + std::to_string(1 + i) +
+                  " must be f32 tensors of one shape but for T entries along "
+                  "one axis");
+    step.slotAxis.push_back(std::max(axis, 0));
   }
   if (other && elements(logits) != elements(other->model->outputs[0]))
     return fail("its vocabulary differs from the other step's");
@@ -273,9 +293,13 @@ public:
   Generator(Step &prefill, Step &decode)
       : prefill_(prefill), decode_(decode),
         logits_(size_t(elements(decode.model->outputs[0]))) {
-    for (auto &set : caches_)
-      for (int32_t i = decode.firstCache; i < decode.model->num_inputs; ++i)
-        set.emplace_back(size_t(elements(decode.model->inputs[i])), 0.0f);
+    for (int32_t i = decode.firstCache; i < decode.model->num_inputs; ++i)
+      caches_.emplace_back(size_t(elements(decode.model->inputs[i])), 0.0f);
+    for (Step *step : {&prefill, &decode}) {
+      fresh_.emplace_back();
+      for (int32_t i = 1; i < step->model->num_outputs; ++i)
+        fresh_.back().emplace_back(size_t(elements(step->model->outputs[i])));
+    }
   }
 
   // Runs `step` on tokens[begin, begin + count) at positions begin...
@@ -289,17 +313,19 @@ public:
     if (step.firstCache == 3)
       inputs.push_back(&last);
     std::vector<void *> outputs = {logits_.data()};
-    for (std::vector<float> &in : caches_[current_])
-      inputs.push_back(in.data());
-    for (std::vector<float> &out : caches_[1 - current_])
-      outputs.push_back(out.data());
+    for (std::vector<float> &cache : caches_)
+      inputs.push_back(cache.data());
+    std::vector<std::vector<float>> &fresh = fresh_[&step == &prefill_ ? 0 : 1];
+    for (std::vector<float> &entries : fresh)
+      outputs.push_back(entries.data());
     char message[512] = "";
     if (born_session_run(step.session, inputs.data(), outputs.data(), message,
                          sizeof message)) {
       error = message;
       return false;
     }
-    current_ = 1 - current_;
+    for (size_t i = 0; i < caches_.size(); ++i)
+      store(step, int32_t(i), fresh[i], begin, count);
     return true;
   }
 
@@ -332,10 +358,30 @@ public:
   const std::vector<float> &logits() const { return logits_; }
 
 private:
+  // Writes entries [0, count) of a call's output for cache tensor i into
+  // slots begin..begin+count-1.
+  void store(const Step &step, int32_t i, const std::vector<float> &entries,
+             size_t begin, size_t count) {
+    const born_tensor_info &info = step.model->inputs[step.firstCache + i];
+    int32_t axis = step.slotAxis[size_t(i)];
+    size_t outer = 1, inner = 1;
+    for (int32_t a = 0; a < axis; ++a)
+      outer *= size_t(info.shape[a]);
+    for (int32_t a = axis + 1; a < info.rank; ++a)
+      inner *= size_t(info.shape[a]);
+    size_t slots = size_t(info.shape[axis]), tokens = size_t(step.tokens);
+    count = std::min(count, slots - std::min(begin, slots));
+    float *cache = caches_[size_t(i)].data();
+    for (size_t o = 0; o < outer; ++o)
+      std::memcpy(cache + (o * slots + begin) * inner,
+                  entries.data() + o * tokens * inner,
+                  count * inner * sizeof(float));
+  }
+
   Step &prefill_, &decode_;
   std::vector<float> logits_;
-  std::vector<std::vector<float>> caches_[2]; // [set][cache tensor]
-  int current_ = 0;
+  std::vector<std::vector<float>> caches_;             // [cache tensor]
+  std::vector<std::vector<std::vector<float>>> fresh_; // [step][cache tensor]
 };
 
 double seconds(std::chrono::steady_clock::time_point since) {
