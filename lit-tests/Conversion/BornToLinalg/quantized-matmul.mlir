@@ -33,13 +33,12 @@
 // CHECK-NEXT:      arith.shrui %[[BYTE]], %[[SHIFT]] : i32
 // CHECK:           arith.subi
 // CHECK:           %[[Q:.+]] = arith.sitofp %{{.+}} : i32 to f32
-// The f16 scale from bytes 0 and 1, with integer ops only.
+// The f16 scale from bytes 0 and 1.
 // CHECK:           tensor.extract %[[W]]
 // CHECK:           tensor.extract %[[W]]
-// CHECK-NOT:       arith.extf
-// CHECK:           arith.bitcast %{{.+}} : i32 to f32
-// CHECK:           arith.cmpi eq
-// CHECK-NEXT:      %[[D:.+]] = arith.select %{{.+}}, %{{.+}}, %{{.+}} : f32
+// CHECK:           %[[BITS:.+]] = arith.trunci %{{.+}} : i32 to i16
+// CHECK-NEXT:      %[[HALF:.+]] = arith.bitcast %[[BITS]] : i16 to f16
+// CHECK-NEXT:      %[[D:.+]] = arith.extf %[[HALF]] : f16 to f32
 // CHECK-NEXT:      %[[WV:.+]] = arith.mulf %[[Q]], %[[D]] : f32
 // CHECK-NEXT:      %[[PROD:.+]] = arith.mulf %[[XV]], %[[WV]] : f32
 // CHECK-NEXT:      %[[S:.+]] = arith.addf %[[ACC]], %[[PROD]] : f32
