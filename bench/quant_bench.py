@@ -63,6 +63,10 @@ def main():
 
     cases = {}
     for name, (block, nbytes, scales) in FORMATS.items():
+        if k % block:
+            print(f"{name}: skipped, K = {k} is not a whole number of "
+                  f"{block}-value blocks")
+            continue
         blocks = rng.integers(-128, 128, (n, k // block, nbytes), dtype=np.int8)
         for offset in scales:  # f16 0.0123 (0x224c), little-endian
             blocks[:, :, offset] = 0x4c

@@ -356,7 +356,9 @@ llvm::Expected<LlamaConfig> readLlamaConfig(const GGUFFile &file) {
 
 llvm::Error buildLlamaStep(Graph &g, const GGUFFile &file,
                            const LlamaConfig &c, int64_t tokens,
-                           int64_t context) {
+                           int64_t context, int64_t ropeLength) {
+  if (!ropeLength)
+    ropeLength = context;
   const int64_t t = tokens, kvh = c.kvHeads, hd = c.headSize;
   const int64_t group = c.heads / c.kvHeads;
   Tensor ids = g.input("tokens", {t}, DType::I64);
@@ -386,9 +388,9 @@ llvm::Error buildLlamaStep(Graph &g, const GGUFFile &file,
   // The angle tables are weights that loadLlamaWeights computes.
   int64_t pairs = c.ropeDims / 2;
   Tensor cos = reshape(
-      gather(g.param("rope.cos", {context, pairs}), positions, 0), {t, 1, pairs});
+      gather(g.param("rope.cos", {ropeLength, pairs}), positions, 0), {t, 1, pairs});
   Tensor sin = reshape(
-      gather(g.param("rope.sin", {context, pairs}), positions, 0), {t, 1, pairs});
+      gather(g.param("rope.sin", {ropeLength, pairs}), positions, 0), {t, 1, pairs});
 
   auto w = [&](const std::string &name) { return weight(g, file, name); };
   // x @ W^T (+ bias) for a GGUF weight W [out, in], float or quantized.
@@ -481,41 +483,61 @@ llvm::Error loadLlamaWeights(const GGUFFile &file, const LlamaConfig &config,
   return llvm::Error::success();
 }
 
-/// An object defining `main`, which runs born_llm_main on the two models and
-/// the embedded vocabulary.
+/// An object defining `main`, which runs born_llm_main on the steps'
+/// models (`<step>_model`) and the embedded vocabulary.
 static llvm::Error writeMainObject(llvm::StringRef vocab,
+                                   llvm::ArrayRef<std::string> decodeSteps,
                                    const std::string &cpu,
                                    llvm::StringRef path) {
   llvm::LLVMContext context;
   llvm::Module m("born_llm_main", context);
   llvm::IRBuilder<> b(context);
   llvm::Type *ptr = b.getPtrTy(), *i32 = b.getInt32Ty(), *i64 = b.getInt64Ty();
-  auto model = [&](llvm::StringRef name) {
+  auto model = [&](llvm::StringRef step) -> llvm::Constant * {
     return new llvm::GlobalVariable(m, b.getInt8Ty(), /*isConstant=*/true,
                                     llvm::GlobalValue::ExternalLinkage, nullptr,
-                                    name);
+                                    step + "_model");
   };
-  llvm::GlobalVariable *prefill = model("prefill_model");
-  llvm::GlobalVariable *decode = model("decode_model");
+  llvm::Constant *prefill = model("prefill");
+  std::vector<llvm::Constant *> decodes;
+  for (const std::string &step : decodeSteps)
+    decodes.push_back(model(step));
+  auto *decodeArrayType = llvm::ArrayType::get(ptr, decodes.size());
+  auto *decodeArray = new llvm::GlobalVariable(
+      m, decodeArrayType, true, llvm::GlobalValue::PrivateLinkage,
+      llvm::ConstantArray::get(decodeArrayType, decodes), "decode_models");
   auto *vocabBytes = new llvm::GlobalVariable(
       m, llvm::ArrayType::get(b.getInt8Ty(), vocab.size()), true,
       llvm::GlobalValue::PrivateLinkage,
       llvm::ConstantDataArray::getString(context, vocab, /*AddNull=*/false),
       "vocab");
   auto *llmMain = llvm::Function::Create(
-      llvm::FunctionType::get(i32, {ptr, ptr, ptr, i64, i32, ptr}, false),
+      llvm::FunctionType::get(i32, {ptr, ptr, i32, ptr, i64, i32, ptr}, false),
       llvm::GlobalValue::ExternalLinkage, "born_llm_main", m);
   auto *mainFn =
       llvm::Function::Create(llvm::FunctionType::get(i32, {i32, ptr}, false),
                              llvm::GlobalValue::ExternalLinkage, "main", m);
   b.SetInsertPoint(llvm::BasicBlock::Create(context, "", mainFn));
   b.CreateRet(b.CreateCall(
-      llmMain, {prefill, decode, vocabBytes,
+      llmMain, {prefill, decodeArray,
+                llvm::ConstantInt::get(i32, decodes.size()), vocabBytes,
                 llvm::ConstantInt::get(i64, vocab.size()), mainFn->getArg(0),
                 mainFn->getArg(1)}));
   CompileOptions options;
   options.cpuName = cpu;
   return Compiler(options).writeObject(m, path);
+}
+
+/// Contexts of the decode steps: attention reads every slot of the cache a
+/// step is compiled for, so short contexts get steps of their own, 256
+/// slots and 4x more while that at least halves the reads, then the whole
+/// context.
+static std::vector<int64_t> decodeContexts(int64_t context) {
+  std::vector<int64_t> contexts;
+  for (int64_t c = 256; 2 * c <= context; c *= 4)
+    contexts.push_back(c);
+  contexts.push_back(context);
+  return contexts;
 }
 
 llvm::Error compileLlamaExecutable(llvm::StringRef ggufPath,
@@ -563,15 +585,27 @@ llvm::Error compileLlamaExecutable(llvm::StringRef ggufPath,
       return makeError("cannot write " + outputPath + ": " + ec.message());
   }
 
-  // Both steps read the same params laid out the same way, so the decode
-  // object carries no weights when its blob equals the prefill's: at run
-  // time it borrows the prefill's (born_llm_main).
+  // Every step reads the same params laid out the same way, so decode
+  // objects carry no weights when their blob equals the prefill's: at run
+  // time they borrow the prefill's (born_llm_main).
+  struct StepSpec {
+    std::string name;
+    int64_t tokens, context;
+  };
+  std::vector<StepSpec> steps = {{"prefill", chunk, context}};
+  std::vector<std::string> decodeSteps;
+  for (int64_t c : decodeContexts(context)) {
+    decodeSteps.push_back(c == context ? "decode"
+                                       : "decode_" + std::to_string(c));
+    steps.push_back({decodeSteps.back(), 1, c});
+  }
   std::vector<std::string> objects;
   std::optional<WeightsBlob> prefillBlob;
-  for (auto [name, tokens] : {std::pair<const char *, int64_t>{"prefill", chunk},
-                              {"decode", 1}}) {
+  for (const StepSpec &step : steps) {
+    const std::string &name = step.name;
     Graph graph(name);
-    if (llvm::Error e = buildLlamaStep(graph, *file, *config, tokens, context))
+    if (llvm::Error e = buildLlamaStep(graph, *file, *config, step.tokens,
+                                       step.context, context))
       return e;
 
     CompileOptions compileOptions;
@@ -587,7 +621,8 @@ llvm::Error compileLlamaExecutable(llvm::StringRef ggufPath,
       return makeError(ggufPath + ": compiling the " + name +
                        " step failed (see the diagnostics above)");
     if (irOut) {
-      *irOut << "// " << name << " step (" << tokens << " tokens)\n";
+      *irOut << "// " << name << " step (" << step.tokens << " tokens, "
+             << step.context << " slots)\n";
       module->print(*irOut);
       *irOut << "\n";
       continue;
@@ -611,7 +646,7 @@ llvm::Error compileLlamaExecutable(llvm::StringRef ggufPath,
                                                /*withMain=*/false);
     if (!llvmModule)
       return llvmModule.takeError();
-    objects.push_back(inDir(std::string(name) + ".o"));
+    objects.push_back(inDir(name + ".o"));
     if (llvm::Error e = compiler.writeObject(**llvmModule, objects.back()))
       return e;
     if (!prefillBlob)
@@ -620,7 +655,8 @@ llvm::Error compileLlamaExecutable(llvm::StringRef ggufPath,
   if (irOut)
     return llvm::Error::success();
   objects.push_back(inDir("main.o"));
-  if (llvm::Error e = writeMainObject(vocabBlob, options.cpu, objects.back()))
+  if (llvm::Error e =
+          writeMainObject(vocabBlob, decodeSteps, options.cpu, objects.back()))
     return e;
   return linkExecutable(objects, outputPath);
 }

@@ -64,10 +64,12 @@ llvm::Expected<LlamaConfig> readLlamaConfig(const GGUFFile &file);
 
 /// Builds the step function described above into `graph` (empty), for a
 /// cache of `context` positions and `tokens` tokens per call. Params are named
-/// as the GGUF tensors.
+/// as the GGUF tensors, plus RoPE tables for `ropeLength` positions (0: the
+/// context), so that steps with smaller caches share the tables of the
+/// largest.
 llvm::Error buildLlamaStep(Graph &graph, const GGUFFile &file,
                            const LlamaConfig &config, int64_t tokens,
-                           int64_t context);
+                           int64_t context, int64_t ropeLength = 0);
 
 /// The weights of `graph`'s params: the GGUF tensors (copied: the weights
 /// are embedded in the executable for now) and the RoPE angle tables.

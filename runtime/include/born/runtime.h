@@ -157,11 +157,12 @@ int born_main(const born_model *model, int argc, char **argv);
 /* Entry point of an executable bornc makes from a GGUF language model:
  *   ./chat [-p PROMPT] [-n N] [--temp T] [--top-k K] [--top-p P] [--min-p P]
  *          [--repeat-penalty R] [--seed S] [-t THREADS] [-c CONTEXT] ...
- * `prefill` and `decode` are the model's two steps (docs/llm.md), `vocab`
- * its vocabulary as the compiler serialized it. */
-int born_llm_main(const born_model *prefill, const born_model *decode,
-                  const uint8_t *vocab, uint64_t vocab_size, int argc,
-                  char **argv);
+ * `prefill` and `decode[0..num_decode)` are the model's steps (docs/llm.md),
+ * decode steps in increasing context, the last one the prefill's; `vocab`
+ * is its vocabulary as the compiler serialized it. */
+int born_llm_main(const born_model *prefill, const born_model *const *decode,
+                  int32_t num_decode, const uint8_t *vocab,
+                  uint64_t vocab_size, int argc, char **argv);
 
 #ifdef __cplusplus
 }

@@ -1,14 +1,19 @@
 // born_llm_main: the generation loop of executables that bornc makes from
-// GGUF language models (docs/llm.md). The compiler hands it two models that
+// GGUF language models (docs/llm.md). The compiler hands it models that
 // share one signature (compiler/LLM/LlamaModel.h):
 //   inputs  tokens i64[T], pos i64[1], (last i64[1] when T > 1),
 //           then the KV cache tensors (f32; one named v_cache_0 is
 //           [heads, context, head_dim])
 //   outputs logits f32[1, V], then per KV cache tensor, in input order, this
 //           call's T entries (the cache's shape with T along its slot axis)
-// prefill with T = the prompt chunk, decode with T = 1, and the model's
-// vocabulary (llm/vocab_blob.h). The KV cache lives here: the steps only
-// read it, and each call's entries are written into their slots after it.
+// prefill with T = the prompt chunk, decode steps with T = 1, and the
+// model's vocabulary (llm/vocab_blob.h). The KV cache lives here: the steps
+// only read it, and each call's entries are written into their slots after
+// it. Decode steps attend over the whole cache they are given, so there may
+// be several, for contexts of increasing size (the last one the prefill's):
+// each size has its own cache, every entry is written into each cache that
+// has its slot, and a decode at position p runs the smallest step whose
+// context holds p.
 #include "born/runtime.h"
 #include "born/tensor_io.h"
 
@@ -200,6 +205,7 @@ struct Step {
   int64_t tokens = 0;       // T
   int32_t firstCache = 0;   // input number of the first KV cache tensor
   std::vector<int32_t> slotAxis; // per cache tensor, the axis of its slots
+  int64_t context = 0;           // slots in its cache
   ~Step() {
     if (session)
       born_session_destroy(session);
@@ -218,8 +224,20 @@ bool sameShape(const born_tensor_info &a, const born_tensor_info &b) {
          std::equal(a.shape, a.shape + a.rank, b.shape);
 }
 
+// Whether a and b have one dtype and rank, and one shape but along `axis`.
+bool sameShapeBut(const born_tensor_info &a, const born_tensor_info &b,
+                  int32_t axis) {
+  if (a.dtype != b.dtype || a.rank != b.rank)
+    return false;
+  for (int32_t i = 0; i < a.rank; ++i)
+    if (i != axis && a.shape[i] != b.shape[i])
+      return false;
+  return true;
+}
+
 // Checks `model` against the step signature. `other` is the step checked
-// before (or null), whose KV cache and vocabulary this one must share.
+// before (or null), whose vocabulary and KV cache layout this one must
+// share; its cache may hold more slots.
 bool checkStep(const born_model *model, Step &step, const Step *other,
                std::string &error) {
   std::string name = model->name ? model->name : "?";
@@ -248,9 +266,6 @@ bool checkStep(const born_model *model, Step &step, const Step *other,
   for (int32_t i = 0; i < caches; ++i) {
     const born_tensor_info &in = model->inputs[step.firstCache + i];
     const born_tensor_info &out = model->outputs[1 + i];
-    if (other && (other->model->num_inputs - other->firstCache != caches ||
-                  !sameShape(in, other->model->inputs[other->firstCache + i])))
-      return fail("its KV cache differs from the other step's");
     // The slot axis is where the cache holds the context and the output T
     // entries; when the two are equal any axis will do.
     int32_t axis = -1, differing = 0;
@@ -269,33 +284,36 @@ bool checkStep(const born_model *model, Step &step, const Step *other,
                   "') and output " + std::to_string(1 + i) +
                   " must be f32 tensors of one shape but for T entries along "
                   "one axis");
-    step.slotAxis.push_back(std::max(axis, 0));
+    axis = std::max(axis, 0);
+    step.slotAxis.push_back(axis);
+    if (other &&
+        (other->model->num_inputs - other->firstCache != caches ||
+         !sameShapeBut(in, other->model->inputs[other->firstCache + i], axis) ||
+         in.shape[axis] > other->model->inputs[other->firstCache + i].shape[axis]))
+      return fail("its KV cache differs from the other step's");
   }
   if (other && elements(logits) != elements(other->model->outputs[0]))
     return fail("its vocabulary differs from the other step's");
   step.model = model;
   step.tokens = tokens.shape[0];
+  step.context = model->inputs[step.firstCache].shape[step.slotAxis[0]];
   return true;
-}
-
-// The context the KV cache holds: dimension 1 of v_cache_0.
-int64_t cacheContext(const Step &step) {
-  for (int32_t i = step.firstCache; i < step.model->num_inputs; ++i) {
-    const born_tensor_info &info = step.model->inputs[i];
-    if (info.name && std::strcmp(info.name, "v_cache_0") == 0 && info.rank == 3)
-      return info.shape[1];
-  }
-  return 0;
 }
 
 class Generator {
 public:
-  Generator(Step &prefill, Step &decode)
-      : prefill_(prefill), decode_(decode),
-        logits_(size_t(elements(decode.model->outputs[0]))) {
-    for (int32_t i = decode.firstCache; i < decode.model->num_inputs; ++i)
-      caches_.emplace_back(size_t(elements(decode.model->inputs[i])), 0.0f);
-    for (Step *step : {&prefill, &decode}) {
+  // `decodes` in increasing context, the last one the prefill's.
+  Generator(Step &prefill, std::vector<Step *> decodes)
+      : prefill_(prefill),
+        decodes_(std::move(decodes)),
+        logits_(size_t(elements(prefill.model->outputs[0]))) {
+    for (Step *step : steps()) {
+      if (!cacheOf(*step)) {
+        Cache cache{step, {}};
+        for (int32_t i = step->firstCache; i < step->model->num_inputs; ++i)
+          cache.tensors.emplace_back(size_t(elements(step->model->inputs[i])));
+        caches_.push_back(std::move(cache));
+      }
       fresh_.emplace_back();
       for (int32_t i = 1; i < step->model->num_outputs; ++i)
         fresh_.back().emplace_back(size_t(elements(step->model->outputs[i])));
@@ -313,9 +331,11 @@ public:
     if (step.firstCache == 3)
       inputs.push_back(&last);
     std::vector<void *> outputs = {logits_.data()};
-    for (std::vector<float> &cache : caches_)
-      inputs.push_back(cache.data());
-    std::vector<std::vector<float>> &fresh = fresh_[&step == &prefill_ ? 0 : 1];
+    for (std::vector<float> &tensor : cacheOf(step)->tensors)
+      inputs.push_back(tensor.data());
+    std::vector<Step *> all = steps();
+    std::vector<std::vector<float>> &fresh =
+        fresh_[size_t(std::find(all.begin(), all.end(), &step) - all.begin())];
     for (std::vector<float> &entries : fresh)
       outputs.push_back(entries.data());
     char message[512] = "";
@@ -324,8 +344,9 @@ public:
       error = message;
       return false;
     }
-    for (size_t i = 0; i < caches_.size(); ++i)
-      store(step, int32_t(i), fresh[i], begin, count);
+    for (Cache &cache : caches_)
+      for (size_t i = 0; i < fresh.size(); ++i)
+        store(cache, step, int32_t(i), fresh[i], begin, count);
     return true;
   }
 
@@ -336,21 +357,23 @@ public:
                size_t from = 0) {
     for (size_t begin = from; begin < prompt.size(); begin += prefill_.tokens) {
       size_t count = std::min(prompt.size() - begin, size_t(prefill_.tokens));
-      if (!run(count == 1 ? decode_ : prefill_, prompt, begin, count, error))
+      if (!run(count == 1 ? decodeAt(begin) : prefill_, prompt, begin, count,
+               error))
         return false;
     }
     return true;
   }
 
   bool decode(const std::vector<int32_t> &tokens, std::string &error) {
-    return run(decode_, tokens, tokens.size() - 1, 1, error);
+    size_t pos = tokens.size() - 1;
+    return run(decodeAt(pos), tokens, pos, 1, error);
   }
 
   // Decodes tokens[0, count) one at a time.
   bool decodeEach(const std::vector<int32_t> &tokens, size_t count,
                   std::string &error) {
     for (size_t i = 0; i < count; ++i)
-      if (!run(decode_, tokens, i, 1, error))
+      if (!run(decodeAt(i), tokens, i, 1, error))
         return false;
     return true;
   }
@@ -358,12 +381,40 @@ public:
   const std::vector<float> &logits() const { return logits_; }
 
 private:
-  // Writes entries [0, count) of a call's output for cache tensor i into
-  // slots begin..begin+count-1.
-  void store(const Step &step, int32_t i, const std::vector<float> &entries,
-             size_t begin, size_t count) {
-    const born_tensor_info &info = step.model->inputs[step.firstCache + i];
-    int32_t axis = step.slotAxis[size_t(i)];
+  // A KV cache of one context: its tensors, shaped as `layout`'s inputs.
+  struct Cache {
+    const Step *layout;
+    std::vector<std::vector<float>> tensors;
+  };
+
+  std::vector<Step *> steps() {
+    std::vector<Step *> all = {&prefill_};
+    all.insert(all.end(), decodes_.begin(), decodes_.end());
+    return all;
+  }
+
+  Cache *cacheOf(const Step &step) {
+    for (Cache &cache : caches_)
+      if (cache.layout->context == step.context)
+        return &cache;
+    return nullptr;
+  }
+
+  // The decode step with the smallest context that has slot `pos`.
+  Step &decodeAt(size_t pos) {
+    for (Step *step : decodes_)
+      if (size_t(step->context) > pos)
+        return *step;
+    return *decodes_.back();
+  }
+
+  // Writes entries [0, count) of `step`'s output for cache tensor i into
+  // slots begin..begin+count-1 of `cache`, those it has.
+  void store(Cache &cache, const Step &step, int32_t i,
+             const std::vector<float> &entries, size_t begin, size_t count) {
+    const Step &layout = *cache.layout;
+    const born_tensor_info &info = layout.model->inputs[layout.firstCache + i];
+    int32_t axis = layout.slotAxis[size_t(i)];
     size_t outer = 1, inner = 1;
     for (int32_t a = 0; a < axis; ++a)
       outer *= size_t(info.shape[a]);
@@ -371,16 +422,17 @@ private:
       inner *= size_t(info.shape[a]);
     size_t slots = size_t(info.shape[axis]), tokens = size_t(step.tokens);
     count = std::min(count, slots - std::min(begin, slots));
-    float *cache = caches_[size_t(i)].data();
+    float *data = cache.tensors[size_t(i)].data();
     for (size_t o = 0; o < outer; ++o)
-      std::memcpy(cache + (o * slots + begin) * inner,
+      std::memcpy(data + (o * slots + begin) * inner,
                   entries.data() + o * tokens * inner,
                   count * inner * sizeof(float));
   }
 
-  Step &prefill_, &decode_;
+  Step &prefill_;
+  std::vector<Step *> decodes_;
   std::vector<float> logits_;
-  std::vector<std::vector<float>> caches_;             // [cache tensor]
+  std::vector<Cache> caches_;                          // one per context
   std::vector<std::vector<std::vector<float>>> fresh_; // [step][cache tensor]
 };
 
@@ -585,22 +637,30 @@ int chat(Generator &generator, const Tokenizer &tokenizer,
   return 0;
 }
 
-int run(const born_model *prefillModel, const born_model *decodeModel,
-        const uint8_t *vocabBytes, uint64_t vocabSize, int argc, char **argv) {
+int run(const born_model *prefillModel, const born_model *const *decodeModels,
+        int32_t numDecodes, const uint8_t *vocabBytes, uint64_t vocabSize,
+        int argc, char **argv) {
   auto fail = [](const std::string &message) {
     std::fprintf(stderr, "error: %s\n", message.c_str());
     return 1;
   };
   std::string error;
-  Step prefill, decode;
-  if (!checkStep(prefillModel, prefill, nullptr, error) ||
-      !checkStep(decodeModel, decode, &prefill, error))
+  Step prefill;
+  if (numDecodes < 1)
+    return fail("no decode step");
+  std::vector<Step> decodes(static_cast<size_t>(numDecodes));
+  if (!checkStep(prefillModel, prefill, nullptr, error))
     return fail(error);
-  const int64_t vocab = elements(decode.model->outputs[0]);
-  const int64_t maxContext = cacheContext(decode);
-  if (maxContext < 1)
-    return fail("model '" + std::string(decodeModel->name) +
-                "': no KV cache input v_cache_0 [heads, context, head_dim]");
+  for (int32_t i = 0; i < numDecodes; ++i) {
+    if (!checkStep(decodeModels[i], decodes[size_t(i)], &prefill, error))
+      return fail(error);
+    if (i > 0 && decodes[size_t(i)].context <= decodes[size_t(i) - 1].context)
+      return fail("decode steps must come in increasing context");
+  }
+  if (decodes.back().context != prefill.context)
+    return fail("the last decode step's context differs from the prefill's");
+  const int64_t vocab = elements(prefill.model->outputs[0]);
+  const int64_t maxContext = prefill.context;
 
   Options options;
   if (!parseOptions(argc, argv, options, error))
@@ -635,24 +695,37 @@ int run(const born_model *prefillModel, const born_model *decodeModel,
     return fail("the vocabulary has " + std::to_string(tokenizer->size()) +
                 " tokens but the model's logits " + std::to_string(vocab));
 
-  // The compiler embeds the weights once, in the prefill model, when both
-  // steps' blobs are the same: the decode model then has none of its own.
-  born_model decodeSharing = *decodeModel;
-  if (!decodeModel->weights && decodeModel->weights_path &&
-      !*decodeModel->weights_path) {
-    if (decodeModel->weights_size != prefillModel->weights_size ||
+  // The compiler embeds the weights once, in the prefill model, when the
+  // steps' blobs are the same: decode models then have none of their own.
+  std::vector<born_model> sharing(decodes.size());
+  for (size_t i = 0; i < decodes.size(); ++i) {
+    const born_model *model = decodes[i].model;
+    if (model->weights || !model->weights_path || *model->weights_path)
+      continue;
+    if (model->weights_size != prefillModel->weights_size ||
         !prefillModel->weights)
-      return fail("the decode model borrows the prefill model's weights, "
-                  "which do not fit");
-    decodeSharing.weights = prefillModel->weights;
-    decode.model = &decodeSharing;
+      return fail("decode model '" + std::string(model->name) +
+                  "' borrows the prefill model's weights, which do not fit");
+    sharing[i] = *model;
+    sharing[i].weights = prefillModel->weights;
+    decodes[i].model = &sharing[i];
   }
 
   born_options sessionOptions;
   born_options_init(&sessionOptions);
   sessionOptions.device = options.device;
   sessionOptions.threads = options.threads;
-  for (Step *step : {&prefill, &decode}) {
+  // Each session holds its own copy of the weights on a GPU: there, only the
+  // full-context decode step runs.
+  bool gpu = options.device == BORN_DEVICE_VULKAN ||
+             (options.device == BORN_DEVICE_DEFAULT && !prefill.model->cpu_entry);
+  std::vector<Step *> used;
+  for (Step &step : decodes)
+    if (!gpu || &step == &decodes.back())
+      used.push_back(&step);
+  std::vector<Step *> steps = used;
+  steps.insert(steps.begin(), &prefill);
+  for (Step *step : steps) {
     char message[512] = "";
     step->session = born_session_create(step->model, &sessionOptions, message,
                                         sizeof message);
@@ -661,14 +734,14 @@ int run(const born_model *prefillModel, const born_model *decodeModel,
   }
 
   if (options.bench) {
-    Generator generator(prefill, decode);
+    Generator generator(prefill, used);
     return bench(generator, context, vocab,
                  options.threads ? options.threads
                                  : int32_t(std::thread::hardware_concurrency()));
   }
 
   if (options.chat) {
-    Generator generator(prefill, decode);
+    Generator generator(prefill, used);
     return chat(generator, *tokenizer, options,
                 chooseChatFormat(options, description.chatTemplate), context);
   }
@@ -686,7 +759,7 @@ int run(const born_model *prefillModel, const born_model *decodeModel,
                static_cast<long long>(vocab));
 
   const size_t promptCount = tokens.size();
-  Generator generator(prefill, decode);
+  Generator generator(prefill, used);
   Sampler sampler(options.sampling);
   for (int32_t t : tokens)
     sampler.accept(t);
@@ -742,10 +815,12 @@ int run(const born_model *prefillModel, const born_model *decodeModel,
 } // namespace born::llm
 
 extern "C" int born_llm_main(const born_model *prefill,
-                             const born_model *decode, const uint8_t *vocab,
+                             const born_model *const *decode,
+                             int32_t num_decode, const uint8_t *vocab,
                              uint64_t vocabSize, int argc, char **argv) {
   try {
-    return born::llm::run(prefill, decode, vocab, vocabSize, argc, argv);
+    return born::llm::run(prefill, decode, num_decode, vocab, vocabSize, argc,
+                          argv);
   } catch (const std::exception &e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return 1;
