@@ -348,8 +348,11 @@ struct QuantizedMatmulToLinalg : OpConversionPattern<QuantizedMatmulOp> {
                 sub.push_back(linalg::IndexOp::create(b, l, d));
               BlockDecoder decoder(b, l, weight, row, start);
               Value w = decode(type, decoder, sub);
+              // One fused multiply-add per value where the target has one.
+              auto contract = arith::FastMathFlags::contract;
               Value sum = arith::AddFOp::create(
-                  b, l, args[1], arith::MulFOp::create(b, l, args[0], w));
+                  b, l, args[1],
+                  arith::MulFOp::create(b, l, args[0], w, contract), contract);
               linalg::YieldOp::create(b, l, sum);
             });
 

@@ -6,6 +6,7 @@
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/SCF/Utils/Utils.h"
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
@@ -368,6 +369,13 @@ struct TileAndVectorizePass
         ops.push_back(op);
     });
     for (linalg::LinalgOp op : ops) {
+      SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+      SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+      // The first reduction dim steps through the blocks; those after it
+      // but the lanes are inside one.
+      int64_t blocks = llvm::find(iterators, utils::IteratorType::reduction) -
+                       iterators.begin();
+      int64_t inner = int64_t(ranges.size()) - 2;
       SmallVector<int64_t> sizes(op.getNumLoops(), 1);
       sizes.back() = 0;
       scf::SCFTilingOptions tiling;
@@ -383,6 +391,13 @@ struct TileAndVectorizePass
       // contraction that lowers one lane at a time.
       for (Operation *tiled : result->tiledOps)
         dropUnitLoops(tiled, rewriter);
+      // A short loop over the block's innermost inner dim (Q4_0's two
+      // nibbles of a byte) is unrolled: its copies read the same bytes and
+      // scales, which CSE then decodes once for all of them.
+      if (inner > blocks && ranges[inner] <= 4 &&
+          result->loops.size() == ranges.size() - 1)
+        if (auto loop = dyn_cast<scf::ForOp>(result->loops.back().getOperation()))
+          (void)loopUnrollFull(loop);
     }
     if (ops.empty())
       return success();

@@ -177,3 +177,80 @@ func.func @q8_0_gemv(%x: tensor<1x2x32xf32>) -> tensor<1x32xf32> {
   } -> tensor<1x32xf32>
   return %r : tensor<1x32xf32>
 }
+
+// -----
+
+// Q4_0's blocks have an inner dim of two nibbles per byte: its loop is
+// unrolled, so that both copies read the same 16 bytes and f16 scale (one
+// load each once CSE runs), and the block loop runs two 16-lane
+// multiply-adds.
+// CHECK-LABEL: func @q4_0_gemv
+// CHECK:         scf.forall
+// CHECK:           scf.for
+// CHECK:             scf.for
+// CHECK:               scf.for
+// CHECK-NOT:           scf.for
+// CHECK:               vector.transfer_read %{{.+}} : tensor<32x36xi8>, vector<16xi8>
+// CHECK:               arith.andi
+// CHECK-NOT:           arith.shrui
+// CHECK:               arith.addf %{{.+}}, %{{.+}} fastmath<contract> : vector<16xf32>
+// CHECK:               vector.transfer_read %{{.+}} : tensor<32x36xi8>, vector<16xi8>
+// CHECK:               arith.shrui
+// CHECK:               arith.addf %{{.+}}, %{{.+}} fastmath<contract> : vector<16xf32>
+// CHECK-NEXT:          scf.yield
+#x = affine_map<(d0, d1, d2, d3, d4) -> (d0, d2, d3, d4)>
+#partial = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d4)>
+#id = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+#sum = affine_map<(d0, d1, d2) -> (d0, d1)>
+func.func @q4_0_gemv(%x: tensor<1x2x2x16xf32>) -> tensor<1x32xf32> {
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c18 = arith.constant 18 : index
+  %c4_i32 = arith.constant 4 : i32
+  %c8_i32 = arith.constant 8 : i32
+  %c15_i32 = arith.constant 15 : i32
+  %zero = arith.constant 0.0 : f32
+  %w = born.param "w" : tensor<32x36xi8>
+  %e = tensor.empty() : tensor<1x32x16xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<1x32x16xf32>) -> tensor<1x32x16xf32>
+  %p = linalg.generic {indexing_maps = [#x, #partial], iterator_types = ["parallel", "parallel", "reduction", "reduction", "parallel"]} ins(%x : tensor<1x2x2x16xf32>) outs(%init : tensor<1x32x16xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %n = linalg.index 1 : index
+    %block = linalg.index 2 : index
+    %start = arith.muli %block, %c18 : index
+    %h = linalg.index 3 : index
+    %i = linalg.index 4 : index
+    %off = arith.addi %i, %c2 : index
+    %at = arith.addi %start, %off : index
+    %q = tensor.extract %w[%n, %at] : tensor<32x36xi8>
+    %q32 = arith.extui %q : i8 to i32
+    %h32 = arith.index_castui %h : index to i32
+    %shift = arith.muli %h32, %c4_i32 : i32
+    %nibble = arith.shrui %q32, %shift : i32
+    %low = arith.andi %nibble, %c15_i32 : i32
+    %centered = arith.subi %low, %c8_i32 : i32
+    %qf = arith.sitofp %centered : i32 to f32
+    %d0 = tensor.extract %w[%n, %start] : tensor<32x36xi8>
+    %d32 = arith.extui %d0 : i8 to i32
+    %hi = arith.addi %start, %c1 : index
+    %d1 = tensor.extract %w[%n, %hi] : tensor<32x36xi8>
+    %d1_32 = arith.extui %d1 : i8 to i32
+    %d1s = arith.shli %d1_32, %c8_i32 : i32
+    %bits = arith.ori %d32, %d1s : i32
+    %b16 = arith.trunci %bits : i32 to i16
+    %half = arith.bitcast %b16 : i16 to f16
+    %d = arith.extf %half : f16 to f32
+    %v = arith.mulf %qf, %d : f32
+    %prod = arith.mulf %in, %v fastmath<contract> : f32
+    %s = arith.addf %acc, %prod fastmath<contract> : f32
+    linalg.yield %s : f32
+  } -> tensor<1x32x16xf32>
+  %e2 = tensor.empty() : tensor<1x32xf32>
+  %init2 = linalg.fill ins(%zero : f32) outs(%e2 : tensor<1x32xf32>) -> tensor<1x32xf32>
+  %r = linalg.generic {indexing_maps = [#id, #sum], iterator_types = ["parallel", "parallel", "reduction"]} ins(%p : tensor<1x32x16xf32>) outs(%init2 : tensor<1x32xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %s = arith.addf %acc, %in : f32
+    linalg.yield %s : f32
+  } -> tensor<1x32xf32>
+  return %r : tensor<1x32xf32>
+}

@@ -40,8 +40,8 @@
 // CHECK-NEXT:      %[[HALF:.+]] = arith.bitcast %[[BITS]] : i16 to f16
 // CHECK-NEXT:      %[[D:.+]] = arith.extf %[[HALF]] : f16 to f32
 // CHECK-NEXT:      %[[WV:.+]] = arith.mulf %[[Q]], %[[D]] : f32
-// CHECK-NEXT:      %[[PROD:.+]] = arith.mulf %[[XV]], %[[WV]] : f32
-// CHECK-NEXT:      %[[S:.+]] = arith.addf %[[ACC]], %[[PROD]] : f32
+// CHECK-NEXT:      %[[PROD:.+]] = arith.mulf %[[XV]], %[[WV]] fastmath<contract> : f32
+// CHECK-NEXT:      %[[S:.+]] = arith.addf %[[ACC]], %[[PROD]] fastmath<contract> : f32
 // CHECK-NEXT:      linalg.yield %[[S]] : f32
 // CHECK:         %[[Y:.+]] = linalg.generic {{{.*}}iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[P]] : tensor<6x5x16xf32>) outs(%{{.+}} : tensor<6x5xf32>)
 // CHECK:           arith.addf
