@@ -295,16 +295,16 @@ llvm::Expected<LlamaConfig> readLlamaConfig(const GGUFFile &file) {
                        "' holds RoPE frequency factors (llama3 or longrope "
                        "scaling), which are not supported yet");
 
-  if (c.heads % c.kvHeads)
-    return makeError(file.path() + ": " + key("attention.head_count") + " (" +
-                     llvm::Twine(c.heads) +
-                     ") is not a multiple of " + key("attention.head_count_kv") + " (" +
-                     llvm::Twine(c.kvHeads) + ")");
   if (!meta.contains(key("attention.key_length")) && c.embeddingSize % c.heads)
     return makeError(file.path() + ": " + key("embedding_length") + " (" +
                      llvm::Twine(c.embeddingSize) +
                      ") is not a multiple of " + key("attention.head_count") + " (" +
                      llvm::Twine(c.heads) + ")");
+  if (c.heads % c.kvHeads)
+    return makeError(file.path() + ": " + key("attention.head_count") + " (" +
+                     llvm::Twine(c.heads) +
+                     ") is not a multiple of " + key("attention.head_count_kv") + " (" +
+                     llvm::Twine(c.kvHeads) + ")");
   if (llvm::Error e = size(key("attention.key_length"), c.headSize,
                            c.embeddingSize / c.heads))
     return std::move(e);

@@ -24,6 +24,15 @@ Cases:
     F32 weights the blocks decode to (gguf_variant --dequantize), at 1e-3
     like float models, which shows Born's decoding exact; and with llama.cpp
     running the quantized file itself.
+  - the other architectures, as small synthetic models of stories260K's
+    tokenizer (gguf_variant --synthetic arch=...; ARCH_CASES): qwen3 with a
+    head size other than dim / heads, gemma2 (softcaps, sliding window 4 on
+    alternate layers), gemma3 (6 layers: 5 sliding with RoPE base 10000, 1
+    global with base 1e6; Q/K norms) and phi3 (fused QKV and gate/up), each
+    fed a 20-token prompt in prefill chunks of 8 (so that the window cuts
+    through a chunk and the cache) and then 32 tokens. Gemma's logits agree
+    to ~6e-4 rather than ~1e-6: ggml computes GELU through a table of f16
+    inputs and outputs, Born in f32.
   - --chat: two user lines on stdin, 8 greedy tokens a reply; each reply
     (text, ids and logits) must equal a plain run whose prompt is the
     conversation so far in ChatML (written here), which proves that feeding
@@ -52,6 +61,12 @@ KNOWN_TEXT = "Once upon a time, there was a little girl named Lily."
 TOLERANCE = 1e-3
 QUANT_TOLERANCE = 6e-2
 SYNTHETIC = "vocab=512,dim=256,layers=2,heads=4,kv=2,ffn=512"
+ARCH_CASES = [
+    ("qwen3", "layers=2,heads=4,kv=2,head=32"),
+    ("gemma2", "layers=2,heads=4,kv=2,swa=4"),
+    ("gemma3", "layers=6,heads=4,kv=1,head=32,swa=6"),
+    ("phi3", "layers=2,heads=4,kv=2"),
+]
 
 
 def run(cmd):
@@ -294,6 +309,15 @@ def main():
         _, f = quantized_case("synthetic-" + qtype, bornc, reference, lib_dir,
                               variant, qmodel, work, 32, "Once upon a time",
                               ["--ctx-size", "128"])
+        failures += f
+    for arch, shape in ARCH_CASES:
+        arch_model = os.path.join(work, "synthetic-%s.gguf" % arch)
+        run([variant, model, arch_model, "--synthetic",
+             "vocab=512,dim=64,ffn=128,arch=%s,%s" % (arch, shape)])
+        _, f = check_case(arch, bornc, reference, lib_dir, arch_model, work,
+                          32, "Once upon a time, a little dog named Max "
+                          "found a shiny key in the garden",
+                          ["--ctx-size", "128", "--prefill-chunk", "8"])
         failures += f
     failures += check_chat(bornc, variant, model, work)
     for failure in failures:
