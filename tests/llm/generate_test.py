@@ -32,7 +32,8 @@ Cases:
     fed a 20-token prompt in prefill chunks of 8 (so that the window cuts
     through a chunk and the cache) and then 32 tokens. Gemma's logits agree
     to ~6e-4 rather than ~1e-6: ggml computes GELU through a table of f16
-    inputs and outputs, Born in f32.
+    inputs and outputs, Born in f32. And phi3 with Q8_0 weights (fused
+    matrices read as blocks), as the quantized cases above.
   - --chat: two user lines on stdin, 8 greedy tokens a reply; each reply
     (text, ids and logits) must equal a plain run whose prompt is the
     conversation so far in ChatML (written here), which proves that feeding
@@ -319,6 +320,15 @@ def main():
                           "found a shiny key in the garden",
                           ["--ctx-size", "128", "--prefill-chunk", "8"])
         failures += f
+    # Fused matrices of blocks: phi3 with Q8_0 weights.
+    qmodel = os.path.join(work, "synthetic-phi3-q8_0.gguf")
+    run([variant, model, qmodel, "--synthetic",
+         "vocab=512,dim=64,ffn=128,arch=phi3,layers=2,heads=4,kv=2",
+         "--type", "q8_0"])
+    _, f = quantized_case("phi3-q8_0", bornc, reference, lib_dir, variant,
+                          qmodel, work, 32, "Once upon a time",
+                          ["--ctx-size", "128"])
+    failures += f
     failures += check_chat(bornc, variant, model, work)
     for failure in failures:
         print("FAIL: " + failure)

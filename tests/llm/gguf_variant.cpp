@@ -178,11 +178,14 @@ int main(int argc, char **argv) {
     return fail(llvm::toString(file.takeError()));
   GGUFWriter writer;
   std::string arch = qwen2 ? "qwen2" : synthetic ? synthetic->arch : "llama";
+  // IN's llama.* keys are renamed for --arch qwen2 and --synthetic arch=;
+  // other files keep their own architecture.
+  bool rename = qwen2 || synthetic;
   for (const auto &[key, value] : file->metadata().entries()) {
     llvm::Error err = llvm::Error::success();
-    if (key == "general.architecture")
+    if (rename && key == "general.architecture")
       err = writer.set(key, GGUFValue::ofString(arch));
-    else if (key.starts_with("llama."))
+    else if (rename && key.starts_with("llama."))
       err = writer.set((arch + "." + key.drop_front(6)).str(), value);
     else
       err = writer.set(key, value);
