@@ -18,6 +18,8 @@
 //                 head, post-norms, softcaps or Q/K norms, sliding window W,
 //                 default 8, every P-th layer global) or phi3 (fused QKV and
 //                 gate/up); head sets attention.key_length (default D / H);
+//                 defaults=1 leaves out gemma2's window and softcaps, so
+//                 that readers take their defaults;
 //   --chat-template TEXT  tokenizer.chat_template set to TEXT.
 #include "compiler/GGUF/GGUF.h"
 #include "compiler/GGUF/GGUFWriter.h"
@@ -41,6 +43,7 @@ namespace {
 struct Synthetic {
   uint64_t vocab = 0, dim = 0, layers = 0, heads = 0, kv = 0, ffn = 0;
   uint64_t head = 0, swa = 8, pattern = 0; // 0: the default
+  uint64_t defaults = 0;
   bool tied = false;
   std::string arch = "llama";
   bool gemma() const { return arch == "gemma2" || arch == "gemma3"; }
@@ -53,7 +56,8 @@ bool parseSynthetic(llvm::StringRef spec, Synthetic &out, std::string &error) {
   std::map<std::string, uint64_t *> fields = {
       {"vocab", &out.vocab}, {"dim", &out.dim},     {"layers", &out.layers},
       {"heads", &out.heads}, {"kv", &out.kv},       {"ffn", &out.ffn},
-      {"head", &out.head},   {"swa", &out.swa},     {"pattern", &out.pattern}};
+      {"head", &out.head},   {"swa", &out.swa},     {"pattern", &out.pattern},
+      {"defaults", &out.defaults}};
   uint64_t tied = 0;
   fields["tied"] = &tied;
   llvm::SmallVector<llvm::StringRef> items;
@@ -281,11 +285,11 @@ int main(int argc, char **argv) {
     }
     if (m.arch == "qwen3" || m.arch == "gemma3")
       extra.push_back({"rope.freq_base", f32(1000000.0)});
-    if (m.gemma())
+    if (m.gemma() && !m.defaults)
       extra.push_back({"attention.sliding_window", u32(m.swa)});
     if (m.pattern)
       extra.push_back({"attention.sliding_window_pattern", u32(m.pattern)});
-    if (m.arch == "gemma2") {
+    if (m.arch == "gemma2" && !m.defaults) {
       extra.push_back({"attn_logit_softcapping", f32(5.0)});
       extra.push_back({"final_logit_softcapping", f32(3.0)});
     }
