@@ -159,15 +159,18 @@ std::vector<int64_t> iota(int64_t n) {
 /// cos and sin of the rotation angles, [context, ropeDims / 2]: pair i of
 /// position p turns by p * base^(-2i / ropeDims), computed as ggml does (f32,
 /// the angle multiplied by the ratio pair after pair).
-void ropeTables(const LlamaConfig &c, double base, int64_t context,
-                std::vector<float> &cos, std::vector<float> &sin) {
+void ropeTables(const LlamaConfig &c, double base, double scale,
+                int64_t context, std::vector<float> &cos,
+                std::vector<float> &sin) {
   int64_t pairs = c.ropeDims / 2;
   float ratio = std::pow(float(base), -2.0f / float(c.ropeDims));
   for (int64_t p = 0; p < context; ++p) {
     float theta = float(p);
     for (int64_t i = 0; i < pairs; ++i) {
-      cos.push_back(std::cos(theta));
-      sin.push_back(std::sin(theta));
+      // ggml's rope_yarn without extrapolation: the angle times the scale.
+      float scaled = float(scale) * theta;
+      cos.push_back(std::cos(scaled));
+      sin.push_back(std::sin(scaled));
       theta *= ratio;
     }
   }
@@ -268,26 +271,32 @@ llvm::Expected<LlamaConfig> readLlamaConfig(const GGUFFile &file) {
   if (llvm::Error e =
           real(key("attention.layer_norm_rms_epsilon"), c.rmsEpsilon))
     return std::move(e);
-  // RoPE variants we do not compute are refused rather than run wrong.
+  // Linear RoPE scaling (positions times 1 / factor, whatever the type, as
+  // llama.cpp does); other variants are refused rather than run wrong.
   if (meta.contains(key("rope.scaling.type"))) {
     llvm::Expected<llvm::StringRef> scaling =
         meta.getString(key("rope.scaling.type"));
     if (!scaling)
       return scaling.takeError();
-    if (*scaling != "none")
+    if (*scaling != "none" && *scaling != "linear")
       return makeError(file.path() + ": " + key("rope.scaling.type") + " '" +
-                       *scaling + "' is not supported yet (only none)");
+                       *scaling + "' is not supported yet (none and linear "
+                       "are)");
   }
-  for (const char *name :
-       {"rope.scaling.factor", "rope.scale_linear", "rope.scaling.attn_factor"}) {
-    double factor = 1.0;
-    if (llvm::Error e = real(key(name), factor))
-      return std::move(e);
-    if (factor != 1.0)
-      return makeError(file.path() + ": " + key(name) + " = " +
-                       std::to_string(factor) +
-                       ": RoPE scaling is not supported yet");
-  }
+  double factor = 1.0;
+  if (llvm::Error e = real(key(meta.contains(key("rope.scaling.factor"))
+                                   ? "rope.scaling.factor"
+                                   : "rope.scale_linear"),
+                           factor))
+    return std::move(e);
+  c.ropeScale = c.ropeScaleSwa = 1.0f / float(factor); // f32 as in llama.cpp
+  double attnFactor = 1.0;
+  if (llvm::Error e = real(key("rope.scaling.attn_factor"), attnFactor))
+    return std::move(e);
+  if (attnFactor != 1.0)
+    return makeError(file.path() + ": " + key("rope.scaling.attn_factor") +
+                     " = " + std::to_string(attnFactor) +
+                     " is not supported yet (only 1)");
   for (const char *name : {"rope_freqs.weight", "rope_factors_long.weight",
                            "rope_factors_short.weight"})
     if (file.findTensor(name))
@@ -341,6 +350,8 @@ llvm::Expected<LlamaConfig> readLlamaConfig(const GGUFFile &file) {
     // whose RoPE base is 10000.
     c.slidingPattern = c.arch == "gemma2" ? 2 : 6;
     c.ropeBaseSwa = c.arch == "gemma2" ? c.ropeBase : 10000.0;
+    if (c.arch == "gemma3")
+      c.ropeScaleSwa = 1.0; // the scaling is for the global layers
     if (c.arch == "gemma2")
       c.slidingWindow = 4096;
     else if (!meta.contains(key("attention.sliding_window")))
@@ -355,11 +366,7 @@ llvm::Expected<LlamaConfig> readLlamaConfig(const GGUFFile &file) {
           meta.getUInt(key("attention.sliding_window_pattern"));
       if (!v)
         return v.takeError(); // e.g. a per-layer array
-      if (*v > uint64_t(c.layers) + 1)
-        return makeError(file.path() + ": " +
-                         key("attention.sliding_window_pattern") + " = " +
-                         llvm::Twine(*v) + " is out of range");
-      c.slidingPattern = int64_t(*v);
+      c.slidingPattern = int64_t(std::min<uint64_t>(*v, 1u << 31));
     }
     if (llvm::Error e = real(key("rope.freq_base_swa"), c.ropeBaseSwa))
       return std::move(e);
@@ -527,7 +534,8 @@ llvm::Error buildLlamaStep(Graph &g, const GGUFFile &file,
   };
   Tensor cos = angles("rope.cos"), sin = angles("rope.sin");
   Tensor swaCos = cos, swaSin = sin;
-  if (anySliding && c.ropeBaseSwa != c.ropeBase) {
+  if (anySliding &&
+      (c.ropeBaseSwa != c.ropeBase || c.ropeScaleSwa != c.ropeScale)) {
     swaCos = angles("rope_swa.cos");
     swaSin = angles("rope_swa.sin");
   }
@@ -649,10 +657,10 @@ llvm::Error loadLlamaWeights(const GGUFFile &file, const LlamaConfig &config,
     llvm::StringRef name = param.name;
     if (name.starts_with("rope.") || name.starts_with("rope_swa.")) {
       std::vector<float> cos, sin;
-      ropeTables(config,
-                 name.starts_with("rope_swa.") ? config.ropeBaseSwa
-                                               : config.ropeBase,
-                 param.shape[0], cos, sin);
+      bool swa = name.starts_with("rope_swa.");
+      ropeTables(config, swa ? config.ropeBaseSwa : config.ropeBase,
+                 swa ? config.ropeScaleSwa : config.ropeScale, param.shape[0],
+                 cos, sin);
       weights.set(param.name, param.shape, name.ends_with(".cos") ? cos : sin);
       continue;
     }

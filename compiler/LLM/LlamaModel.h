@@ -64,6 +64,8 @@ struct LlamaConfig {
   int64_t ffnSize = 0;        // ARCH.feed_forward_length
   int64_t ropeDims = 0;       // ARCH.rope.dimension_count (default: headSize)
   double ropeBase = 10000.0;  // ARCH.rope.freq_base
+  double ropeScale = 1.0;     // linear RoPE scaling: positions times this,
+                              // 1 / ARCH.rope.scaling.factor
   double rmsEpsilon = 1e-5;   // ARCH.attention.layer_norm_rms_epsilon
   int64_t trainContext = 0;   // ARCH.context_length
   bool tiedOutput = false;    // no output.weight: the head is token_embd
@@ -73,10 +75,11 @@ struct LlamaConfig {
   // Sliding-window attention (gemma): a sliding layer's query at position p
   // sees keys at positions > p - slidingWindow; layer l slides when
   // l % slidingPattern < slidingPattern - 1 (pattern 0: every layer), and
-  // rotates with base ropeBaseSwa.
+  // rotates with base ropeBaseSwa and scale ropeScaleSwa.
   int64_t slidingWindow = 0; // ARCH.attention.sliding_window; 0: none
   int64_t slidingPattern = 0; // ARCH.attention.sliding_window_pattern
   double ropeBaseSwa = 10000.0; // ARCH.rope.freq_base_swa
+  double ropeScaleSwa = 1.0;
 
   bool sliding(int64_t layer) const {
     return slidingWindow > 0 &&

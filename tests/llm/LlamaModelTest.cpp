@@ -318,6 +318,7 @@ TEST(LlamaModel, OtherArchitectures) {
     ArchModel m;
     loadArch(archEdit("qwen3"), m);
     EXPECT_TRUE(m.config.qkNorm && m.config.neoxRope);
+    EXPECT_EQ(m.config.ropeScale, 1.0);
     EXPECT_FALSE(m.config.qkvBias || m.config.gemma || m.config.sliding(0));
     EXPECT_DOUBLE_EQ(m.config.queryScale, 1.0 / std::sqrt(8.0));
   }
@@ -339,6 +340,8 @@ TEST(LlamaModel, OtherArchitectures) {
     // tables when the global base differs), no softcaps.
     Edit edit = archEdit("gemma3");
     edit.metadata["gemma3.rope.freq_base"] = f32(1e6);
+    edit.metadata["gemma3.rope.scaling.type"] = GGUFValue::ofString("linear");
+    edit.metadata["gemma3.rope.scaling.factor"] = f32(8);
     edit.metadata["gemma3.attention.key_length"] = u32(16);
     edit.metadata["gemma3.attention.value_length"] = u32(16);
     edit.metadata["gemma3.rope.dimension_count"] = u32(16);
@@ -364,6 +367,8 @@ TEST(LlamaModel, OtherArchitectures) {
     for (int l = 0; l < 12; ++l)
       EXPECT_EQ(c.sliding(l), l % 6 != 5) << l;
     EXPECT_EQ(c.ropeBaseSwa, 10000.0);
+    EXPECT_EQ(c.ropeScale, 0.125); // linear scaling for the global layers
+    EXPECT_EQ(c.ropeScaleSwa, 1.0);
     EXPECT_EQ(c.attnSoftcap, 0.0);
     EXPECT_EQ(c.finalSoftcap, 0.0);
     Graph g("prefill");
@@ -460,7 +465,14 @@ TEST(LlamaModel, OtherArchitecturesErrors) {
     Edit edit = archEdit("phi3");
     edit.metadata["phi3.rope.scaling.type"] = GGUFValue::ofString("longrope");
     expectError(errorOf(edit), "phi3.rope.scaling.type 'longrope' is not "
-                               "supported yet");
+                               "supported yet (none and linear are)");
+    edit = archEdit("qwen3");
+    edit.metadata["qwen3.rope.scaling.type"] = GGUFValue::ofString("yarn");
+    expectError(errorOf(edit), "qwen3.rope.scaling.type 'yarn'");
+    edit = archEdit("qwen3");
+    edit.metadata["qwen3.rope.scaling.factor"] = f32(-2);
+    expectError(errorOf(edit), "qwen3.rope.scaling.factor = -2.000000 must "
+                               "be positive");
   }
 }
 

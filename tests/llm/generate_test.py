@@ -26,14 +26,16 @@ Cases:
     running the quantized file itself.
   - the other architectures, as small synthetic models of stories260K's
     tokenizer (gguf_variant --synthetic arch=...; ARCH_CASES): qwen3 with a
-    head size other than dim / heads, gemma2 (softcaps, sliding window 4 on
-    alternate layers; and without those keys, llama.cpp's defaults), gemma3 (6 layers: 5 sliding with RoPE base 10000, 1
-    global with base 1e6; Q/K norms) and phi3 (fused QKV and gate/up), each
-    fed a 20-token prompt in prefill chunks of 8 (so that the window cuts
-    through a chunk and the cache) and then 32 tokens. Gemma's logits agree
-    to ~6e-4 rather than ~1e-6: ggml computes GELU through a table of f16
-    inputs and outputs, Born in f32. And phi3 with Q8_0 weights (fused
-    matrices read as blocks), as the quantized cases above.
+    head size other than dim / heads and linear RoPE scaling, gemma2
+    (softcaps, sliding window 4 on alternate layers; and without those keys,
+    llama.cpp's defaults), gemma3 (6 layers: 5 sliding with RoPE base 10000,
+    1 global with base 1e6 and linear scaling by 8; Q/K norms) and phi3
+    (fused QKV and gate/up), each fed a 20-token prompt in prefill chunks of
+    8 (so that the window cuts through a chunk and the cache) and then 32
+    tokens. Gemma's logits agree to ~6e-4 rather than ~1e-6: ggml computes
+    GELU through a table of f16 inputs and outputs, Born in f32. And phi3
+    with Q8_0 weights (fused matrices read as blocks), as the quantized
+    cases above.
   - --chat: two user lines on stdin, 8 greedy tokens a reply; each reply
     (text, ids and logits) must equal a plain run whose prompt is the
     conversation so far in ChatML (written here), which proves that feeding
@@ -63,11 +65,12 @@ TOLERANCE = 1e-3
 QUANT_TOLERANCE = 6e-2
 SYNTHETIC = "vocab=512,dim=256,layers=2,heads=4,kv=2,ffn=512"
 ARCH_CASES = [
-    ("qwen3", "arch=qwen3,layers=2,heads=4,kv=2,head=32"),
+    ("qwen3", "arch=qwen3,layers=2,heads=4,kv=2,head=32,scale=4"),
     ("gemma2", "arch=gemma2,layers=2,heads=4,kv=2,swa=4"),
     # llama.cpp's softcaps (50, 30) and window when the file has none.
     ("gemma2-defaults", "arch=gemma2,layers=2,heads=4,kv=2,defaults=1"),
-    ("gemma3", "arch=gemma3,layers=6,heads=4,kv=1,head=32,swa=6"),
+    # Linear RoPE scaling by 8 on the global layer only, as Gemma 3 4B has.
+    ("gemma3", "arch=gemma3,layers=6,heads=4,kv=1,head=32,swa=6,scale=8"),
     ("phi3", "arch=phi3,layers=2,heads=4,kv=2"),
 ]
 

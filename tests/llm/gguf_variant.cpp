@@ -19,7 +19,8 @@
 //                 default 8, every P-th layer global) or phi3 (fused QKV and
 //                 gate/up); head sets attention.key_length (default D / H);
 //                 defaults=1 leaves out gemma2's window and softcaps, so
-//                 that readers take their defaults;
+//                 that readers take their defaults; scale=S sets linear RoPE
+//                 scaling by S;
 //   --chat-template TEXT  tokenizer.chat_template set to TEXT.
 #include "compiler/GGUF/GGUF.h"
 #include "compiler/GGUF/GGUFWriter.h"
@@ -43,7 +44,7 @@ namespace {
 struct Synthetic {
   uint64_t vocab = 0, dim = 0, layers = 0, heads = 0, kv = 0, ffn = 0;
   uint64_t head = 0, swa = 8, pattern = 0; // 0: the default
-  uint64_t defaults = 0;
+  uint64_t defaults = 0, scale = 0;
   bool tied = false;
   std::string arch = "llama";
   bool gemma() const { return arch == "gemma2" || arch == "gemma3"; }
@@ -57,7 +58,7 @@ bool parseSynthetic(llvm::StringRef spec, Synthetic &out, std::string &error) {
       {"vocab", &out.vocab}, {"dim", &out.dim},     {"layers", &out.layers},
       {"heads", &out.heads}, {"kv", &out.kv},       {"ffn", &out.ffn},
       {"head", &out.head},   {"swa", &out.swa},     {"pattern", &out.pattern},
-      {"defaults", &out.defaults}};
+      {"defaults", &out.defaults}, {"scale", &out.scale}};
   uint64_t tied = 0;
   fields["tied"] = &tied;
   llvm::SmallVector<llvm::StringRef> items;
@@ -285,6 +286,10 @@ int main(int argc, char **argv) {
     }
     if (m.arch == "qwen3" || m.arch == "gemma3")
       extra.push_back({"rope.freq_base", f32(1000000.0)});
+    if (m.scale) {
+      extra.push_back({"rope.scaling.type", GGUFValue::ofString("linear")});
+      extra.push_back({"rope.scaling.factor", f32(double(m.scale))});
+    }
     if (m.gemma() && !m.defaults)
       extra.push_back({"attention.sliding_window", u32(m.swa)});
     if (m.pattern)
