@@ -159,15 +159,18 @@ std::vector<int64_t> iota(int64_t n) {
 /// cos and sin of the rotation angles, [context, ropeDims / 2]: pair i of
 /// position p turns by p * base^(-2i / ropeDims), computed as ggml does (f32,
 /// the angle multiplied by the ratio pair after pair).
-void ropeTables(const LlamaConfig &c, int64_t context, std::vector<float> &cos,
+void ropeTables(const LlamaConfig &c, double base, double scale,
+                int64_t context, std::vector<float> &cos,
                 std::vector<float> &sin) {
   int64_t pairs = c.ropeDims / 2;
-  float ratio = std::pow(float(c.ropeBase), -2.0f / float(c.ropeDims));
+  float ratio = std::pow(float(base), -2.0f / float(c.ropeDims));
   for (int64_t p = 0; p < context; ++p) {
     float theta = float(p);
     for (int64_t i = 0; i < pairs; ++i) {
-      cos.push_back(std::cos(theta));
-      sin.push_back(std::sin(theta));
+      // ggml's rope_yarn without extrapolation: the angle times the scale.
+      float scaled = float(scale) * theta;
+      cos.push_back(std::cos(scaled));
+      sin.push_back(std::sin(scaled));
       theta *= ratio;
     }
   }
@@ -209,14 +212,19 @@ llvm::Expected<LlamaConfig> readLlamaConfig(const GGUFFile &file) {
   llvm::Expected<llvm::StringRef> arch = meta.getString("general.architecture");
   if (!arch)
     return arch.takeError();
-  if (*arch != "llama" && *arch != "qwen2")
+  static const llvm::StringRef supported[] = {"llama",  "qwen2",  "qwen3",
+                                              "gemma2", "gemma3", "phi3"};
+  if (!llvm::is_contained(supported, *arch))
     return makeError(file.path() + ": general.architecture is '" + *arch +
-                     "'; supported: llama, qwen2");
+                     "'; supported: llama, qwen2, qwen3, gemma2, gemma3, phi3");
 
   LlamaConfig c;
   c.arch = arch->str();
-  // Qwen2 is llama with biases on Q, K and V and NeoX-style RoPE.
-  c.neoxRope = c.qkvBias = c.arch == "qwen2";
+  // What each family adds to llama (llama.cpp's src/models/*.cpp).
+  c.neoxRope = c.arch != "llama";
+  c.qkNorm = c.arch == "qwen3" || c.arch == "gemma3";
+  c.gemma = c.arch == "gemma2" || c.arch == "gemma3";
+  c.fusedGateUp = c.arch == "phi3";
   // Hyperparameter keys are prefixed with the architecture.
   auto key = [&](llvm::StringRef name) { return c.arch + "." + name.str(); };
   auto size = [&](llvm::StringRef key, int64_t &out,
@@ -263,17 +271,40 @@ llvm::Expected<LlamaConfig> readLlamaConfig(const GGUFFile &file) {
   if (llvm::Error e =
           real(key("attention.layer_norm_rms_epsilon"), c.rmsEpsilon))
     return std::move(e);
+  // Linear RoPE scaling (positions times 1 / factor, whatever the type, as
+  // llama.cpp does); other variants are refused rather than run wrong.
   if (meta.contains(key("rope.scaling.type"))) {
     llvm::Expected<llvm::StringRef> scaling =
         meta.getString(key("rope.scaling.type"));
     if (!scaling)
       return scaling.takeError();
-    if (*scaling != "none")
+    if (*scaling != "none" && *scaling != "linear")
       return makeError(file.path() + ": " + key("rope.scaling.type") + " '" +
-                       *scaling + "' is not supported yet (only none)");
+                       *scaling + "' is not supported yet (none and linear "
+                       "are)");
   }
+  double factor = 1.0;
+  if (llvm::Error e = real(key(meta.contains(key("rope.scaling.factor"))
+                                   ? "rope.scaling.factor"
+                                   : "rope.scale_linear"),
+                           factor))
+    return std::move(e);
+  c.ropeScale = c.ropeScaleSwa = 1.0f / float(factor); // f32 as in llama.cpp
+  double attnFactor = 1.0;
+  if (llvm::Error e = real(key("rope.scaling.attn_factor"), attnFactor))
+    return std::move(e);
+  if (attnFactor != 1.0)
+    return makeError(file.path() + ": " + key("rope.scaling.attn_factor") +
+                     " = " + std::to_string(attnFactor) +
+                     " is not supported yet (only 1)");
+  for (const char *name : {"rope_freqs.weight", "rope_factors_long.weight",
+                           "rope_factors_short.weight"})
+    if (file.findTensor(name))
+      return makeError(file.path() + ": tensor '" + name +
+                       "' holds RoPE frequency factors (llama3 or longrope "
+                       "scaling), which are not supported yet");
 
-  if (c.embeddingSize % c.heads)
+  if (!meta.contains(key("attention.key_length")) && c.embeddingSize % c.heads)
     return makeError(file.path() + ": " + key("embedding_length") + " (" +
                      llvm::Twine(c.embeddingSize) +
                      ") is not a multiple of " + key("attention.head_count") + " (" +
@@ -283,7 +314,17 @@ llvm::Expected<LlamaConfig> readLlamaConfig(const GGUFFile &file) {
                      llvm::Twine(c.heads) +
                      ") is not a multiple of " + key("attention.head_count_kv") + " (" +
                      llvm::Twine(c.kvHeads) + ")");
-  c.headSize = c.embeddingSize / c.heads;
+  if (llvm::Error e = size(key("attention.key_length"), c.headSize,
+                           c.embeddingSize / c.heads))
+    return std::move(e);
+  int64_t valueSize = 0;
+  if (llvm::Error e = size(key("attention.value_length"), valueSize, c.headSize))
+    return std::move(e);
+  if (valueSize != c.headSize)
+    return makeError(file.path() + ": " + key("attention.value_length") +
+                     " (" + llvm::Twine(valueSize) + ") differs from " +
+                     key("attention.key_length") + " (" +
+                     llvm::Twine(c.headSize) + "), which is not supported");
   if (llvm::Error e = size(key("rope.dimension_count"), c.ropeDims, c.headSize))
     return std::move(e);
   if (c.ropeDims > c.headSize || c.ropeDims % 2)
@@ -291,6 +332,54 @@ llvm::Expected<LlamaConfig> readLlamaConfig(const GGUFFile &file) {
                      llvm::Twine(c.ropeDims) +
                      ") must be even and at most the head size (" +
                      llvm::Twine(c.headSize) + ")");
+  if (c.arch == "qwen3" && c.ropeDims != c.headSize)
+    return makeError(file.path() + ": " + key("rope.dimension_count") + " (" +
+                     llvm::Twine(c.ropeDims) + ") must equal the head size (" +
+                     llvm::Twine(c.headSize) + ") in a qwen3 model");
+
+  c.queryScale = 1.0 / std::sqrt(double(c.headSize));
+  if (c.gemma) {
+    // llama.cpp's load_arch_hparams: the 27B models (known by their layer
+    // count) scale queries by (embedding / heads)^-0.5, the others by
+    // key_length^-0.5 (Gemma's query_pre_attn_scalar).
+    int64_t layers27B = c.arch == "gemma2" ? 46 : 62;
+    if (c.layers == layers27B)
+      c.queryScale = 1.0 / std::sqrt(double(c.embeddingSize / c.heads));
+    // Sliding layers: gemma2 has a default window and alternates; gemma3
+    // needs the window from the file, and has 5 local layers to 1 global,
+    // whose RoPE base is 10000.
+    c.slidingPattern = c.arch == "gemma2" ? 2 : 6;
+    c.ropeBaseSwa = c.arch == "gemma2" ? c.ropeBase : 10000.0;
+    if (c.arch == "gemma3")
+      c.ropeScaleSwa = 1.0; // the scaling is for the global layers
+    if (c.arch == "gemma2")
+      c.slidingWindow = 4096;
+    else if (!meta.contains(key("attention.sliding_window")))
+      return makeError(file.path() + ": " + key("attention.sliding_window") +
+                       " is missing (gemma3 without sliding-window layers is "
+                       "not supported)");
+    if (llvm::Error e = size(key("attention.sliding_window"), c.slidingWindow,
+                             c.slidingWindow))
+      return std::move(e);
+    if (meta.contains(key("attention.sliding_window_pattern"))) {
+      llvm::Expected<uint64_t> v =
+          meta.getUInt(key("attention.sliding_window_pattern"));
+      if (!v)
+        return v.takeError(); // e.g. a per-layer array
+      c.slidingPattern = int64_t(std::min<uint64_t>(*v, 1u << 31));
+    }
+    if (llvm::Error e = real(key("rope.freq_base_swa"), c.ropeBaseSwa))
+      return std::move(e);
+    if (c.arch == "gemma2") {
+      // llama.cpp's defaults when the file does not say.
+      c.attnSoftcap = 50.0;
+      c.finalSoftcap = 30.0;
+      if (llvm::Error e = real(key("attn_logit_softcapping"), c.attnSoftcap))
+        return std::move(e);
+      if (llvm::Error e = real(key("final_logit_softcapping"), c.finalSoftcap))
+        return std::move(e);
+    }
+  }
 
   const GGUFTensorInfo *embd = file.findTensor("token_embd.weight");
   if (!embd || embd->dims.size() != 2)
@@ -310,8 +399,21 @@ llvm::Expected<LlamaConfig> readLlamaConfig(const GGUFFile &file) {
                        llvm::Twine(c.vocabSize) + " rows");
   }
   c.tiedOutput = !file.findTensor("output.weight");
+  // llama.cpp always ties gemma2's head and would not load an output.weight.
+  if (c.arch == "gemma2" && !c.tiedOutput)
+    return makeError(file.path() + ": tensor 'output.weight' is unexpected: "
+                     "a gemma2 model's output head is token_embd.weight");
+  // Q, K and V in one matrix (phi3's files; llama.cpp takes it for any
+  // architecture), and optional biases, as llama.cpp's create_tensor_qkv.
+  c.fusedQKV = file.findTensor("blk.0.attn_qkv.weight") != nullptr;
+  c.qkvBias =
+      c.arch == "qwen2" ||
+      file.findTensor(c.fusedQKV ? "blk.0.attn_qkv.bias" : "blk.0.attn_q.bias");
 
-  int64_t d = c.embeddingSize, kv = c.kvHeads * c.headSize;
+  int64_t d = c.embeddingSize, q = c.heads * c.headSize,
+          kv = c.kvHeads * c.headSize;
+  std::string kvFrom = key("attention.head_count_kv") + " x head size";
+  std::string qFrom = key("attention.head_count") + " x head size";
   struct Expected {
     std::string name;
     llvm::SmallVector<int64_t, 2> shape;
@@ -326,27 +428,45 @@ llvm::Expected<LlamaConfig> readLlamaConfig(const GGUFFile &file) {
   for (int64_t l = 0; l < c.layers; ++l) {
     std::string b = "blk." + std::to_string(l) + ".";
     expected.push_back({b + "attn_norm.weight", {d}, key("embedding_length")});
-    expected.push_back({b + "attn_q.weight", {d, d}, key("embedding_length")});
-    expected.push_back({b + "attn_k.weight", {kv, d},
-                        key("attention.head_count_kv") + " x head size"});
-    expected.push_back({b + "attn_v.weight", {kv, d},
-                        key("attention.head_count_kv") + " x head size"});
-    expected.push_back(
-        {b + "attn_output.weight", {d, d}, key("embedding_length")});
+    if (c.fusedQKV) {
+      expected.push_back({b + "attn_qkv.weight", {q + 2 * kv, d},
+                          qFrom + " + 2 x " + kvFrom});
+      if (c.qkvBias)
+        expected.push_back(
+            {b + "attn_qkv.bias", {q + 2 * kv}, qFrom + " + 2 x " + kvFrom});
+    } else {
+      expected.push_back({b + "attn_q.weight", {q, d}, qFrom});
+      expected.push_back({b + "attn_k.weight", {kv, d}, kvFrom});
+      expected.push_back({b + "attn_v.weight", {kv, d}, kvFrom});
+      if (c.qkvBias) {
+        expected.push_back({b + "attn_q.bias", {q}, qFrom});
+        expected.push_back({b + "attn_k.bias", {kv}, kvFrom});
+        expected.push_back({b + "attn_v.bias", {kv}, kvFrom});
+      }
+    }
+    if (c.qkNorm) {
+      expected.push_back({b + "attn_q_norm.weight", {c.headSize}, "the head size"});
+      expected.push_back({b + "attn_k_norm.weight", {c.headSize}, "the head size"});
+    }
+    expected.push_back({b + "attn_output.weight", {d, q}, qFrom});
     expected.push_back({b + "ffn_norm.weight", {d}, key("embedding_length")});
-    expected.push_back(
-        {b + "ffn_gate.weight", {c.ffnSize, d}, key("feed_forward_length")});
-    expected.push_back(
-        {b + "ffn_up.weight", {c.ffnSize, d}, key("feed_forward_length")});
+    if (c.gemma) {
+      expected.push_back(
+          {b + "post_attention_norm.weight", {d}, key("embedding_length")});
+      expected.push_back(
+          {b + "post_ffw_norm.weight", {d}, key("embedding_length")});
+    }
+    if (c.fusedGateUp) {
+      expected.push_back({b + "ffn_up.weight", {2 * c.ffnSize, d},
+                          "2 x " + key("feed_forward_length")});
+    } else {
+      expected.push_back(
+          {b + "ffn_gate.weight", {c.ffnSize, d}, key("feed_forward_length")});
+      expected.push_back(
+          {b + "ffn_up.weight", {c.ffnSize, d}, key("feed_forward_length")});
+    }
     expected.push_back(
         {b + "ffn_down.weight", {d, c.ffnSize}, key("feed_forward_length")});
-    if (c.qkvBias) {
-      expected.push_back({b + "attn_q.bias", {d}, key("embedding_length")});
-      expected.push_back({b + "attn_k.bias", {kv},
-                          key("attention.head_count_kv") + " x head size"});
-      expected.push_back({b + "attn_v.bias", {kv},
-                          key("attention.head_count_kv") + " x head size"});
-    }
   }
   for (const Expected &e : expected)
     if (llvm::Error err = checkTensor(file, e.name, e.shape, e.from))
@@ -361,6 +481,7 @@ llvm::Error buildLlamaStep(Graph &g, const GGUFFile &file,
     ropeLength = context;
   const int64_t t = tokens, kvh = c.kvHeads, hd = c.headSize;
   const int64_t group = c.heads / c.kvHeads;
+  const int64_t qDim = c.heads * hd, kvDim = kvh * hd;
   Tensor ids = g.input("tokens", {t}, DType::I64);
   Tensor pos = g.input("pos", {1}, DType::I64);
   Tensor last = t > 1 ? g.input("last", {1}, DType::I64) : Tensor();
@@ -384,13 +505,40 @@ llvm::Error buildLlamaStep(Graph &g, const GGUFFile &file,
   Tensor causal = le(reshape(steps, {1, 1, t}), reshape(steps, {1, t, 1}));
   Tensor freshMask =
       reshape(broadcast_to(causal, {group, t, t}), {group * t, t});
+  // Sliding layers also hide keys at least `window` positions back (llama.cpp's
+  // is_masked_swa: p_query - p_key >= window). a && b is where(a, b, a).
+  bool anySliding = false;
+  for (int64_t l = 0; l < c.layers; ++l)
+    anySliding |= c.sliding(l);
+  Tensor swaCacheMask, swaFreshMask;
+  if (anySliding) {
+    double window = double(c.slidingWindow);
+    Tensor rowPos = reshape(broadcast_to(reshape(positions, {1, t}), {group, t}),
+                            {group * t, 1});
+    Tensor near = gt(reshape(slots, {1, context}), rowPos - window);
+    swaCacheMask = where(cacheMask, near, cacheMask);
+    Tensor freshNear =
+        gt(reshape(steps, {1, 1, t}), reshape(steps, {1, t, 1}) - window);
+    swaFreshMask = where(
+        freshMask,
+        reshape(broadcast_to(freshNear, {group, t, t}), {group * t, t}),
+        freshMask);
+  }
 
-  // The angle tables are weights that loadLlamaWeights computes.
+  // The angle tables are weights that loadLlamaWeights computes; sliding
+  // layers may rotate with their own base.
   int64_t pairs = c.ropeDims / 2;
-  Tensor cos = reshape(
-      gather(g.param("rope.cos", {ropeLength, pairs}), positions, 0), {t, 1, pairs});
-  Tensor sin = reshape(
-      gather(g.param("rope.sin", {ropeLength, pairs}), positions, 0), {t, 1, pairs});
+  auto angles = [&](const std::string &table) {
+    return reshape(gather(g.param(table, {ropeLength, pairs}), positions, 0),
+                   {t, 1, pairs});
+  };
+  Tensor cos = angles("rope.cos"), sin = angles("rope.sin");
+  Tensor swaCos = cos, swaSin = sin;
+  if (anySliding &&
+      (c.ropeBaseSwa != c.ropeBase || c.ropeScaleSwa != c.ropeScale)) {
+    swaCos = angles("rope_swa.cos");
+    swaSin = angles("rope_swa.sin");
+  }
 
   auto w = [&](const std::string &name) { return weight(g, file, name); };
   // x @ W^T (+ bias) for a GGUF weight W [out, in], float or quantized.
@@ -399,25 +547,46 @@ llvm::Error buildLlamaStep(Graph &g, const GGUFFile &file,
     Tensor y = llm::project(g, file, x, name);
     return bias.empty() ? y : y + w(bias);
   };
-  auto qkvBias = [&](const std::string &block, const char *which) {
-    return c.qkvBias ? block + "attn_" + which + ".bias" : std::string();
+  auto norm = [&](const Tensor &x, const std::string &name) {
+    return rms_norm(x, w(name), c.rmsEpsilon);
   };
-  const double scale = 1.0 / std::sqrt(double(hd));
+  // cap * tanh(x / cap), gemma2's soft capping.
+  auto softcap = [](const Tensor &x, double cap) {
+    return cap > 0 ? tanh(x * (1.0 / cap)) * cap : x;
+  };
   Tensor minusInf = g.constant(-std::numeric_limits<double>::infinity());
 
   Tensor x = embed(g, file, ids, "token_embd.weight"); // [T, D]
+  if (c.gemma)
+    x = x * double(std::sqrt(float(c.embeddingSize)));
   std::vector<std::pair<Tensor, Tensor>> fresh;
   for (int64_t l = 0; l < c.layers; ++l) {
     std::string b = "blk." + std::to_string(l) + ".";
-    Tensor h = rms_norm(x, w(b + "attn_norm.weight"), c.rmsEpsilon);
-    Tensor q = rope(reshape(project(h, b + "attn_q.weight", qkvBias(b, "q")),
-                            {t, c.heads, hd}),
-                    cos, sin, c.ropeDims, c.neoxRope);
-    Tensor k = rope(reshape(project(h, b + "attn_k.weight", qkvBias(b, "k")),
-                            {t, kvh, hd}),
-                    cos, sin, c.ropeDims, c.neoxRope);
-    Tensor v = reshape(project(h, b + "attn_v.weight", qkvBias(b, "v")),
-                       {t, kvh, hd});
+    bool sliding = c.sliding(l);
+    Tensor h = norm(x, b + "attn_norm.weight");
+    Tensor q, k, v;
+    if (c.fusedQKV) {
+      Tensor qkv = project(h, b + "attn_qkv.weight",
+                           c.qkvBias ? b + "attn_qkv.bias" : "");
+      q = narrow(qkv, 1, 0, qDim);
+      k = narrow(qkv, 1, qDim, qDim + kvDim);
+      v = narrow(qkv, 1, qDim + kvDim, qDim + 2 * kvDim);
+    } else {
+      q = project(h, b + "attn_q.weight", c.qkvBias ? b + "attn_q.bias" : "");
+      k = project(h, b + "attn_k.weight", c.qkvBias ? b + "attn_k.bias" : "");
+      v = project(h, b + "attn_v.weight", c.qkvBias ? b + "attn_v.bias" : "");
+    }
+    q = reshape(q, {t, c.heads, hd});
+    k = reshape(k, {t, kvh, hd});
+    v = reshape(v, {t, kvh, hd});
+    if (c.qkNorm) {
+      q = norm(q, b + "attn_q_norm.weight");
+      k = norm(k, b + "attn_k_norm.weight");
+    }
+    q = rope(q, sliding ? swaCos : cos, sliding ? swaSin : sin, c.ropeDims,
+             c.neoxRope);
+    k = rope(k, sliding ? swaCos : cos, sliding ? swaSin : sin, c.ropeDims,
+             c.neoxRope);
 
     Tensor freshKeys = permute(k, {1, 2, 0});   // [kvh, hd, T]
     Tensor freshValues = permute(v, {1, 0, 2}); // [kvh, T, hd]
@@ -428,47 +597,71 @@ llvm::Error buildLlamaStep(Graph &g, const GGUFFile &file,
     // tokens together.
     Tensor qg = reshape(permute(reshape(q, {t, kvh, group, hd}), {1, 2, 0, 3}),
                         {kvh, group * t, hd});
-    Tensor scores = concat(
-        {where(cacheMask, matmul(qg, kCache[l]) * scale, minusInf),
-         where(freshMask, matmul(qg, freshKeys) * scale, minusInf)},
+    auto scores = [&](const Tensor &keys) {
+      return softcap(matmul(qg, keys) * c.queryScale, c.attnSoftcap);
+    };
+    Tensor allScores = concat(
+        {where(sliding ? swaCacheMask : cacheMask, scores(kCache[l]), minusInf),
+         where(sliding ? swaFreshMask : freshMask, scores(freshKeys), minusInf)},
         2);
-    Tensor probs = softmax(scores, -1);
+    Tensor probs = softmax(allScores, -1);
     Tensor attended =
         matmul(narrow(probs, 2, 0, context), vCache[l]) +
         matmul(narrow(probs, 2, context, context + t), freshValues);
     Tensor merged = reshape(
         permute(reshape(attended, {kvh, group, t, hd}), {2, 0, 1, 3}),
-        {t, c.embeddingSize});
-    x = x + project(merged, b + "attn_output.weight");
+        {t, qDim});
+    Tensor attnOut = project(merged, b + "attn_output.weight");
+    if (c.gemma)
+      attnOut = norm(attnOut, b + "post_attention_norm.weight");
+    x = x + attnOut;
 
-    h = rms_norm(x, w(b + "ffn_norm.weight"), c.rmsEpsilon);
-    Tensor gate = silu(project(h, b + "ffn_gate.weight"));
-    x = x + project(gate * project(h, b + "ffn_up.weight"),
-                    b + "ffn_down.weight");
+    h = norm(x, b + "ffn_norm.weight");
+    Tensor gate, up;
+    if (c.fusedGateUp) {
+      Tensor both = project(h, b + "ffn_up.weight");
+      gate = narrow(both, 1, 0, c.ffnSize);
+      up = narrow(both, 1, c.ffnSize, 2 * c.ffnSize);
+    } else {
+      gate = project(h, b + "ffn_gate.weight");
+      up = project(h, b + "ffn_up.weight");
+    }
+    // GeGLU with GELU's tanh approximation (ggml_gelu) for gemma, SwiGLU
+    // otherwise.
+    gate = c.gemma ? gelu(gate, /*approximate=*/true) : silu(gate);
+    Tensor ffnOut = project(gate * up, b + "ffn_down.weight");
+    if (c.gemma)
+      ffnOut = norm(ffnOut, b + "post_ffw_norm.weight");
+    x = x + ffnOut;
   }
 
   Tensor lastRow = t > 1 ? gather(x, last, 0) : x; // [1, D]
-  Tensor normed = rms_norm(lastRow, w("output_norm.weight"), c.rmsEpsilon);
-  Tensor logits =
-      project(normed, c.tiedOutput ? "token_embd.weight" : "output.weight");
+  Tensor normed = norm(lastRow, "output_norm.weight");
+  Tensor logits = softcap(
+      project(normed, c.tiedOutput ? "token_embd.weight" : "output.weight"),
+      c.finalSoftcap);
   g.output(logits, "logits");
   for (auto [l, kv] : llvm::enumerate(fresh)) {
     g.output(kv.first, "k_new_" + std::to_string(l));
     g.output(kv.second, "v_new_" + std::to_string(l));
   }
   if (!g.ok())
-    return makeError(file.path() + ": building the llama graph failed: " +
-                     g.error());
+    return makeError(file.path() + ": building the " + c.arch +
+                     " graph failed: " + g.error());
   return llvm::Error::success();
 }
 
 llvm::Error loadLlamaWeights(const GGUFFile &file, const LlamaConfig &config,
                              const Graph &graph, Weights &weights) {
   for (const TensorInfo &param : graph.params()) {
-    if (param.name == "rope.cos" || param.name == "rope.sin") {
+    llvm::StringRef name = param.name;
+    if (name.starts_with("rope.") || name.starts_with("rope_swa.")) {
       std::vector<float> cos, sin;
-      ropeTables(config, param.shape[0], cos, sin);
-      weights.set(param.name, param.shape, param.name == "rope.cos" ? cos : sin);
+      bool swa = name.starts_with("rope_swa.");
+      ropeTables(config, swa ? config.ropeBaseSwa : config.ropeBase,
+                 swa ? config.ropeScaleSwa : config.ropeScale, param.shape[0],
+                 cos, sin);
+      weights.set(param.name, param.shape, name.ends_with(".cos") ? cos : sin);
       continue;
     }
     const GGUFTensorInfo *info = file.findTensor(param.name);

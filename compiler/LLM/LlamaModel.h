@@ -1,7 +1,10 @@
 //===- LlamaModel.h - Born graphs for GGUF llama models ---------*- C++ -*-===//
 //
-// Turns a GGUF file of architecture `llama` (or `qwen2`: Q/K/V biases and
-// NeoX RoPE) into born graphs and a text-generating executable (docs/llm.md):
+// Turns a GGUF file of architecture `llama`, `qwen2` (Q/K/V biases, NeoX
+// RoPE), `qwen3` (per-head Q/K norms), `gemma2`/`gemma3` (scaled embeddings,
+// post-norms, GeGLU, softcapping, sliding-window layers) or `phi3` (fused
+// QKV and gate/up) into born graphs and a text-generating executable
+// (docs/llm.md):
 //
 //   step(tokens[T], pos[1], (last[1]), k_cache_0, v_cache_0, k_cache_1, ...)
 //       -> logits[1, vocab], k_new_0, v_new_0, k_new_1, ...
@@ -38,24 +41,51 @@
 
 namespace born::llm {
 
-/// The hyperparameters of a llama-like model, from the GGUF metadata.
+/// The hyperparameters of a llama-like model, from the GGUF metadata. Keys
+/// are prefixed with the architecture (ARCH.embedding_length, ...).
 struct LlamaConfig {
-  std::string arch = "llama"; // general.architecture: llama or qwen2; the
-                              // prefix of the hyperparameter keys below
-  bool neoxRope = false;      // rotate (x[i], x[i + d/2]) pairs (qwen2)
-  bool qkvBias = false;       // attn_{q,k,v}.bias (qwen2)
+  std::string arch = "llama"; // general.architecture: llama, qwen2, qwen3,
+                              // gemma2, gemma3 or phi3
+  bool neoxRope = false;      // rotate (x[i], x[i + d/2]) pairs (all but llama)
+  bool qkvBias = false;       // attn_{q,k,v}.bias (qwen2; others if present)
+  bool qkNorm = false;        // per-head RMSNorm of Q and K before RoPE
+                              // (attn_q_norm, attn_k_norm: qwen3, gemma3)
+  bool gemma = false;         // embeddings scaled by sqrt(D), post-attention
+                              // and post-FFN norms, GeGLU (gemma2, gemma3)
+  bool fusedQKV = false;      // attn_qkv.weight holds Q, K and V rows (phi3)
+  bool fusedGateUp = false;   // ffn_up.weight holds gate, then up rows (phi3)
   int64_t vocabSize = 0;      // rows of token_embd.weight
-  int64_t embeddingSize = 0;  // llama.embedding_length
-  int64_t layers = 0;         // llama.block_count
-  int64_t heads = 0;          // llama.attention.head_count
-  int64_t kvHeads = 0;        // llama.attention.head_count_kv (default: heads)
-  int64_t headSize = 0;       // embeddingSize / heads
-  int64_t ffnSize = 0;        // llama.feed_forward_length
-  int64_t ropeDims = 0;       // llama.rope.dimension_count (default: headSize)
-  double ropeBase = 10000.0;  // llama.rope.freq_base
-  double rmsEpsilon = 1e-5;   // llama.attention.layer_norm_rms_epsilon
-  int64_t trainContext = 0;   // llama.context_length
+  int64_t embeddingSize = 0;  // ARCH.embedding_length
+  int64_t layers = 0;         // ARCH.block_count
+  int64_t heads = 0;          // ARCH.attention.head_count
+  int64_t kvHeads = 0;        // ARCH.attention.head_count_kv (default: heads)
+  int64_t headSize = 0;       // ARCH.attention.key_length (= value_length;
+                              // default embeddingSize / heads)
+  int64_t ffnSize = 0;        // ARCH.feed_forward_length
+  int64_t ropeDims = 0;       // ARCH.rope.dimension_count (default: headSize)
+  double ropeBase = 10000.0;  // ARCH.rope.freq_base
+  double ropeScale = 1.0;     // linear RoPE scaling: positions times this,
+                              // 1 / ARCH.rope.scaling.factor
+  double rmsEpsilon = 1e-5;   // ARCH.attention.layer_norm_rms_epsilon
+  int64_t trainContext = 0;   // ARCH.context_length
   bool tiedOutput = false;    // no output.weight: the head is token_embd
+  double queryScale = 0;      // multiplies the scores (1 / sqrt(headSize))
+  double attnSoftcap = 0;     // scores -> cap * tanh(scores / cap); 0: none
+  double finalSoftcap = 0;    // the same on the logits (gemma2)
+  // Sliding-window attention (gemma): a sliding layer's query at position p
+  // sees keys at positions > p - slidingWindow; layer l slides when
+  // l % slidingPattern < slidingPattern - 1 (pattern 0: every layer), and
+  // rotates with base ropeBaseSwa and scale ropeScaleSwa.
+  int64_t slidingWindow = 0; // ARCH.attention.sliding_window; 0: none
+  int64_t slidingPattern = 0; // ARCH.attention.sliding_window_pattern
+  double ropeBaseSwa = 10000.0; // ARCH.rope.freq_base_swa
+  double ropeScaleSwa = 1.0;
+
+  bool sliding(int64_t layer) const {
+    return slidingWindow > 0 &&
+           (slidingPattern == 0 ||
+            layer % slidingPattern < slidingPattern - 1);
+  }
 };
 
 /// Reads and checks the hyperparameters and every tensor's shape and type;

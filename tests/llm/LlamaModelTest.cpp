@@ -12,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstring>
 #include <map>
 #include <optional>
@@ -29,6 +30,8 @@ struct Edit {
   std::map<std::string, std::optional<GGUFValue>> metadata; // nullopt: drop
   std::set<std::string> dropTensors;
   std::map<std::string, GGMLType> retype; // re-encoded from the f32 values
+  // Added F32 tensors of these GGUF dims ({columns, rows}), all ones.
+  std::map<std::string, std::vector<uint64_t>> add = {};
 };
 
 // Writes stories260K with `edit` applied to a temporary file; returns its
@@ -68,6 +71,14 @@ void writeVariant(const Edit &edit, TempFile &out) {
     ASSERT_FALSE(bool(
         writer.addTensorFromFloats(t.name, t.dims, retype->second, values)));
   }
+  for (const auto &[name, dims] : edit.add) {
+    uint64_t count = 1;
+    for (uint64_t d : dims)
+      count *= d;
+    std::vector<float> ones(count, 1.0f);
+    ASSERT_FALSE(
+        bool(writer.addTensorFromFloats(name, dims, GGMLType::F32, ones)));
+  }
   llvm::SmallString<128> path;
   ASSERT_FALSE(llvm::sys::fs::createTemporaryFile("llama-variant", "gguf", path));
   out.path = path.str().str();
@@ -87,6 +98,67 @@ std::string configError(const Edit &edit) {
 }
 
 GGUFValue u32(uint64_t v) { return GGUFValue::ofUnsigned(GGUFValueType::UInt32, v); }
+GGUFValue f32(double v) { return GGUFValue::ofFloat(GGUFValueType::Float32, v); }
+
+// stories260K (dim 64, 8 heads of 8, 4 KV heads, FFN 172, 5 layers) turned
+// into `arch`: llama.* keys renamed, the tensors the architecture adds with
+// unit values (the fused ones replace phi3's separate matrices), the head
+// tied for gemma. `arch` must outlive the edit (the value points to it).
+Edit archEdit(llvm::StringRef arch) {
+  Edit edit;
+  edit.metadata["general.architecture"] = GGUFValue::ofString(arch);
+  llvm::Expected<GGUFFile> file = GGUFFile::open(kStories);
+  if (!file) {
+    ADD_FAILURE() << llvm::toString(file.takeError());
+    return edit;
+  }
+  for (const auto &[key, value] : file->metadata().entries())
+    if (key.starts_with("llama.")) {
+      edit.metadata[key.str()] = std::nullopt;
+      edit.metadata[arch.str() + "." + key.drop_front(6).str()] = value;
+    }
+  bool gemma = arch == "gemma2" || arch == "gemma3";
+  if (gemma)
+    edit.dropTensors.insert("output.weight");
+  if (arch == "gemma3")
+    edit.metadata["gemma3.attention.sliding_window"] = u32(16);
+  for (int l = 0; l < 5; ++l) {
+    std::string b = "blk." + std::to_string(l) + ".";
+    if (arch == "qwen3" || arch == "gemma3") {
+      edit.add[b + "attn_q_norm.weight"] = {8};
+      edit.add[b + "attn_k_norm.weight"] = {8};
+    }
+    if (gemma) {
+      edit.add[b + "post_attention_norm.weight"] = {64};
+      edit.add[b + "post_ffw_norm.weight"] = {64};
+    }
+    if (arch == "phi3") {
+      for (const char *name : {"attn_q", "attn_k", "attn_v", "ffn_gate",
+                               "ffn_up"})
+        edit.dropTensors.insert(b + name + ".weight");
+      edit.add[b + "attn_qkv.weight"] = {64, 64 + 2 * 32};
+      edit.add[b + "ffn_up.weight"] = {64, 2 * 172};
+    }
+  }
+  return edit;
+}
+
+// readLlamaConfig and buildLlamaStep on the variant.
+struct ArchModel {
+  TempFile file;
+  std::optional<GGUFFile> gguf;
+  LlamaConfig config;
+};
+
+void loadArch(const Edit &edit, ArchModel &m) {
+  writeVariant(edit, m.file);
+  llvm::Expected<GGUFFile> file = GGUFFile::open(m.file.path);
+  ASSERT_TRUE(bool(file)) << llvm::toString(file.takeError());
+  m.gguf.emplace(std::move(*file));
+  llvm::Expected<LlamaConfig> c = readLlamaConfig(*m.gguf);
+  ASSERT_TRUE(bool(c)) << llvm::toString(c.takeError());
+  m.config = *c;
+}
 
 TEST(LlamaModel, ReadsStories260K) {
   llvm::Expected<GGUFFile> file = GGUFFile::open(kStories);
@@ -170,7 +242,8 @@ TEST(LlamaModel, ErrorsNameTheKeyOrTensor) {
   {
     std::string e = configError(
         {{{"general.architecture", GGUFValue::ofString("gpt2")}}, {}, {}});
-    EXPECT_NE(e.find("general.architecture is 'gpt2'; supported: llama, qwen2"),
+    EXPECT_NE(e.find("general.architecture is 'gpt2'; supported: llama, "
+                     "qwen2, qwen3, gemma2, gemma3, phi3"),
               std::string::npos)
         << e;
   }
@@ -238,6 +311,169 @@ TEST(LlamaModel, Qwen2NeedsBiasesAndItsOwnKeys) {
   e = configError(edit);
   EXPECT_NE(e.find("tensor 'blk.0.attn_q.bias' is missing"), std::string::npos)
       << e;
+}
+
+TEST(LlamaModel, OtherArchitectures) {
+  {
+    ArchModel m;
+    loadArch(archEdit("qwen3"), m);
+    EXPECT_TRUE(m.config.qkNorm && m.config.neoxRope);
+    EXPECT_EQ(m.config.ropeScale, 1.0);
+    EXPECT_FALSE(m.config.qkvBias || m.config.gemma || m.config.sliding(0));
+    EXPECT_DOUBLE_EQ(m.config.queryScale, 1.0 / std::sqrt(8.0));
+  }
+  {
+    // gemma2 with llama.cpp's defaults: window 4096 on even layers,
+    // softcaps 50 and 30.
+    ArchModel m;
+    loadArch(archEdit("gemma2"), m);
+    const LlamaConfig &c = m.config;
+    EXPECT_TRUE(c.gemma && c.tiedOutput && !c.qkNorm);
+    EXPECT_EQ(c.slidingWindow, 4096);
+    EXPECT_TRUE(c.sliding(0) && !c.sliding(1) && c.sliding(2));
+    EXPECT_EQ(c.attnSoftcap, 50.0);
+    EXPECT_EQ(c.finalSoftcap, 30.0);
+    EXPECT_EQ(c.ropeBaseSwa, c.ropeBase);
+  }
+  {
+    // gemma3: 5 sliding layers to 1 global, local RoPE base 10000 (its own
+    // tables when the global base differs), no softcaps.
+    Edit edit = archEdit("gemma3");
+    edit.metadata["gemma3.rope.freq_base"] = f32(1e6);
+    edit.metadata["gemma3.rope.scaling.type"] = GGUFValue::ofString("linear");
+    edit.metadata["gemma3.rope.scaling.factor"] = f32(8);
+    edit.metadata["gemma3.attention.key_length"] = u32(16);
+    edit.metadata["gemma3.attention.value_length"] = u32(16);
+    edit.metadata["gemma3.rope.dimension_count"] = u32(16);
+    for (int l = 0; l < 5; ++l) {
+      std::string b = "blk." + std::to_string(l) + ".";
+      edit.dropTensors.insert(b + "attn_q.weight");
+      edit.dropTensors.insert(b + "attn_k.weight");
+      edit.dropTensors.insert(b + "attn_v.weight");
+      edit.dropTensors.insert(b + "attn_output.weight");
+      edit.add[b + "attn_q.weight"] = {64, 8 * 16};
+      edit.add[b + "attn_k.weight"] = {64, 4 * 16};
+      edit.add[b + "attn_v.weight"] = {64, 4 * 16};
+      edit.add[b + "attn_output.weight"] = {8 * 16, 64};
+      edit.add[b + "attn_q_norm.weight"] = {16};
+      edit.add[b + "attn_k_norm.weight"] = {16};
+    }
+    ArchModel m;
+    loadArch(edit, m);
+    const LlamaConfig &c = m.config;
+    EXPECT_EQ(c.headSize, 16); // key_length, not 64 / 8
+    EXPECT_DOUBLE_EQ(c.queryScale, 1.0 / std::sqrt(16.0));
+    EXPECT_EQ(c.slidingWindow, 16);
+    for (int l = 0; l < 12; ++l)
+      EXPECT_EQ(c.sliding(l), l % 6 != 5) << l;
+    EXPECT_EQ(c.ropeBaseSwa, 10000.0);
+    EXPECT_EQ(c.ropeScale, 0.125); // linear scaling for the global layers
+    EXPECT_EQ(c.ropeScaleSwa, 1.0);
+    EXPECT_EQ(c.attnSoftcap, 0.0);
+    EXPECT_EQ(c.finalSoftcap, 0.0);
+    Graph g("prefill");
+    llvm::Error err = buildLlamaStep(g, *m.gguf, c, 4, 32);
+    ASSERT_FALSE(bool(err)) << llvm::toString(std::move(err));
+    Weights weights;
+    err = loadLlamaWeights(*m.gguf, c, g, weights);
+    ASSERT_FALSE(bool(err)) << llvm::toString(std::move(err));
+    EXPECT_TRUE(weights.contains("rope.cos"));
+    EXPECT_TRUE(weights.contains("rope_swa.cos"));
+    // Keys of head_dim 16 = key_length in the cache.
+    EXPECT_NE(g.str().find("tensor<4x16x32xf32>"), std::string::npos);
+  }
+  {
+    ArchModel m;
+    loadArch(archEdit("phi3"), m);
+    EXPECT_TRUE(m.config.fusedQKV && m.config.fusedGateUp);
+    EXPECT_FALSE(m.config.sliding(0));
+    Graph g("decode");
+    llvm::Error err = buildLlamaStep(g, *m.gguf, m.config, 1, 16);
+    ASSERT_FALSE(bool(err)) << llvm::toString(std::move(err));
+    for (const TensorInfo &p : g.params())
+      EXPECT_NE(p.name, "blk.0.ffn_gate.weight");
+  }
+}
+
+TEST(LlamaModel, OtherArchitecturesErrors) {
+  auto errorOf = [](Edit edit) { return configError(edit); };
+  auto expectError = [](const std::string &e, const std::string &part) {
+    EXPECT_NE(e.find(part), std::string::npos) << e;
+    EXPECT_NE(e.find(".gguf: "), std::string::npos) << e; // the file
+  };
+  {
+    Edit edit = archEdit("qwen3");
+    edit.dropTensors.insert("blk.2.attn_k_norm.weight");
+    edit.add.erase("blk.2.attn_k_norm.weight");
+    expectError(errorOf(edit), "tensor 'blk.2.attn_k_norm.weight' is missing");
+  }
+  {
+    Edit edit = archEdit("qwen3");
+    edit.metadata["qwen3.attention.value_length"] = u32(16);
+    expectError(errorOf(edit), "qwen3.attention.value_length (16) differs "
+                               "from qwen3.attention.key_length (8)");
+  }
+  {
+    Edit edit = archEdit("qwen3");
+    edit.metadata["qwen3.rope.dimension_count"] = u32(4);
+    expectError(errorOf(edit), "qwen3.rope.dimension_count (4) must equal "
+                               "the head size (8)");
+  }
+  {
+    Edit edit = archEdit("gemma3");
+    edit.metadata["gemma3.attention.sliding_window"] = std::nullopt;
+    expectError(errorOf(edit), "gemma3.attention.sliding_window is missing");
+  }
+  {
+    // A per-layer pattern (an array) is not read.
+    Edit edit = archEdit("gemma3");
+    edit.metadata["gemma3.attention.sliding_window_pattern"] =
+        GGUFValue::ofArray(GGUFValueType::Bool, {});
+    expectError(errorOf(edit),
+                "metadata key 'gemma3.attention.sliding_window_pattern'");
+  }
+  {
+    Edit edit = archEdit("gemma2");
+    edit.dropTensors.erase("output.weight");
+    expectError(errorOf(edit), "tensor 'output.weight' is unexpected");
+  }
+  {
+    Edit edit = archEdit("gemma2");
+    edit.dropTensors.insert("blk.4.post_ffw_norm.weight");
+    edit.add.erase("blk.4.post_ffw_norm.weight");
+    expectError(errorOf(edit), "tensor 'blk.4.post_ffw_norm.weight' is missing");
+  }
+  {
+    // Phi-3's 128k models: longrope factors and an attention factor.
+    Edit edit = archEdit("phi3");
+    edit.add["rope_factors_long.weight"] = {4};
+    expectError(errorOf(edit), "tensor 'rope_factors_long.weight' holds RoPE "
+                               "frequency factors");
+    edit = archEdit("phi3");
+    edit.metadata["phi3.rope.scaling.attn_factor"] = f32(1.19);
+    expectError(errorOf(edit), "phi3.rope.scaling.attn_factor = 1.19");
+  }
+  {
+    Edit edit = archEdit("phi3");
+    edit.dropTensors.insert("blk.1.ffn_up.weight");
+    edit.add["blk.1.ffn_up.weight"] = {64, 172};
+    expectError(errorOf(edit), "tensor 'blk.1.ffn_up.weight' has shape [172, "
+                               "64] (row-major), expected [344, 64] from 2 x "
+                               "phi3.feed_forward_length");
+  }
+  {
+    Edit edit = archEdit("phi3");
+    edit.metadata["phi3.rope.scaling.type"] = GGUFValue::ofString("longrope");
+    expectError(errorOf(edit), "phi3.rope.scaling.type 'longrope' is not "
+                               "supported yet (none and linear are)");
+    edit = archEdit("qwen3");
+    edit.metadata["qwen3.rope.scaling.type"] = GGUFValue::ofString("yarn");
+    expectError(errorOf(edit), "qwen3.rope.scaling.type 'yarn'");
+    edit = archEdit("qwen3");
+    edit.metadata["qwen3.rope.scaling.factor"] = f32(-2);
+    expectError(errorOf(edit), "qwen3.rope.scaling.factor = -2.000000 must "
+                               "be positive");
+  }
 }
 
 TEST(LlamaModel, TiedOutputHead) {

@@ -24,6 +24,18 @@ Cases:
     F32 weights the blocks decode to (gguf_variant --dequantize), at 1e-3
     like float models, which shows Born's decoding exact; and with llama.cpp
     running the quantized file itself.
+  - the other architectures, as small synthetic models of stories260K's
+    tokenizer (gguf_variant --synthetic arch=...; ARCH_CASES): qwen3 with a
+    head size other than dim / heads and linear RoPE scaling, gemma2
+    (softcaps, sliding window 4 on alternate layers; and without those keys,
+    llama.cpp's defaults), gemma3 (6 layers: 5 sliding with RoPE base 10000,
+    1 global with base 1e6 and linear scaling by 8; Q/K norms) and phi3
+    (fused QKV and gate/up), each fed a 20-token prompt in prefill chunks of
+    8 (so that the window cuts through a chunk and the cache) and then 32
+    tokens. Gemma's logits agree to ~6e-4 rather than ~1e-6: ggml computes
+    GELU through a table of f16 inputs and outputs, Born in f32. And phi3
+    with Q8_0 weights (fused matrices read as blocks), as the quantized
+    cases above.
   - --chat: two user lines on stdin, 8 greedy tokens a reply; each reply
     (text, ids and logits) must equal a plain run whose prompt is the
     conversation so far in ChatML (written here), which proves that feeding
@@ -52,6 +64,15 @@ KNOWN_TEXT = "Once upon a time, there was a little girl named Lily."
 TOLERANCE = 1e-3
 QUANT_TOLERANCE = 6e-2
 SYNTHETIC = "vocab=512,dim=256,layers=2,heads=4,kv=2,ffn=512"
+ARCH_CASES = [
+    ("qwen3", "arch=qwen3,layers=2,heads=4,kv=2,head=32,scale=4"),
+    ("gemma2", "arch=gemma2,layers=2,heads=4,kv=2,swa=4"),
+    # llama.cpp's softcaps (50, 30) and window when the file has none.
+    ("gemma2-defaults", "arch=gemma2,layers=2,heads=4,kv=2,defaults=1"),
+    # Linear RoPE scaling by 8 on the global layer only, as Gemma 3 4B has.
+    ("gemma3", "arch=gemma3,layers=6,heads=4,kv=1,head=32,swa=6,scale=8"),
+    ("phi3", "arch=phi3,layers=2,heads=4,kv=2"),
+]
 
 
 def run(cmd):
@@ -295,6 +316,24 @@ def main():
                               variant, qmodel, work, 32, "Once upon a time",
                               ["--ctx-size", "128"])
         failures += f
+    for name, shape in ARCH_CASES:
+        arch_model = os.path.join(work, "synthetic-%s.gguf" % name)
+        run([variant, model, arch_model, "--synthetic",
+             "vocab=512,dim=64,ffn=128," + shape])
+        _, f = check_case(name, bornc, reference, lib_dir, arch_model, work,
+                          32, "Once upon a time, a little dog named Max "
+                          "found a shiny key in the garden",
+                          ["--ctx-size", "128", "--prefill-chunk", "8"])
+        failures += f
+    # Fused matrices of blocks: phi3 with Q8_0 weights.
+    qmodel = os.path.join(work, "synthetic-phi3-q8_0.gguf")
+    run([variant, model, qmodel, "--synthetic",
+         "vocab=512,dim=64,ffn=128,arch=phi3,layers=2,heads=4,kv=2",
+         "--type", "q8_0"])
+    _, f = quantized_case("phi3-q8_0", bornc, reference, lib_dir, variant,
+                          qmodel, work, 32, "Once upon a time",
+                          ["--ctx-size", "128"])
+    failures += f
     failures += check_chat(bornc, variant, model, work)
     for failure in failures:
         print("FAIL: " + failure)

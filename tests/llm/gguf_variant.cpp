@@ -10,9 +10,17 @@
 //                 decodes to (compiler/GGUF/Quants.h), so that a reference
 //                 can run exactly the weights a quantized model holds;
 //   --synthetic vocab=V,dim=D,layers=L,heads=H,kv=KV,ffn=F[,tied=1]
+//               [,arch=A][,head=K][,swa=W][,pattern=P]
 //                 a model of these shapes with random weights instead of
 //                 IN's (IN's tokenizer, its token list cut or extended to V
-//                 with filler pieces); --seed S picks the weights;
+//                 with filler pieces); --seed S picks the weights. arch is
+//                 llama (default), qwen3 (Q/K norms), gemma2, gemma3 (tied
+//                 head, post-norms, softcaps or Q/K norms, sliding window W,
+//                 default 8, every P-th layer global) or phi3 (fused QKV and
+//                 gate/up); head sets attention.key_length (default D / H);
+//                 defaults=1 leaves out gemma2's window and softcaps, so
+//                 that readers take their defaults; scale=S sets linear RoPE
+//                 scaling by S;
 //   --chat-template TEXT  tokenizer.chat_template set to TEXT.
 #include "compiler/GGUF/GGUF.h"
 #include "compiler/GGUF/GGUFWriter.h"
@@ -35,20 +43,37 @@ namespace {
 
 struct Synthetic {
   uint64_t vocab = 0, dim = 0, layers = 0, heads = 0, kv = 0, ffn = 0;
+  uint64_t head = 0, swa = 8, pattern = 0; // 0: the default
+  uint64_t defaults = 0, scale = 0;
   bool tied = false;
+  std::string arch = "llama";
+  bool gemma() const { return arch == "gemma2" || arch == "gemma3"; }
+  bool qkNorm() const { return arch == "qwen3" || arch == "gemma3"; }
+  uint64_t headSize() const { return head ? head : dim / heads; }
 };
 
 /// Parses "vocab=V,dim=D,...": every shape must be given and positive.
 bool parseSynthetic(llvm::StringRef spec, Synthetic &out, std::string &error) {
   std::map<std::string, uint64_t *> fields = {
       {"vocab", &out.vocab}, {"dim", &out.dim},     {"layers", &out.layers},
-      {"heads", &out.heads}, {"kv", &out.kv},       {"ffn", &out.ffn}};
+      {"heads", &out.heads}, {"kv", &out.kv},       {"ffn", &out.ffn},
+      {"head", &out.head},   {"swa", &out.swa},     {"pattern", &out.pattern},
+      {"defaults", &out.defaults}, {"scale", &out.scale}};
   uint64_t tied = 0;
   fields["tied"] = &tied;
   llvm::SmallVector<llvm::StringRef> items;
   spec.split(items, ',');
   for (llvm::StringRef item : items) {
     auto [key, value] = item.split('=');
+    if (key == "arch") {
+      out.arch = value.str();
+      if (out.arch != "llama" && out.arch != "qwen3" && !out.gemma() &&
+          out.arch != "phi3") {
+        error = "--synthetic: unknown arch '" + out.arch + "'";
+        return false;
+      }
+      continue;
+    }
     auto it = fields.find(key.str());
     if (it == fields.end() || value.getAsInteger(10, *it->second)) {
       error = "bad --synthetic item '" + item.str() + "'";
@@ -60,11 +85,12 @@ bool parseSynthetic(llvm::StringRef spec, Synthetic &out, std::string &error) {
       error = std::string("--synthetic needs ") + key + "=N";
       return false;
     }
-  if (out.dim % out.heads || out.heads % out.kv) {
+  if ((!out.head && out.dim % out.heads) || out.heads % out.kv) {
     error = "--synthetic: dim must be a multiple of heads, heads of kv";
     return false;
   }
-  out.tied = tied != 0;
+  // llama.cpp ties gemma2's head to the embedding whatever the file holds.
+  out.tied = tied != 0 || out.arch == "gemma2";
   return true;
 }
 
@@ -72,7 +98,7 @@ bool parseSynthetic(llvm::StringRef spec, Synthetic &out, std::string &error) {
 /// model, in llama.cpp's order.
 std::vector<std::pair<std::string, std::vector<uint64_t>>>
 syntheticTensors(const Synthetic &m) {
-  uint64_t head = m.dim / m.heads, kvDim = m.kv * head;
+  uint64_t head = m.headSize(), qDim = m.heads * head, kvDim = m.kv * head;
   std::vector<std::pair<std::string, std::vector<uint64_t>>> t = {
       {"token_embd.weight", {m.dim, m.vocab}},
       {"output_norm.weight", {m.dim}}};
@@ -81,14 +107,30 @@ syntheticTensors(const Synthetic &m) {
   for (uint64_t l = 0; l < m.layers; ++l) {
     std::string b = "blk." + std::to_string(l) + ".";
     t.push_back({b + "attn_norm.weight", {m.dim}});
-    t.push_back({b + "attn_q.weight", {m.dim, m.dim}});
-    t.push_back({b + "attn_k.weight", {m.dim, kvDim}});
-    t.push_back({b + "attn_v.weight", {m.dim, kvDim}});
-    t.push_back({b + "attn_output.weight", {m.dim, m.dim}});
+    if (m.arch == "phi3") {
+      t.push_back({b + "attn_qkv.weight", {m.dim, qDim + 2 * kvDim}});
+    } else {
+      t.push_back({b + "attn_q.weight", {m.dim, qDim}});
+      t.push_back({b + "attn_k.weight", {m.dim, kvDim}});
+      t.push_back({b + "attn_v.weight", {m.dim, kvDim}});
+    }
+    if (m.qkNorm()) {
+      t.push_back({b + "attn_q_norm.weight", {head}});
+      t.push_back({b + "attn_k_norm.weight", {head}});
+    }
+    t.push_back({b + "attn_output.weight", {qDim, m.dim}});
+    if (m.gemma())
+      t.push_back({b + "post_attention_norm.weight", {m.dim}});
     t.push_back({b + "ffn_norm.weight", {m.dim}});
-    t.push_back({b + "ffn_gate.weight", {m.dim, m.ffn}});
-    t.push_back({b + "ffn_up.weight", {m.dim, m.ffn}});
+    if (m.arch == "phi3") {
+      t.push_back({b + "ffn_up.weight", {m.dim, 2 * m.ffn}});
+    } else {
+      t.push_back({b + "ffn_gate.weight", {m.dim, m.ffn}});
+      t.push_back({b + "ffn_up.weight", {m.dim, m.ffn}});
+    }
     t.push_back({b + "ffn_down.weight", {m.ffn, m.dim}});
+    if (m.gemma())
+      t.push_back({b + "post_ffw_norm.weight", {m.dim}});
   }
   return t;
 }
@@ -140,13 +182,16 @@ int main(int argc, char **argv) {
   if (!file)
     return fail(llvm::toString(file.takeError()));
   GGUFWriter writer;
-  std::string arch = qwen2 ? "qwen2" : "llama";
+  std::string arch = qwen2 ? "qwen2" : synthetic ? synthetic->arch : "llama";
+  // IN's llama.* keys are renamed for --arch qwen2 and --synthetic arch=;
+  // other files keep their own architecture.
+  bool rename = qwen2 || synthetic;
   for (const auto &[key, value] : file->metadata().entries()) {
     llvm::Error err = llvm::Error::success();
-    if (qwen2 && key == "general.architecture")
-      err = writer.set(key, GGUFValue::ofString("qwen2"));
-    else if (qwen2 && key.starts_with("llama."))
-      err = writer.set(("qwen2." + key.drop_front(6)).str(), value);
+    if (rename && key == "general.architecture")
+      err = writer.set(key, GGUFValue::ofString(arch));
+    else if (rename && key.starts_with("llama."))
+      err = writer.set((arch + "." + key.drop_front(6)).str(), value);
     else
       err = writer.set(key, value);
     if (err)
@@ -219,9 +264,42 @@ int main(int argc, char **argv) {
           {"attention.head_count", m.heads},
           {"attention.head_count_kv", m.kv},
           {"feed_forward_length", m.ffn},
-          {"rope.dimension_count", m.dim / m.heads},
+          {"rope.dimension_count", m.headSize()},
           {"context_length", 4096}})
       if (llvm::Error e = setUInt(key, v))
+        return fail(llvm::toString(std::move(e)));
+    // What the new architectures' files carry (llama.cpp requires the
+    // epsilon for them). Values that make each feature matter in a small
+    // model: a short sliding window, softcaps the scores reach.
+    std::vector<std::pair<std::string, GGUFValue>> extra;
+    auto f32 = [](double v) {
+      return GGUFValue::ofFloat(GGUFValueType::Float32, v);
+    };
+    auto u32 = [](uint64_t v) {
+      return GGUFValue::ofUnsigned(GGUFValueType::UInt32, v);
+    };
+    if (m.arch != "llama")
+      extra.push_back({"attention.layer_norm_rms_epsilon", f32(1e-6)});
+    if (m.head) {
+      extra.push_back({"attention.key_length", u32(m.head)});
+      extra.push_back({"attention.value_length", u32(m.head)});
+    }
+    if (m.arch == "qwen3" || m.arch == "gemma3")
+      extra.push_back({"rope.freq_base", f32(1000000.0)});
+    if (m.scale) {
+      extra.push_back({"rope.scaling.type", GGUFValue::ofString("linear")});
+      extra.push_back({"rope.scaling.factor", f32(double(m.scale))});
+    }
+    if (m.gemma() && !m.defaults)
+      extra.push_back({"attention.sliding_window", u32(m.swa)});
+    if (m.pattern)
+      extra.push_back({"attention.sliding_window_pattern", u32(m.pattern)});
+    if (m.arch == "gemma2" && !m.defaults) {
+      extra.push_back({"attn_logit_softcapping", f32(5.0)});
+      extra.push_back({"final_logit_softcapping", f32(3.0)});
+    }
+    for (auto &[key, value] : extra)
+      if (llvm::Error e = writer.set(arch + "." + key, value))
         return fail(llvm::toString(std::move(e)));
     // The token list cut or extended with filler pieces (scores below every
     // real piece's, so the tokenizer never prefers them).
