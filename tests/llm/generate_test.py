@@ -32,8 +32,9 @@ Cases:
     1 global with base 1e6 and linear scaling by 8; Q/K norms) and phi3
     (fused QKV and gate/up), each fed a 20-token prompt in prefill chunks of
     8 (so that the window cuts through a chunk and the cache) and then 32
-    tokens. Gemma's logits agree to ~6e-4 rather than ~1e-6: ggml computes
-    GELU through a table of f16 inputs and outputs, Born in f32. And phi3
+    tokens. Gemma's logits agree to ~6e-4 rather than ~1e-6 (GELU_TOLERANCE,
+    2e-3): ggml computes GELU through a table of f16 inputs and outputs,
+    Born in f32. And phi3
     with Q8_0 weights (fused matrices read as blocks), as the quantized
     cases above.
   - --chat: two user lines on stdin, 8 greedy tokens a reply; each reply
@@ -63,6 +64,9 @@ import numpy as np
 KNOWN_TEXT = "Once upon a time, there was a little girl named Lily."
 TOLERANCE = 1e-3
 QUANT_TOLERANCE = 6e-2
+# ggml's GELU looks its f16-rounded input up in a table of f16 results;
+# Born computes it in f32 (measured up to 7.7e-4 on the gemma cases).
+GELU_TOLERANCE = 2e-3
 SYNTHETIC = "vocab=512,dim=256,layers=2,heads=4,kv=2,ffn=512"
 ARCH_CASES = [
     ("qwen3", "arch=qwen3,layers=2,heads=4,kv=2,head=32,scale=4"),
@@ -323,7 +327,9 @@ def main():
         _, f = check_case(name, bornc, reference, lib_dir, arch_model, work,
                           32, "Once upon a time, a little dog named Max "
                           "found a shiny key in the garden",
-                          ["--ctx-size", "128", "--prefill-chunk", "8"])
+                          ["--ctx-size", "128", "--prefill-chunk", "8"],
+                          tolerance=GELU_TOLERANCE if "gemma" in name
+                          else TOLERANCE)
         failures += f
     # Fused matrices of blocks: phi3 with Q8_0 weights.
     qmodel = os.path.join(work, "synthetic-phi3-q8_0.gguf")
