@@ -4,7 +4,7 @@
                                         [--threads 1] [-k 2048] [-n 5632]
 
 y[1, N] = x[1, K] @ W^T with W [N, K] (TinyLlama's FFN up-projection by
-default) stored as Q8_0, Q4_0, Q4_K and Q6_K blocks, and as f32 (the
+default) stored as Q8_0, Q4_0, Q5_0, Q4_K and Q6_K blocks, and as f32 (the
 dequantized weight, through born.matmul). Prints each median latency, the
 weight bytes read per second (the bound of a GEMV is memory bandwidth) and
 the time relative to f32. Random bytes stand in for the quants; each block's
@@ -25,6 +25,7 @@ import numpy as np
 FORMATS = {
     "q8_0": (32, 34, [0]),
     "q4_0": (32, 18, [0]),
+    "q5_0": (32, 22, [0]),
     "q4_K": (256, 144, [0, 2]),
     "q6_K": (256, 210, [208]),
 }

@@ -147,12 +147,17 @@ public:
     return arith::ExtFOp::create(b, loc, b.getF32Type(), half);
   }
 
-  /// The little-endian f32 at `offset`.
-  Value single(int64_t offset) const {
+  /// The little-endian 32-bit word at `offset`, as i32.
+  Value u32(int64_t offset) const {
     Value bits = u8(offset);
     for (int64_t i = 1; i < 4; ++i)
       bits = bitOr(bits, shl(u8(offset + i), 8 * i));
-    return arith::BitcastOp::create(b, loc, b.getF32Type(), bits);
+    return bits;
+  }
+
+  /// The little-endian f32 at `offset`.
+  Value single(int64_t offset) const {
+    return arith::BitcastOp::create(b, loc, b.getF32Type(), u32(offset));
   }
 
 private:
@@ -172,12 +177,13 @@ Value nibble32(const BlockDecoder &d, ValueRange sub, int64_t qsOffset) {
   return d.field(d.u8(d.add(sub[1], qsOffset)), d.mul(d.toI32(sub[0]), 4), 15);
 }
 
-/// Q5_0 and Q5_1: the Q4 nibble plus bit e = 16 h + i of the 32-bit `qh`.
+/// Q5_0 and Q5_1: the Q4 nibble plus bit e = 16 h + i of the 32-bit `qh`,
+/// read whole (the same word for every value of the block, so vectors
+/// shift one broadcast word rather than gather a byte per value).
 Value fiveBits32(const BlockDecoder &d, ValueRange sub, int64_t qhOffset,
                  int64_t qsOffset) {
-  Value e = d.add(d.mul(sub[0], 16), sub[1]);
-  Value high =
-      d.field(d.u8(d.add(d.shr(e, 3), qhOffset)), d.toI32(d.bitAnd(e, 7)), 1);
+  Value e = d.toI32(d.add(d.mul(sub[0], 16), sub[1]));
+  Value high = d.field(d.u32(qhOffset), e, 1);
   return d.bitOr(nibble32(d, sub, qsOffset), d.shl(high, 4));
 }
 

@@ -37,6 +37,7 @@ Cases:
     Born in f32. And phi3
     with Q8_0 weights (fused matrices read as blocks), as the quantized
     cases above.
+  - bornc --compile-to=graph on the Q4_0 model prints each step's IR;
   - --chat: two user lines on stdin, 8 greedy tokens a reply; each reply
     (text, ids and logits) must equal a plain run whose prompt is the
     conversation so far in ChatML (written here), which proves that feeding
@@ -272,6 +273,25 @@ def check_chat(bornc, variant, model, work):
     return failures
 
 
+def check_compile_to(bornc, model):
+    """`bornc model.gguf --compile-to=graph` prints every step's IR: the
+    prefill and the decode steps of each cache size, with the quantized
+    matrices' blocks read by born.quantized_matmul."""
+    ir = run([bornc, model, "--compile-to=graph", "-o", "-"])
+    headers = re.findall(r"^// (\w+) step \((\d+) tokens, (\d+) slots\)$", ir,
+                         re.MULTILINE)
+    expected = [("prefill", "64", "2048"), ("decode_256", "1", "256"),
+                ("decode_1024", "1", "1024"), ("decode", "1", "2048")]
+    failures = []
+    if headers != expected:
+        failures.append("--compile-to=graph printed steps %s, expected %s" %
+                        (headers, expected))
+    if ir.count("born.quantized_matmul q4_0") < len(expected):
+        failures.append("--compile-to=graph: no born.quantized_matmul q4_0 in "
+                        "every step")
+    return failures
+
+
 def main():
     bornc, reference, lib_dir, variant, model, work = sys.argv[1:7]
     os.makedirs(work, exist_ok=True)
@@ -308,6 +328,7 @@ def main():
                               variant, qmodel, work, 64, None,
                               ["--ctx-size", "256"])
         failures += f
+    failures += check_compile_to(bornc, os.path.join(work, "stories-q4_0.gguf"))
     _, f = quantized_case("q8_0-vulkan", bornc, reference, lib_dir, variant,
                           os.path.join(work, "stories-q8_0.gguf"), work, 32,
                           None, ["--ctx-size", "256", "--target=cpu,vulkan"],
