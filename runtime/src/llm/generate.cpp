@@ -2,8 +2,8 @@
 // GGUF language models (docs/llm.md). The compiler hands it models that
 // share one signature (compiler/LLM/LlamaModel.h):
 //   inputs  tokens i64[T], pos i64[1], (last i64[1] when T > 1),
-//           then the KV cache tensors (f32; one named v_cache_0 is
-//           [heads, context, head_dim])
+//           then the KV cache tensors (f32, each with its context of slots
+//           along one axis)
 //   outputs logits f32[1, V], then per KV cache tensor, in input order, this
 //           call's T entries (the cache's shape with T along its slot axis)
 // prefill with T = the prompt chunk, decode steps with T = 1, and the
