@@ -86,3 +86,26 @@ func.func @shared_producer(%x: tensor<4x16xf32>) -> (tensor<4x16xf32>, tensor<4x
   } -> tensor<4x16xf32>
   return %a, %b : tensor<4x16xf32>, tensor<4x16xf32>
 }
+
+// -----
+
+// One zero fill (merged by CSE) initializes two matmuls: each region gets
+// its own copy, rather than the fill becoming a kernel that writes memory
+// both would then read.
+// CHECK-LABEL: func @shared_fill
+// CHECK:         born.dispatch
+// CHECK-NEXT:      linalg.fill
+// CHECK-NEXT:      linalg.matmul
+// CHECK:         born.dispatch
+// CHECK-NEXT:      linalg.fill
+// CHECK-NEXT:      linalg.matmul
+// CHECK-NOT:     born.dispatch
+func.func @shared_fill(%a: tensor<4x8xf32>, %b: tensor<8x16xf32>,
+                       %c: tensor<8x16xf32>) -> (tensor<4x16xf32>, tensor<4x16xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<4x16xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<4x16xf32>) -> tensor<4x16xf32>
+  %x = linalg.matmul ins(%a, %b : tensor<4x8xf32>, tensor<8x16xf32>) outs(%f : tensor<4x16xf32>) -> tensor<4x16xf32>
+  %y = linalg.matmul ins(%a, %c : tensor<4x8xf32>, tensor<8x16xf32>) outs(%f : tensor<4x16xf32>) -> tensor<4x16xf32>
+  return %x, %y : tensor<4x16xf32>, tensor<4x16xf32>
+}

@@ -31,19 +31,49 @@ bool isKernelOp(Operation *op) {
 struct FormDispatchRegionsPass
     : born::impl::FormDispatchRegionsBase<FormDispatchRegionsPass> {
   void runOnOperation() override {
+    IRRewriter rewriter(&getContext());
+    giveEachInitItsFill(rewriter);
     SmallVector<Operation *> ops;
     getOperation().walk([&](Operation *op) {
       if (isKernelOp(op))
         ops.push_back(op);
     });
     llvm::DenseSet<Operation *> grouped;
-    IRRewriter rewriter(&getContext());
     for (Operation *root : llvm::reverse(ops)) {
       if (grouped.contains(root))
         continue;
       llvm::SetVector<Operation *> group = growGroup(root, grouped);
       grouped.insert(group.begin(), group.end());
       wrap(rewriter, root, group);
+    }
+  }
+
+  /// CSE merges equal fills (the zeroed accumulators of two matmuls of one
+  /// shape): a fill used as the destination of several ops is cloned for
+  /// each, so that every one fuses into its user's region instead of
+  /// becoming a kernel of its own that writes memory the user copies.
+  void giveEachInitItsFill(IRRewriter &rewriter) {
+    SmallVector<linalg::FillOp> fills;
+    getOperation().walk([&](linalg::FillOp fill) {
+      if (isKernelOp(fill) && !fill->hasOneUse())
+        fills.push_back(fill);
+    });
+    for (linalg::FillOp fill : fills) {
+      SmallVector<OpOperand *> inits;
+      for (OpOperand &use : fill->getResult(0).getUses()) {
+        auto user = dyn_cast<linalg::LinalgOp>(use.getOwner());
+        if (user && user.isDpsInit(&use))
+          inits.push_back(&use);
+      }
+      // One use keeps the original.
+      if (inits.size() == llvm::range_size(fill->getUses()))
+        inits.pop_back();
+      for (OpOperand *use : inits) {
+        rewriter.setInsertionPoint(use->getOwner());
+        Operation *clone = rewriter.clone(*fill);
+        rewriter.modifyOpInPlace(use->getOwner(),
+                                 [&] { use->set(clone->getResult(0)); });
+      }
     }
   }
 

@@ -15,7 +15,9 @@ def FormDispatchRegions
     matmul) or through a permutation map (elementwise chains, a matmul
     feeding its bias and activation). A producer read through a broadcast
     or by a contraction's input would be recomputed for every tile and
-    stays in its own region.
+    stays in its own region. A fill that initializes several ops (CSE
+    merges equal ones) is first cloned for each, so that it fuses into
+    every user's region.
 
     ```mlir
     %f = linalg.fill ...
