@@ -121,10 +121,11 @@ struct LlamaCompileOptions {
   std::optional<Phase> compileTo;
 };
 
-/// `bornc model.gguf -o chat`: compiles prefill and decode for the CPU and
-/// links them with the vocabulary and the generation loop (born_llm_main in
-/// the runtime) into an executable. The weights are embedded once: the
-/// decode model has none of its own and borrows the prefill's blob.
+/// `bornc model.gguf -o chat`: compiles prefill and the decode steps (one
+/// per cache size) for the CPU and links them with the vocabulary and the
+/// generation loop (born_llm_main in the runtime) into an executable. The
+/// weights are embedded once: decode models have none of their own and
+/// borrow the prefill's blob.
 llvm::Error compileLlamaExecutable(llvm::StringRef ggufPath,
                                    llvm::StringRef outputPath,
                                    const LlamaCompileOptions &options);
