@@ -133,6 +133,18 @@ llvm::Expected<Weights> Weights::loadSafeTensors(llvm::StringRef path) {
 void Weights::setBytes(llvm::StringRef name, DType dtype,
                        llvm::ArrayRef<int64_t> shape,
                        llvm::ArrayRef<uint8_t> bytes) {
+  put(name, dtype, shape, bytes, /*copy=*/true);
+}
+
+void Weights::setView(llvm::StringRef name, DType dtype,
+                      llvm::ArrayRef<int64_t> shape,
+                      llvm::ArrayRef<uint8_t> bytes) {
+  put(name, dtype, shape, bytes, /*copy=*/false);
+}
+
+void Weights::put(llvm::StringRef name, DType dtype,
+                  llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<uint8_t> bytes,
+                  bool copy) {
   uint64_t expected = product(shape) * dtypeSize(dtype);
   if (bytes.size() != expected) {
     if (error_.empty())
@@ -144,7 +156,11 @@ void Weights::setBytes(llvm::StringRef name, DType dtype,
     return;
   }
   llvm::erase(unshaped_, name.str());
-  set_->addCopy(name, safeTensorsName(dtype), shape, bytes);
+  if (copy)
+    set_->addCopy(name, safeTensorsName(dtype), shape, bytes);
+  else
+    set_->tensors[name] = TensorData{safeTensorsName(dtype),
+                                     llvm::SmallVector<int64_t>(shape), bytes};
 }
 
 template <typename T>

@@ -113,6 +113,10 @@ public:
   /// Copies raw row-major bytes of any dtype.
   void setBytes(llvm::StringRef name, DType dtype,
                 llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<uint8_t> bytes);
+  /// Like setBytes, but borrows `bytes`, which must outlive the Weights (a
+  /// mapped file's tensor, which a model may then read in place).
+  void setView(llvm::StringRef name, DType dtype,
+               llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<uint8_t> bytes);
 
   bool contains(llvm::StringRef name) const;
   std::vector<std::string> names() const;
@@ -126,6 +130,9 @@ public:
   const std::vector<std::string> &unshaped() const { return unshaped_; }
 
 private:
+  void put(llvm::StringRef name, DType dtype, llvm::ArrayRef<int64_t> shape,
+           llvm::ArrayRef<uint8_t> bytes, bool copy);
+
   std::unique_ptr<WeightSet> set_;
   std::vector<std::string> unshaped_;
   std::string error_;

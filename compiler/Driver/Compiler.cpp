@@ -162,9 +162,10 @@ LogicalResult Compiler::runVulkanKernelsPhase() {
 }
 
 llvm::Expected<WeightsBlob>
-Compiler::buildWeightsBlob(const WeightSet &set, llvm::StringRef origin) const {
+Compiler::buildWeightsBlob(const WeightSet &set, llvm::StringRef origin,
+                           llvm::ArrayRef<uint8_t> inPlace) const {
   llvm::Expected<WeightsBlob> blob =
-      born::buildWeightsBlob(modelSignature.params, set, origin);
+      born::buildWeightsBlob(modelSignature.params, set, origin, inPlace);
   if (!blob)
     return blob.takeError();
   // The Vulkan ABI has no buffer kind for initialized data: constants travel
@@ -354,7 +355,8 @@ public:
                                             "born_tensor_info");
     modelTy = llvm::StructType::create(
         ctx,
-        {i32, ptrTy, i32, i32, ptrTy, ptrTy, ptrTy, i64, ptrTy, ptrTy, ptrTy},
+        {i32, ptrTy, i32, i32, ptrTy, ptrTy, ptrTy, i64, ptrTy, ptrTy, ptrTy,
+         ptrTy, i64, i64, i64},
         "born_model");
   }
 
@@ -608,6 +610,12 @@ Compiler::translateToLLVM(ModuleOp module, llvm::LLVMContext &llvmContext,
     vkProgram = d.vulkanProgram(*program, offsets);
   }
 
+  static_assert(WeightsBlob::kTailAlignment == BORN_WEIGHTS_TAIL_ALIGNMENT);
+  // An embedded blob is all the weights, or, after a file read in place,
+  // its tail.
+  bool tail = weights.blob && weights.blob->tailOffset != 0;
+  if (tail && weights.externalPath.empty())
+    return internalError("a weights tail without the file it follows");
   llvm::Constant *blob = llvm::ConstantPointerNull::get(d.ptrTy);
   if (weights.blob && !weights.blob->bytes.empty()) {
     auto *g = new llvm::GlobalVariable(
@@ -620,9 +628,10 @@ Compiler::translateToLLVM(ModuleOp module, llvm::LLVMContext &llvmContext,
     blob = g;
   }
   llvm::Constant *weightsPath =
-      weights.blob ? static_cast<llvm::Constant *>(
-                         llvm::ConstantPointerNull::get(d.ptrTy))
-                   : d.string(weights.externalPath, "weights_path");
+      weights.blob && !tail ? static_cast<llvm::Constant *>(
+                                  llvm::ConstantPointerNull::get(d.ptrTy))
+                            : d.string(weights.externalPath, "weights_path");
+  llvm::Constant *null = llvm::ConstantPointerNull::get(d.ptrTy);
 
   llvm::Constant *model = llvm::ConstantStruct::get(
       d.modelTy,
@@ -631,9 +640,12 @@ Compiler::translateToLLVM(ModuleOp module, llvm::LLVMContext &llvmContext,
        llvm::ConstantInt::get(d.i32, sig.inputs.size()),
        llvm::ConstantInt::get(d.i32, sig.outputs.size()),
        d.tensorInfos(sig.inputs, "inputs"),
-       d.tensorInfos(sig.outputs, "outputs"), blob,
+       d.tensorInfos(sig.outputs, "outputs"), tail ? null : blob,
        llvm::ConstantInt::get(d.i64, weightsSize), weightsPath, cpuEntry,
-       vkProgram});
+       vkProgram, tail ? blob : null,
+       llvm::ConstantInt::get(d.i64, tail ? weights.blob->bytes.size() : 0),
+       llvm::ConstantInt::get(d.i64, weights.headerSize),
+       llvm::ConstantInt::get(d.i64, weights.headerHash)});
   auto *modelVar = new llvm::GlobalVariable(
       *m, d.modelTy, true, llvm::GlobalValue::ExternalLinkage, model,
       prefix + "_model");

@@ -54,11 +54,18 @@ struct ModelSignature {
 };
 
 /// Where the compiled model finds its weights at run time.
+/// Where the compiled model finds its weights at run time: the embedded
+/// blob; or an external file, all of the blob or, with a blob whose
+/// tailOffset is set, the part before its embedded tail; or, with neither,
+/// another model's (born_llm_main's steps share the prefill's).
 struct WeightsPlacement {
   const WeightsBlob *blob = nullptr; // embedded in the object when non-null
   const llvm::StringMap<uint64_t> *offsets = nullptr; // param -> blob offset
-  uint64_t size = 0;                 // blob size in bytes
-  std::string externalPath;          // mmapped file when blob is null
+  uint64_t size = 0;        // blob size in bytes, or the external file's
+  std::string externalPath; // mmapped file
+  /// The external file's first headerSize bytes must hash to headerHash
+  /// (born_model.weights_header_hash); 0 = unchecked.
+  uint64_t headerSize = 0, headerHash = 0;
 };
 
 /// Registers every dialect and interface the pipeline uses.
@@ -91,10 +98,12 @@ public:
 
   /// The weights blob the compiled model reads: the signature's params from
   /// `set` (checked against the IR; `origin` names the file for errors),
-  /// then the constant tensors the Vulkan kernels read. Call after
+  /// then the constant tensors the Vulkan kernels read; params whose bytes
+  /// lie in `inPlace` stay there (see born::buildWeightsBlob). Call after
   /// runPhases.
-  llvm::Expected<WeightsBlob> buildWeightsBlob(const WeightSet &set,
-                                               llvm::StringRef origin) const;
+  llvm::Expected<WeightsBlob>
+  buildWeightsBlob(const WeightSet &set, llvm::StringRef origin,
+                   llvm::ArrayRef<uint8_t> inPlace = {}) const;
 
   /// Translates the host-phase module to LLVM IR and adds the model
   /// descriptor, its weights and, for executables, `main`.

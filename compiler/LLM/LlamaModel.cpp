@@ -8,6 +8,7 @@
 #include "compiler/LLM/GGUFVocab.h"
 #include "llm/tokenizer.h"
 #include "llm/vocab_blob.h"
+#include "weights.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/ScopeExit.h"
@@ -668,8 +669,8 @@ llvm::Error loadLlamaWeights(const GGUFFile &file, const LlamaConfig &config,
     if (!info)
       return makeError(file.path() + ": the graph's param '" + param.name +
                        "' is no tensor of the file");
-    weights.setBytes(param.name, param.dtype, param.shape,
-                     file.tensorData(*info));
+    weights.setView(param.name, param.dtype, param.shape,
+                    file.tensorData(*info));
   }
   if (!weights.ok())
     return makeError(file.path() + ": " + weights.error());
@@ -778,6 +779,25 @@ llvm::Error compileLlamaExecutable(llvm::StringRef ggufPath,
       return makeError("cannot write " + outputPath + ": " + ec.message());
   }
 
+  // The weights stay in the GGUF file, read in place at run time, unless
+  // embedded; the file's header pins the layout the code is compiled for.
+  llvm::ArrayRef<uint8_t> inPlace;
+  WeightsPlacement fileReference;
+  if (!options.embedWeights) {
+    llvm::SmallString<256> absolute(ggufPath);
+    if (std::error_code ec = llvm::sys::fs::make_absolute(absolute))
+      return makeError(ggufPath + ": cannot make the path absolute: " +
+                       ec.message());
+    llvm::sys::path::remove_dots(absolute, /*remove_dot_dot=*/true);
+    llvm::StringRef bytes = file->buffer();
+    inPlace = llvm::ArrayRef(reinterpret_cast<const uint8_t *>(bytes.data()),
+                             bytes.size());
+    fileReference.externalPath = absolute.str().str();
+    fileReference.size = bytes.size();
+    fileReference.headerSize = file->dataOffset();
+    fileReference.headerHash = fnv1a64(inPlace.data(), file->dataOffset());
+  }
+
   // Every step reads the same params laid out the same way, so decode
   // objects carry no weights when their blob equals the prefill's: at run
   // time they borrow the prefill's (born_llm_main).
@@ -794,6 +814,7 @@ llvm::Error compileLlamaExecutable(llvm::StringRef ggufPath,
   }
   std::vector<std::string> objects;
   std::optional<WeightsBlob> prefillBlob;
+  uint64_t embeddedBytes = 0;
   for (const StepSpec &step : steps) {
     const std::string &name = step.name;
     Graph graph(name);
@@ -824,16 +845,21 @@ llvm::Error compileLlamaExecutable(llvm::StringRef ggufPath,
     if (llvm::Error e = loadLlamaWeights(*file, *config, graph, weights))
       return e;
     llvm::Expected<WeightsBlob> blob =
-        compiler.buildWeightsBlob(weights.tensors(), ggufPath);
+        compiler.buildWeightsBlob(weights.tensors(), ggufPath, inPlace);
     if (!blob)
       return blob.takeError();
-    WeightsPlacement placement;
-    placement.size = blob->bytes.size();
+    WeightsPlacement placement = fileReference;
+    placement.blob = &*blob;
     placement.offsets = &blob->offsets;
-    bool shared = prefillBlob && prefillBlob->bytes == blob->bytes &&
-                  prefillBlob->offsets == blob->offsets;
-    if (!shared)
-      placement.blob = &*blob;
+    if (options.embedWeights)
+      placement.size = blob->size();
+    if (prefillBlob && *prefillBlob == *blob) {
+      placement.blob = nullptr; // borrowed: no embedded bytes, no path
+      placement.externalPath.clear();
+      placement.headerSize = placement.headerHash = 0;
+    } else {
+      embeddedBytes += blob->bytes.size();
+    }
     llvm::LLVMContext llvmContext;
     auto llvmModule = compiler.translateToLLVM(*module, llvmContext, placement,
                                                /*withMain=*/false);
@@ -851,6 +877,17 @@ llvm::Error compileLlamaExecutable(llvm::StringRef ggufPath,
   if (llvm::Error e =
           writeMainObject(vocabBlob, decodeSteps, options.cpu, objects.back()))
     return e;
+  if (!options.quiet) {
+    auto kb = [](uint64_t bytes) { return (bytes + 1023) / 1024; };
+    if (options.embedWeights)
+      llvm::errs() << "bornc: " << kb(embeddedBytes)
+                   << " KiB of weights embedded\n";
+    else
+      llvm::errs() << "bornc: weights read in place at run time from "
+                   << fileReference.externalPath << " ("
+                   << kb(fileReference.size) << " KiB; -m overrides), "
+                   << kb(embeddedBytes) << " KiB of computed ones embedded\n";
+  }
   return linkExecutable(objects, outputPath);
 }
 

@@ -101,8 +101,8 @@ llvm::Error buildLlamaStep(Graph &graph, const GGUFFile &file,
                            const LlamaConfig &config, int64_t tokens,
                            int64_t context, int64_t ropeLength = 0);
 
-/// The weights of `graph`'s params: the GGUF tensors (copied: the weights
-/// are embedded in the executable for now) and the RoPE angle tables.
+/// The weights of `graph`'s params: the GGUF tensors (borrowed from the
+/// file's mapping, which must outlive `weights`) and the RoPE angle tables.
 llvm::Error loadLlamaWeights(const GGUFFile &file, const LlamaConfig &config,
                              const Graph &graph, Weights &weights);
 
@@ -115,7 +115,11 @@ struct LlamaCompileOptions {
   std::string cpu;
   /// Also compile Vulkan kernels (`--device vulkan` at run time).
   bool vulkan = false;
-  bool verbose = false;
+  bool verbose = false; // each step's phase timings
+  bool quiet = false;   // not even where the weights come from
+  /// Embed the weights in the executable instead of reading the GGUF file
+  /// (its absolute path is recorded; `-m` overrides it) at run time.
+  bool embedWeights = false;
   /// Instead of an executable, write both steps' IR (prefill, then decode)
   /// after this phase to the output path ("-": stdout).
   std::optional<Phase> compileTo;

@@ -168,14 +168,20 @@ Error appendToBlob(WeightsBlob &blob, StringRef name, ArrayRef<uint8_t> bytes) {
   uint64_t offset = alignTo(blob.bytes.size(), WeightsBlob::kAlignment);
   blob.bytes.resize(offset);
   blob.bytes.insert(blob.bytes.end(), bytes.begin(), bytes.end());
-  blob.offsets[name] = offset;
+  blob.offsets[name] = blob.tailOffset + offset;
   return Error::success();
 }
 
 Expected<WeightsBlob> buildWeightsBlob(ArrayRef<ParamSpec> params,
-                                       const WeightSet &set,
-                                       StringRef origin) {
+                                       const WeightSet &set, StringRef origin,
+                                       ArrayRef<uint8_t> inPlace) {
   WeightsBlob blob;
+  if (!inPlace.empty())
+    blob.tailOffset = alignTo(inPlace.size(), WeightsBlob::kTailAlignment);
+  auto inFile = [&](ArrayRef<uint8_t> bytes) {
+    return !inPlace.empty() && bytes.data() >= inPlace.data() &&
+           bytes.data() + bytes.size() <= inPlace.data() + inPlace.size();
+  };
   for (const ParamSpec &param : params) {
     auto fail = [&](const Twine &msg) {
       return createStringError(inconvertibleErrorCode(),
@@ -207,6 +213,12 @@ Expected<WeightsBlob> buildWeightsBlob(ArrayRef<ParamSpec> params,
     } else if (ArrayRef<int64_t>(data.shape) != ArrayRef<int64_t>(expanded)) {
       return fail("the IR expects shape " + shapeString(expanded) + ", " +
                   origin + " has " + shapeString(data.shape));
+    }
+    if (param.permutation.empty() && inFile(data.bytes)) {
+      if (!blob.offsets.try_emplace(param.name, data.bytes.data() - inPlace.data())
+               .second)
+        return fail("in the weights blob twice");
+      continue;
     }
     if (param.permutation.empty()) {
       if (Error err = appendToBlob(blob, param.name, data.bytes))

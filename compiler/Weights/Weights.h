@@ -41,15 +41,26 @@ llvm::Error loadSafeTensors(llvm::StringRef path, WeightSet &set);
 std::string safeTensorsDType(mlir::Type elementType);
 
 /// The weights blob a compiled model reads: each parameter at an offset
-/// aligned to kAlignment.
+/// aligned to kAlignment. A blob over a file read in place (a GGUF model)
+/// is the file's bytes, then `bytes` (the tail) at `tailOffset`, the file's
+/// size rounded up to kTailAlignment (the runtime's
+/// BORN_WEIGHTS_TAIL_ALIGNMENT).
 struct WeightsBlob {
   static constexpr uint64_t kAlignment = 64;
+  static constexpr uint64_t kTailAlignment = 65536;
+  uint64_t tailOffset = 0;
   std::vector<uint8_t> bytes;
   llvm::StringMap<uint64_t> offsets;
+
+  uint64_t size() const { return tailOffset + bytes.size(); }
+  bool operator==(const WeightsBlob &other) const {
+    return tailOffset == other.tailOffset && bytes == other.bytes &&
+           offsets == other.offsets;
+  }
 };
 
-/// Places `bytes` in `blob` under `name` at the next aligned offset; an error
-/// if the name is taken.
+/// Places `bytes` in `blob`'s tail under `name` at the next aligned offset;
+/// an error if the name is taken.
 llvm::Error appendToBlob(WeightsBlob &blob, llvm::StringRef name,
                          llvm::ArrayRef<uint8_t> bytes);
 
@@ -69,10 +80,12 @@ struct ParamSpec {
 
 /// Lays out `params` from `set`, checking that each exists with the dtype and
 /// shape the IR expects. `origin` names where the weights came from, for
-/// errors.
-llvm::Expected<WeightsBlob> buildWeightsBlob(llvm::ArrayRef<ParamSpec> params,
-                                             const WeightSet &set,
-                                             llvm::StringRef origin);
+/// errors. With `inPlace` (the bytes of a file the model reads at run time),
+/// a param whose bytes lie in it, unpermuted, stays there: the blob is the
+/// file plus a tail of the others.
+llvm::Expected<WeightsBlob>
+buildWeightsBlob(llvm::ArrayRef<ParamSpec> params, const WeightSet &set,
+                 llvm::StringRef origin, llvm::ArrayRef<uint8_t> inPlace = {});
 } // namespace born
 
 #endif

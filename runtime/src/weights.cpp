@@ -45,7 +45,7 @@ ModelWeights::~ModelWeights() {
 bool ModelWeights::load(const born_model &model, const char *overridePath, std::string *error) {
   const char *modelName = model.name ? model.name : "(unnamed)";
   if (overridePath != nullptr && overridePath[0] != '\0')
-    return mapFile(overridePath, model.weights_size, modelName, error);
+    return mapFile(overridePath, model, error);
   if (model.weights != nullptr) {
     data_ = model.weights;
     size_ = model.weights_size;
@@ -59,26 +59,32 @@ bool ModelWeights::load(const born_model &model, const char *overridePath, std::
                     modelName, static_cast<unsigned long long>(model.weights_size));
     return false;
   }
-  std::string relative = model.weights_path;
-  if (relative[0] == '/')
-    return mapFile(relative, model.weights_size, modelName, error);
+  std::string recorded = model.weights_path;
+  const char *overrides = "-m / --weights FILE / born_options.weights_path override it";
+  if (recorded[0] == '/') {
+    if (fileExists(recorded))
+      return mapFile(recorded, model, error);
+    *error = format("weights file '%s' of model '%s' not found (%s)", recorded.c_str(),
+                    modelName, overrides);
+    return false;
+  }
   // Next to the executable first, so a model runs from any working directory;
   // then the working directory, for programs that are not beside their weights.
   std::string exeDir = executableDirectory();
-  std::string besideExe = exeDir.empty() ? "" : exeDir + "/" + relative;
+  std::string besideExe = exeDir.empty() ? "" : exeDir + "/" + recorded;
   if (!besideExe.empty() && fileExists(besideExe))
-    return mapFile(besideExe, model.weights_size, modelName, error);
-  std::string inCwd = currentDirectory() + "/" + relative;
+    return mapFile(besideExe, model, error);
+  std::string inCwd = currentDirectory() + "/" + recorded;
   if (fileExists(inCwd))
-    return mapFile(inCwd, model.weights_size, modelName, error);
-  *error = format("weights file '%s' of model '%s' not found (looked for '%s' and '%s'; "
-                  "--weights / born_options.weights_path overrides)",
-                  relative.c_str(), modelName, besideExe.c_str(), inCwd.c_str());
+    return mapFile(inCwd, model, error);
+  *error = format("weights file '%s' of model '%s' not found (looked for '%s' and '%s'; %s)",
+                  recorded.c_str(), modelName, besideExe.c_str(), inCwd.c_str(), overrides);
   return false;
 }
 
-bool ModelWeights::mapFile(const std::string &path, uint64_t expectedSize, const char *modelName,
-                      std::string *error) {
+bool ModelWeights::mapFile(const std::string &path, const born_model &model,
+                           std::string *error) {
+  const char *modelName = model.name ? model.name : "(unnamed)";
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     *error = format("cannot open weights file '%s': %s", path.c_str(), std::strerror(errno));
@@ -91,30 +97,79 @@ bool ModelWeights::mapFile(const std::string &path, uint64_t expectedSize, const
     return false;
   }
   uint64_t fileSize = static_cast<uint64_t>(st.st_size);
-  if (fileSize != expectedSize) {
-    *error = format("weights file '%s' has %llu bytes but model '%s' expects %llu bytes",
+  if (fileSize != model.weights_size) {
+    *error = format("weights file '%s' has %llu bytes but model '%s' expects %llu bytes%s",
                     path.c_str(), static_cast<unsigned long long>(fileSize), modelName,
-                    static_cast<unsigned long long>(expectedSize));
+                    static_cast<unsigned long long>(model.weights_size),
+                    model.weights_header_size ? ": it is not the file the model was compiled "
+                                                "from; recompile with bornc"
+                                              : "");
     ::close(fd);
     return false;
   }
   path_ = path;
-  if (fileSize == 0) { // mmap refuses empty mappings
+  // The file, then the tail at the next BORN_WEIGHTS_TAIL_ALIGNMENT, in one
+  // reserved range: the compiled code reaches both from one base pointer.
+  uint64_t tailOffset =
+      (fileSize + BORN_WEIGHTS_TAIL_ALIGNMENT - 1) / BORN_WEIGHTS_TAIL_ALIGNMENT *
+      BORN_WEIGHTS_TAIL_ALIGNMENT;
+  uint64_t total = model.weights_tail_size ? tailOffset + model.weights_tail_size : fileSize;
+  if (total == 0) { // mmap refuses empty mappings
     ::close(fd);
     return true;
   }
-  void *mapping = ::mmap(nullptr, fileSize, PROT_READ, MAP_PRIVATE, fd, 0);
-  int mmapErrno = errno;
-  ::close(fd); // the mapping keeps the file alive
-  if (mapping == MAP_FAILED) {
-    *error = format("cannot mmap weights file '%s': %s", path.c_str(), std::strerror(mmapErrno));
+  void *base = ::mmap(nullptr, total, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                      -1, 0);
+  if (base == MAP_FAILED) {
+    *error = format("cannot reserve %llu bytes of address space for weights file '%s': %s",
+                    static_cast<unsigned long long>(total), path.c_str(), std::strerror(errno));
+    ::close(fd);
     return false;
   }
-  mapping_ = mapping;
-  mappingSize_ = static_cast<size_t>(fileSize);
-  data_ = static_cast<const uint8_t *>(mapping);
-  size_ = fileSize;
+  mapping_ = base;
+  mappingSize_ = static_cast<size_t>(total);
+  if (fileSize > 0 &&
+      ::mmap(base, fileSize, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0) == MAP_FAILED) {
+    *error = format("cannot mmap weights file '%s': %s", path.c_str(), std::strerror(errno));
+    ::close(fd);
+    return false;
+  }
+  ::close(fd); // the mapping keeps the file alive
+  auto *bytes = static_cast<uint8_t *>(base);
+  if (model.weights_header_size != 0 &&
+      (model.weights_header_size > fileSize ||
+       fnv1a64(bytes, model.weights_header_size) != model.weights_header_hash)) {
+    *error = format("weights file '%s' is not the file model '%s' was compiled from: its "
+                    "header (the first %llu bytes: metadata and tensor layout) differs; "
+                    "recompile with bornc",
+                    path.c_str(), modelName,
+                    static_cast<unsigned long long>(model.weights_header_size));
+    return false;
+  }
+  if (model.weights_tail_size != 0) {
+    void *tail = bytes + tailOffset;
+    if (model.weights_tail == nullptr ||
+        ::mmap(tail, model.weights_tail_size, PROT_READ | PROT_WRITE,
+               MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS, -1, 0) == MAP_FAILED) {
+      *error = format("cannot place the %llu computed bytes of model '%s' after weights file "
+                      "'%s'",
+                      static_cast<unsigned long long>(model.weights_tail_size), modelName,
+                      path.c_str());
+      return false;
+    }
+    std::memcpy(tail, model.weights_tail, model.weights_tail_size);
+    ::mprotect(tail, model.weights_tail_size, PROT_READ);
+  }
+  data_ = bytes;
+  size_ = total;
   return true;
+}
+
+uint64_t fnv1a64(const uint8_t *bytes, uint64_t size) {
+  uint64_t hash = 14695981039346656037ull;
+  for (uint64_t i = 0; i < size; ++i)
+    hash = (hash ^ bytes[i]) * 1099511628211ull;
+  return hash;
 }
 
 } // namespace born

@@ -10,7 +10,8 @@
 namespace born {
 
 // The weights of one session: either the model's embedded blob (borrowed) or
-// an external file mapped read-only (owned, unmapped on destruction). Not
+// an external file mapped read-only, followed by the model's weights tail
+// when it has one (owned, unmapped on destruction). Not
 // named Weights: the graph API's born::Weights links into the same programs.
 class ModelWeights {
 public:
@@ -28,8 +29,9 @@ public:
   const std::string &path() const { return path_; }
 
 private:
-  bool mapFile(const std::string &path, uint64_t expectedSize, const char *modelName,
-               std::string *error);
+  // Maps `path`, checked against the model's size and header hash, with the
+  // model's weights tail placed after it.
+  bool mapFile(const std::string &path, const born_model &model, std::string *error);
 
   const uint8_t *data_ = nullptr;
   uint64_t size_ = 0;
@@ -37,6 +39,9 @@ private:
   size_t mappingSize_ = 0;
   std::string path_;
 };
+
+// 64-bit FNV-1a, the hash born_model.weights_header_hash holds.
+uint64_t fnv1a64(const uint8_t *bytes, uint64_t size);
 
 // Directory of the running executable (from /proc/self/exe), empty if unknown.
 std::string executableDirectory();

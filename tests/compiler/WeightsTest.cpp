@@ -1,5 +1,6 @@
 // The weights path: SafeTensors reading and the blob layout (alignment,
-// compile-time permutation), checked against values computed by hand.
+// compile-time permutation, params left in a file read in place), checked
+// against values computed by hand.
 #include "compiler/Weights/Weights.h"
 
 #include "mlir/IR/Builders.h"
@@ -104,6 +105,42 @@ TEST_F(WeightsTest, PacksColumnPanels) {
   float expected[] = {0, 1, 4, 5, 2, 3, 6, 7};
   for (int i = 0; i < 8; ++i)
     EXPECT_EQ(floatAt(*blob, blob->offsets["w:packed"], i), expected[i]);
+  llvm::sys::fs::remove(path);
+}
+
+TEST_F(WeightsTest, ParamsOfAFileReadInPlaceStayThere) {
+  // a [2,3] is read as stored: it stays in the file; its transpose and a
+  // tensor from elsewhere go to the tail past the file.
+  std::string path = writeSafeTensors(
+      R"({"a":{"dtype":"F32","shape":[2,3],"data_offsets":[0,24]}})",
+      floatBytes({0, 1, 2, 3, 4, 5}));
+  WeightSet set;
+  ASSERT_FALSE(static_cast<bool>(loadSafeTensors(path, set)));
+  std::vector<uint8_t> extra = floatBytes({7, 8});
+  set.addCopy("extra", "F32", {2}, extra);
+  llvm::StringRef file = set.files.front()->getBuffer();
+  llvm::ArrayRef<uint8_t> inPlace(
+      reinterpret_cast<const uint8_t *>(file.data()), file.size());
+
+  ParamSpec a{"a", b.getF32Type(), {2, 3}, "", {}, {}};
+  ParamSpec aT{"a:perm=1,0", b.getF32Type(), {3, 2}, "a", {}, {1, 0}};
+  ParamSpec e{"extra", b.getF32Type(), {2}, "", {}, {}};
+  llvm::Expected<WeightsBlob> blob =
+      buildWeightsBlob({a, aT, e}, set, path, inPlace);
+  ASSERT_TRUE(static_cast<bool>(blob)) << llvm::toString(blob.takeError());
+  EXPECT_EQ(blob->tailOffset,
+            llvm::alignTo(file.size(), WeightsBlob::kTailAlignment));
+  EXPECT_EQ(blob->offsets["a"], file.size() - 24); // a's bytes end the file
+  uint64_t oaT = blob->offsets["a:perm=1,0"], oe = blob->offsets["extra"];
+  for (uint64_t o : {oaT, oe}) {
+    EXPECT_GE(o, blob->tailOffset);
+    EXPECT_EQ(o % WeightsBlob::kAlignment, 0u);
+  }
+  float expectedT[] = {0, 3, 1, 4, 2, 5};
+  for (int i = 0; i < 6; ++i)
+    EXPECT_EQ(floatAt(*blob, oaT - blob->tailOffset, i), expectedT[i]);
+  EXPECT_EQ(floatAt(*blob, oe - blob->tailOffset, 1), 8.0f);
+  EXPECT_EQ(blob->size(), blob->tailOffset + blob->bytes.size());
   llvm::sys::fs::remove(path);
 }
 

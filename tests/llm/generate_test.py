@@ -38,6 +38,10 @@ Cases:
     with Q8_0 weights (fused matrices read as blocks), as the quantized
     cases above.
   - bornc --compile-to=graph on the Q4_0 model prints each step's IR;
+  - where the weights come from: the Q8_0 model read in place from its file
+    (the default) and embedded (--embed-weights) generate the same; the
+    file moved, then given with -m; errors for a missing file, another
+    model's file and -m with embedded weights;
   - --chat: two user lines on stdin, 8 greedy tokens a reply; each reply
     (text, ids and logits) must equal a plain run whose prompt is the
     conversation so far in ChatML (written here), which proves that feeding
@@ -57,6 +61,7 @@ same.
 """
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -292,6 +297,70 @@ def check_compile_to(bornc, model):
     return failures
 
 
+def run_fails(cmd, *expected):
+    """Runs `cmd`, which must fail with each of `expected` in its stderr;
+    returns the failures."""
+    result = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    err = result.stderr.decode()
+    if result.returncode == 0:
+        return ["%s succeeded; expected an error" % " ".join(cmd)]
+    return ["%s: error %r lacks %r" % (" ".join(cmd), err.strip(), e)
+            for e in expected if e not in err]
+
+
+def check_weights_source(bornc, model, work):
+    """By default the executable reads the quantized blocks in place from
+    the GGUF file (absolute path recorded; -m overrides it) and embeds only
+    what the file lacks; --embed-weights embeds everything. Both generate
+    the same tokens and logits; a moved file, another model given with -m,
+    and -m on an embedding executable get clear errors."""
+    failures = []
+    folder = os.path.join(work, "weights-source")
+    os.makedirs(folder, exist_ok=True)
+    placed = os.path.join(folder, "model.gguf")
+    shutil.copyfile(model, placed)
+    in_place, embedded = (os.path.join(folder, n) for n in ("in-place", "embedded"))
+    note = subprocess.run([bornc, placed, "-o", in_place, "--ctx-size", "256"],
+                          stderr=subprocess.PIPE).stderr.decode()
+    if "weights read in place at run time from " + placed not in note:
+        failures.append("bornc does not say where the weights are read: %r"
+                        % note)
+    run([bornc, placed, "-o", embedded, "--ctx-size", "256", "--embed-weights"])
+    # The quantized matrices stay out of the executable; ffn_down (rows of
+    # 172, no whole blocks) stays F32 and goes in packed, like the RoPE
+    # tables: measured, the in-place executable is 52% of the file smaller.
+    saved = os.path.getsize(embedded) - os.path.getsize(in_place)
+    if saved < os.path.getsize(placed) * 0.4:
+        failures.append("the in-place executable is only %d bytes smaller "
+                        "than the embedding one (model file: %d bytes)" %
+                        (saved, os.path.getsize(placed)))
+
+    def generate(exe, *flags):
+        ids, logits = exe + ".ids", exe + ".logits.npy"
+        run([exe, "--temp", "0", "-n", "16", "--ignore-eos", "-t", "1",
+             "-p", "Once upon a time", "--ids-out", ids,
+             "--logits-out", logits] + list(flags))
+        return read_ids(ids), np.load(logits)
+
+    expected = generate(embedded)
+    moved = os.path.join(folder, "moved.gguf")
+    os.replace(placed, moved)
+    for label, (ids, logits) in (
+            ("-m moved file", generate(in_place, "-m", moved)),
+            ("embedded, file moved", generate(embedded))):
+        if ids != expected[0] or not np.array_equal(logits, expected[1]):
+            failures.append("%s: generation differs from --embed-weights'"
+                            % label)
+    failures += run_fails([in_place, "-n", "1"], placed, "not found",
+                          "-m / --weights FILE")
+    other = os.path.join(work, "stories-q4_0.gguf")
+    failures += run_fails([in_place, "-n", "1", "-m", other], other,
+                          "recompile with bornc")
+    failures += run_fails([embedded, "-n", "1", "-m", moved],
+                          "embeds its weights")
+    return failures
+
+
 def main():
     bornc, reference, lib_dir, variant, model, work = sys.argv[1:7]
     os.makedirs(work, exist_ok=True)
@@ -329,6 +398,8 @@ def main():
                               ["--ctx-size", "256"])
         failures += f
     failures += check_compile_to(bornc, os.path.join(work, "stories-q4_0.gguf"))
+    failures += check_weights_source(
+        bornc, os.path.join(work, "stories-q8_0.gguf"), work)
     _, f = quantized_case("q8_0-vulkan", bornc, reference, lib_dir, variant,
                           os.path.join(work, "stories-q8_0.gguf"), work, 32,
                           None, ["--ctx-size", "256", "--target=cpu,vulkan"],

@@ -7,6 +7,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <memory>
 #include <set>
 #include <string>
@@ -276,6 +277,66 @@ TEST_F(SessionTest, RelativeWeightsPathResolvesAgainstExecutableFirst) {
   std::remove((exeDir + "/" + name).c_str());
   ASSERT_TRUE(session) << err_;
   runAndCheck(session.get());
+}
+
+// A file read in place plus a tail the model carries: the entry reads a
+// float of the file (at 4) and one of the tail (its first) from one base.
+struct FileAndTail {
+  static void entry(void *const *args, const uint8_t *weights) {
+    float file, tail;
+    std::memcpy(&file, weights + 4, 4);
+    std::memcpy(&tail, weights + BORN_WEIGHTS_TAIL_ALIGNMENT, 4);
+    static_cast<float *>(args[2])[0] = file;
+    static_cast<float *>(args[2])[1] = tail;
+  }
+};
+
+TEST_F(SessionTest, WeightsTailFollowsTheFileInOneRange) {
+  born_test::TempDir dir;
+  std::string path = dir.file("model.gguf");
+  const float file[3] = {1.0f, 2.5f, 4.0f}, tail[2] = {-7.0f, 9.0f};
+  born_test::writeBytes(path, file, sizeof file);
+  born_model model = model_->model();
+  model.weights = nullptr;
+  model.weights_size = sizeof file;
+  model.weights_path = path.c_str();
+  model.weights_tail = reinterpret_cast<const uint8_t *>(tail);
+  model.weights_tail_size = sizeof tail;
+  model.weights_header_size = 4;
+  model.weights_header_hash = born::fnv1a64(reinterpret_cast<const uint8_t *>(file), 4);
+  model.cpu_entry = &FileAndTail::entry;
+  SessionPtr session = create(model, nullptr);
+  ASSERT_TRUE(session) << err_;
+  float a[60] = {}, b[60] = {}, out[60] = {};
+  const void *inputs[] = {a, b};
+  void *outputs[] = {out};
+  ASSERT_EQ(born_session_run(session.get(), inputs, outputs, err_, sizeof err_), 0) << err_;
+  EXPECT_EQ(out[0], 2.5f);
+  EXPECT_EQ(out[1], -7.0f);
+
+  // Another file of the same size whose header differs is refused.
+  std::string other = dir.file("other.gguf");
+  const float changed[3] = {1.5f, 2.5f, 4.0f};
+  born_test::writeBytes(other, changed, sizeof changed);
+  born_options opts = cpuOptions();
+  opts.weights_path = other.c_str();
+  EXPECT_FALSE(create(model, &opts));
+  EXPECT_THAT(err_, HasSubstr(other));
+  EXPECT_THAT(err_, HasSubstr("is not the file model 'scaled_add' was compiled from"));
+  EXPECT_THAT(err_, HasSubstr("recompile"));
+  // So is one of another size, before it is mapped.
+  born_test::writeBytes(other, changed, 8);
+  EXPECT_FALSE(create(model, &opts));
+  EXPECT_THAT(err_, HasSubstr("has 8 bytes but model 'scaled_add' expects 12 bytes"));
+}
+
+TEST_F(SessionTest, MissingAbsoluteWeightsFileSaysHowToOverride) {
+  born_model model = model_->model();
+  model.weights = nullptr;
+  model.weights_path = "/nonexistent/model.gguf";
+  EXPECT_FALSE(create(model, nullptr));
+  EXPECT_THAT(err_, HasSubstr("'/nonexistent/model.gguf' of model 'scaled_add' not found"));
+  EXPECT_THAT(err_, HasSubstr("-m / --weights FILE"));
 }
 
 TEST_F(SessionTest, EmptyWeightsFileForModelWithoutParameters) {

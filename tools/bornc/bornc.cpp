@@ -83,6 +83,11 @@ cl::opt<int64_t> prefillChunk(
     "prefill-chunk",
     cl::desc("GGUF language models: prompt tokens per prefill call"),
     cl::init(64), cl::cat(category));
+cl::opt<bool> embedWeights(
+    "embed-weights",
+    cl::desc("GGUF language models: embed the weights in the executable "
+             "instead of reading the GGUF file in place at run time"),
+    cl::cat(category));
 cl::opt<bool> quiet("q", cl::desc("No progress on stderr"), cl::cat(category));
 
 int fail(const Twine &msg) {
@@ -218,6 +223,8 @@ int main(int argc, char **argv) {
     llmOptions.prefillChunk = prefillChunk;
     llmOptions.cpu = targetCpu;
     llmOptions.vulkan = options.targetVulkan;
+    llmOptions.embedWeights = embedWeights;
+    llmOptions.quiet = quiet;
     if (printIR)
       llmOptions.compileTo = options.compileTo;
     if (Error err = born::llm::compileLlamaExecutable(inputPath, outputPath,
@@ -225,6 +232,9 @@ int main(int argc, char **argv) {
       return fail(std::move(err));
     return 0;
   }
+  if (embedWeights)
+    return fail("--embed-weights applies to GGUF models only (other models "
+                "embed their weights unless --external-weights)");
   if (!isONNX && (!inputShapes.empty() || !boundInputs.empty()))
     return fail("--input-shape and --bind-input apply to ONNX models only");
   if (isONNX && !weightsPath.empty())

@@ -15,7 +15,13 @@
 extern "C" {
 #endif
 
-#define BORN_ABI_VERSION 1
+#define BORN_ABI_VERSION 2
+
+/* A weights file read in place (a GGUF model) may lack tensors the compiled
+ * code reads (tables it computes, matrices it lays out its own way): they
+ * follow the file's bytes in the blob, starting at the first multiple of this
+ * past the file's end. */
+#define BORN_WEIGHTS_TAIL_ALIGNMENT 65536
 
 typedef enum born_dtype {
   BORN_DTYPE_F32 = 1,
@@ -108,6 +114,16 @@ typedef struct born_model {
                                the running executable, then the cwd */
   born_cpu_entry_fn cpu_entry;         /* NULL when not compiled for CPU */
   const born_vk_program *vk_program;   /* NULL when not compiled for Vulkan */
+  /* With an external file of weights_size bytes: the blob goes on with these
+     bytes at BORN_WEIGHTS_TAIL_ALIGNMENT past the file's end. */
+  const uint8_t *weights_tail;
+  uint64_t weights_tail_size;
+  /* When non-zero, the external file's first weights_header_size bytes hash
+     (64-bit FNV-1a) to weights_header_hash: for a file read in place, whose
+     header (a GGUF's metadata and tensor layout) the code was compiled
+     against. */
+  uint64_t weights_header_size;
+  uint64_t weights_header_hash;
 } born_model;
 
 /* ---- Sessions: what user programs call. ---- */

@@ -48,6 +48,7 @@ struct Options {
   bool seedGiven = false;
   bool ignoreEos = false;
   std::string logitsOut, idsOut;
+  std::string modelPath;     // -m: the GGUF file to read the weights from
   bool bench = false;
   bool help = false;
   bool chat = false;         // --chat: an interactive chat on stdin
@@ -56,7 +57,13 @@ struct Options {
   bool systemGiven = false;
 };
 
-void printUsage(const char *program, int64_t context) {
+void printUsage(const char *program, int64_t context, const char *weightsPath) {
+  std::string weights =
+      weightsPath && *weightsPath
+          ? std::string("  -m, --model FILE      the GGUF file to read the weights "
+                        "from (default:\n                        ") +
+                weightsPath + ")\n"
+          : std::string("");
   std::printf(
       "usage: %s [-p PROMPT] [options]\n\n"
       "Generates text from the prompt (after the BOS token when the model "
@@ -79,6 +86,7 @@ void printUsage(const char *program, int64_t context) {
       "token\n"
       "  --device cpu|vulkan   where to run (vulkan: when compiled with\n"
       "                        bornc --target=cpu,vulkan)\n"
+      "%s"
       "  --logits-out FILE     write the logits of every sampled step as .npy "
       "f32[steps, vocab]\n"
       "  --ids-out FILE        write the generated token ids, one per line\n"
@@ -92,7 +100,7 @@ void printUsage(const char *program, int64_t context) {
       "  -sys, --system-prompt TEXT\n"
       "                        the chat's system message (default: -p)\n"
       "  -h, --help            this help\n",
-      program, static_cast<long long>(context));
+      program, static_cast<long long>(context), weights.c_str());
 }
 
 bool parseNumber(const std::string &text, double &out) {
@@ -182,6 +190,8 @@ bool parseOptions(int argc, char **argv, Options &o, std::string &error) {
       o.logitsOut = value;
     else if (arg == "--ids-out")
       o.idsOut = value;
+    else if (arg == "-m" || arg == "--model")
+      o.modelPath = value;
     else if (arg == "--chat-template")
       o.chatTemplate = value;
     else if (arg == "-sys" || arg == "--system-prompt") {
@@ -666,7 +676,7 @@ int run(const born_model *prefillModel, const born_model *const *decodeModels,
   if (!parseOptions(argc, argv, options, error))
     return fail(error);
   if (options.help) {
-    printUsage(argv[0], maxContext);
+    printUsage(argv[0], maxContext, prefillModel->weights_path);
     return 0;
   }
   int64_t context = options.context ? options.context : maxContext;
@@ -695,7 +705,7 @@ int run(const born_model *prefillModel, const born_model *const *decodeModels,
     return fail("the vocabulary has " + std::to_string(tokenizer->size()) +
                 " tokens but the model's logits " + std::to_string(vocab));
 
-  // The compiler embeds the weights once, in the prefill model, when the
+  // The compiler records the weights once, in the prefill model, when the
   // steps' blobs are the same: decode models then have none of their own.
   std::vector<born_model> sharing(decodes.size());
   for (size_t i = 0; i < decodes.size(); ++i) {
@@ -703,18 +713,28 @@ int run(const born_model *prefillModel, const born_model *const *decodeModels,
     if (model->weights || !model->weights_path || *model->weights_path)
       continue;
     if (model->weights_size != prefillModel->weights_size ||
-        !prefillModel->weights)
+        (!prefillModel->weights && !prefillModel->weights_path))
       return fail("decode model '" + std::string(model->name) +
                   "' borrows the prefill model's weights, which do not fit");
     sharing[i] = *model;
     sharing[i].weights = prefillModel->weights;
+    sharing[i].weights_path = prefillModel->weights_path;
+    sharing[i].weights_tail = prefillModel->weights_tail;
+    sharing[i].weights_tail_size = prefillModel->weights_tail_size;
+    sharing[i].weights_header_size = prefillModel->weights_header_size;
+    sharing[i].weights_header_hash = prefillModel->weights_header_hash;
     decodes[i].model = &sharing[i];
   }
+  if (!options.modelPath.empty() && !prefillModel->weights_path)
+    return fail("-m: this executable embeds its weights (bornc "
+                "--embed-weights); it reads no model file");
 
   born_options sessionOptions;
   born_options_init(&sessionOptions);
   sessionOptions.device = options.device;
   sessionOptions.threads = options.threads;
+  if (!options.modelPath.empty())
+    sessionOptions.weights_path = options.modelPath.c_str();
   // Each session holds its own copy of the weights on a GPU: there, only the
   // full-context decode step runs.
   bool gpu = options.device == BORN_DEVICE_VULKAN ||
