@@ -2,10 +2,12 @@
 #include "codegen/CPU/Passes.h"
 #include "passes/Dispatch/Passes.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/SCF/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/Utils/Utils.h"
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
@@ -164,6 +166,7 @@ struct TileAndVectorizePass
         failed(tileReductions(func, rewriter)) ||
         failed(tileBlockDecoding(func, rewriter)))
       return signalPassFailure();
+    tileLongReductions(func, rewriter);
     vectorizeSmallOps(func, rewriter);
     if (failed(lowerVectorOps(func)))
       return signalPassFailure();
@@ -466,6 +469,81 @@ struct TileAndVectorizePass
       rewriter.replaceOp(generic, dropped->replacements);
   }
 
+  /// A reduction over a long innermost dim (softmax over a KV cache's
+  /// slots, RMSNorm over a hidden size) would vectorize with the whole dim
+  /// in one vector: hundreds of registers' worth, spilled, and machine code
+  /// that grows with the dim. Instead an scf.for steps through it
+  /// vectorWidth values at a time, each lane keeping a partial result, and
+  /// one small reduction combines the lanes after the loop. A last partial
+  /// step is peeled off, so every step has static shapes and vectorizes.
+  static constexpr int64_t kLongReductionRows = 8;
+  void tileLongReductions(func::FuncOp func, IRRewriter &rewriter) {
+    SmallVector<linalg::GenericOp> long_;
+    func.walk([&](linalg::GenericOp op) {
+      if (!op.hasPureTensorSemantics() || !hasStaticLoops(op) ||
+          op.getNumReductionLoops() != 1 || isContractionLike(op) ||
+          decodesBlocks(op))
+        return;
+      SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+      if (iterators.back() != utils::IteratorType::reduction ||
+          op.getStaticLoopRanges().back() <= 4 * vectorWidth)
+        return;
+      long_.push_back(op);
+    });
+    for (linalg::GenericOp whole : long_) {
+      // Rows one at a time until a step's partial results fit in a few
+      // registers.
+      std::optional<linalg::LinalgOp> rows =
+          stepThroughOuterDims(whole, rewriter, kLongReductionRows,
+                               /*countReductions=*/false);
+      if (!rows)
+        continue;
+      auto op = cast<linalg::GenericOp>(rows->getOperation());
+      unsigned dim = op.getNumLoops() - 1;
+      SmallVector<OpFoldResult> sizes(op.getNumLoops(),
+                                      rewriter.getIndexAttr(0));
+      sizes[dim] = rewriter.getIndexAttr(vectorWidth);
+      scf::SCFTilingOptions tiling;
+      tiling.setTileSizes(sizes);
+      tiling.setReductionTilingStrategy(
+          ReductionTilingStrategy::PartialReductionOuterReduction);
+      tiling.setReductionDims({dim});
+      rewriter.setInsertionPoint(op);
+      FailureOr<scf::SCFTilingResult> result = scf::tileUsingSCF(
+          rewriter, cast<TilingInterface>(op.getOperation()), tiling);
+      if (failed(result) || result->loops.size() != 1)
+        continue; // a combiner the interface does not know: stays whole
+      rewriter.replaceOp(op, result->replacements);
+      auto loop = cast<scf::ForOp>(result->loops.front().getOperation());
+      scf::ForOp lastStep;
+      (void)scf::peelForLoopAndSimplifyBounds(rewriter, loop, lastStep);
+      // The peeled bounds are constants now: give the slices and the ops on
+      // them static types.
+      RewritePatternSet patterns(&getContext());
+      tensor::ExtractSliceOp::getCanonicalizationPatterns(patterns,
+                                                          &getContext());
+      tensor::InsertSliceOp::getCanonicalizationPatterns(patterns,
+                                                         &getContext());
+      tensor::CastOp::getCanonicalizationPatterns(patterns, &getContext());
+      linalg::GenericOp::getCanonicalizationPatterns(patterns, &getContext());
+      scf::ForOp::getCanonicalizationPatterns(patterns, &getContext());
+      affine::AffineApplyOp::getCanonicalizationPatterns(patterns,
+                                                         &getContext());
+      getContext()
+          .getLoadedDialect<linalg::LinalgDialect>()
+          ->getCanonicalizationPatterns(patterns);
+      FrozenRewritePatternSet frozen(std::move(patterns));
+      SmallVector<Operation *> scope = {loop};
+      if (lastStep)
+        scope.push_back(lastStep);
+      for (Operation *root : scope) {
+        SmallVector<Operation *> ops;
+        root->walk([&](Operation *nested) { ops.push_back(nested); });
+        (void)applyOpPatternsGreedily(ops, frozen);
+      }
+    }
+  }
+
   /// A reduction tile too large to vectorize whole (born.quantized_matmul's
   /// lane sums over a block of outputs, say) steps through its outer
   /// parallel dims one at a time until what is left fits: that part
@@ -475,18 +553,32 @@ struct TileAndVectorizePass
     if (!op.getNumReductionLoops() || isContractionLike(op) ||
         !isa<linalg::GenericOp>(op))
       return std::nullopt;
+    return stepThroughOuterDims(op, rewriter, maxVectorElements,
+                                /*countReductions=*/true);
+  }
+
+  /// Tiles `op`'s outer parallel dims by 1, outermost first, until the
+  /// elements of the rest (with or without its reduction dims) are at most
+  /// `budget`; none if they cannot be.
+  std::optional<linalg::LinalgOp> stepThroughOuterDims(linalg::LinalgOp op,
+                                                       IRRewriter &rewriter,
+                                                       int64_t budget,
+                                                       bool countReductions) {
     SmallVector<int64_t> ranges = op.getStaticLoopRanges();
     SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
     int64_t elements = 1;
-    for (int64_t r : ranges)
-      elements *= r;
+    for (auto [r, it] : llvm::zip(ranges, iterators))
+      if (countReductions || it == utils::IteratorType::parallel)
+        elements *= r;
+    if (elements <= budget)
+      return op;
     SmallVector<int64_t> sizes(ranges.size(), 0);
-    for (size_t d = 0; d < ranges.size() && elements > maxVectorElements; ++d)
+    for (size_t d = 0; d < ranges.size() && elements > budget; ++d)
       if (iterators[d] == utils::IteratorType::parallel && ranges[d] > 1) {
         sizes[d] = 1;
         elements /= ranges[d];
       }
-    if (elements > maxVectorElements)
+    if (elements > budget)
       return std::nullopt;
     scf::SCFTilingOptions tiling;
     tiling.setTileSizes(getAsIndexOpFoldResult(&getContext(), sizes));

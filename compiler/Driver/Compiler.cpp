@@ -31,6 +31,7 @@
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Target/TargetMachine.h"
+#include "llvm/Transforms/IPO/MergeFunctions.h"
 #include "llvm/TargetParser/Host.h"
 
 #include "runtime/include/born/runtime.h"
@@ -727,6 +728,11 @@ llvm::Error Compiler::writeObject(llvm::Module &m, llvm::StringRef path) {
   if (ec)
     return llvm::createStringError(ec, "cannot write " + path + ": " +
                                            ec.message());
+  // Kernels of equal shapes (the layers of an LLM, say) come out as equal
+  // functions: one of each gets machine code, which is most of the compile
+  // time. No other IR pass: an O3 middle end made the kernels slower
+  // (measured; ../shared/TOOLCHAIN.md).
+  llvm::MergeFunctionsPass::runOnModule(m);
   llvm::legacy::PassManager pm;
   if (tm->addPassesToEmitFile(pm, os, nullptr,
                               llvm::CodeGenFileType::ObjectFile))

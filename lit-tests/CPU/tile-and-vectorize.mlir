@@ -254,3 +254,32 @@ func.func @q4_0_gemv(%x: tensor<1x2x2x16xf32>) -> tensor<1x32xf32> {
   } -> tensor<1x32xf32>
   return %r : tensor<1x32xf32>
 }
+
+// -----
+
+// A softmax-style sum over 1025 cache slots: rows go one KV head (3 rows)
+// at a time; for each, an scf.for carries 16 partial sums per row through
+// the 64 whole steps, the last value is peeled off as a static step of its
+// own, and the lanes are summed once after the loop; no vector spans the
+// whole dim.
+// CHECK-LABEL: func @long_reduction
+// CHECK:       scf.for %[[ROW:.*]] = %c0 to %c3 step %c1
+// CHECK:         %[[SUMS:.*]]:2 = scf.for %{{.*}} = %c0 to %c1024 step %c16
+// CHECK:           vector.transfer_read {{.*}} : tensor<3x3x1025xf32>, vector<1x3x16xf32>
+// CHECK:           math.exp {{.*}} : vector<1x3x16xf32>
+// CHECK:           arith.addf {{.*}} : vector<1x3x16xf32>
+// CHECK:         vector.transfer_read {{.*}}, %c1024]{{.*}} : tensor<3x3x1025xf32>, vector<1x3x1xf32>
+// CHECK:         vector.reduction <add>, {{.*}} : vector<16xf32> into f32
+// CHECK-NOT:     x1025xf32>
+func.func @long_reduction(%x: tensor<3x3x1025xf32>) -> tensor<3x3xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<3x3xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<3x3xf32>) -> tensor<3x3xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(i, j, k) -> (i, j, k)>, affine_map<(i, j, k) -> (i, j)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x : tensor<3x3x1025xf32>) outs(%init : tensor<3x3xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %ex = math.exp %in : f32
+    %s = arith.addf %ex, %acc : f32
+    linalg.yield %s : f32
+  } -> tensor<3x3xf32>
+  return %r : tensor<3x3xf32>
+}
