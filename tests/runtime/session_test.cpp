@@ -49,6 +49,15 @@ protected:
     EXPECT_EQ(out, model_->expected(a, b));
   }
 
+  // Runs `session` on zero inputs and returns its output.
+  std::vector<float> runOnZeros(born_session *session) {
+    std::vector<float> a(60), b(60), out(60);
+    const void *inputs[] = {a.data(), b.data()};
+    void *outputs[] = {out.data()};
+    EXPECT_EQ(born_session_run(session, inputs, outputs, err_, sizeof err_), 0) << err_;
+    return out;
+  }
+
   std::unique_ptr<ScaledAddModel> model_;
   char err_[1024];
 };
@@ -307,10 +316,7 @@ TEST_F(SessionTest, WeightsTailFollowsTheFileInOneRange) {
   model.cpu_entry = &FileAndTail::entry;
   SessionPtr session = create(model, nullptr);
   ASSERT_TRUE(session) << err_;
-  float a[60] = {}, b[60] = {}, out[60] = {};
-  const void *inputs[] = {a, b};
-  void *outputs[] = {out};
-  ASSERT_EQ(born_session_run(session.get(), inputs, outputs, err_, sizeof err_), 0) << err_;
+  std::vector<float> out = runOnZeros(session.get());
   EXPECT_EQ(out[0], 2.5f);
   EXPECT_EQ(out[1], -7.0f);
 
@@ -355,11 +361,7 @@ TEST_F(SessionTest, EmptyWeightsFileForModelWithoutParameters) {
   model.cpu_entry = &NoWeights::entry;
   SessionPtr session = create(model, nullptr);
   ASSERT_TRUE(session) << err_;
-  float a[60] = {}, b[60] = {}, out[60] = {};
-  const void *inputs[] = {a, b};
-  void *outputs[] = {out};
-  ASSERT_EQ(born_session_run(session.get(), inputs, outputs, err_, sizeof err_), 0) << err_;
-  EXPECT_EQ(out[0], 42.0f);
+  EXPECT_EQ(runOnZeros(session.get())[0], 42.0f);
 }
 
 } // namespace
