@@ -11,7 +11,10 @@ Cases:
     the default context (2048), decode steps for 256, 1024 and 2048 slots,
     and tokens from 256 on go through the second;
   - a prompt fed through prefill in chunks of 8 (4 chunks, the last padded)
-    with a 256-token context, then 64 greedy tokens;
+    with a 256-token context, then 64 greedy tokens (shorter prompts, under
+    half a chunk, go through decode steps one token at a time on the CPU:
+    "Once upon a time" with the default chunk of 64 in the synthetic and
+    weights-source cases below, and chat turns);
   - the model with F16 weights (written by gguf_variant), 128 tokens;
   - the model as a qwen2 (gguf_variant: NeoX RoPE, Q/K/V biases), 64 tokens;
   - compiled with --target=cpu,vulkan and run with --device vulkan
