@@ -61,16 +61,23 @@ bool ModelWeights::load(const born_model &model, const char *overridePath, std::
   }
   std::string recorded = model.weights_path;
   const char *overrides = "-m / --weights FILE / born_options.weights_path override it";
+  std::string exeDir = executableDirectory();
   if (recorded[0] == '/') {
     if (fileExists(recorded))
       return mapFile(recorded, model, error);
-    *error = format("weights file '%s' of model '%s' not found (%s)", recorded.c_str(),
-                    modelName, overrides);
+    // Moved together with the executable: the same name beside it (the size
+    // and header checks still apply).
+    std::string name = recorded.substr(recorded.rfind('/') + 1);
+    std::string besideExe = exeDir.empty() ? "" : exeDir + "/" + name;
+    if (!besideExe.empty() && fileExists(besideExe))
+      return mapFile(besideExe, model, error);
+    *error = format("weights file '%s' of model '%s' not found, nor '%s' beside the "
+                    "executable (%s)",
+                    recorded.c_str(), modelName, besideExe.c_str(), overrides);
     return false;
   }
   // Next to the executable first, so a model runs from any working directory;
   // then the working directory, for programs that are not beside their weights.
-  std::string exeDir = executableDirectory();
   std::string besideExe = exeDir.empty() ? "" : exeDir + "/" + recorded;
   if (!besideExe.empty() && fileExists(besideExe))
     return mapFile(besideExe, model, error);

@@ -43,8 +43,9 @@ Cases:
   - bornc --compile-to=graph on the Q4_0 model prints each step's IR;
   - where the weights come from: the Q8_0 model read in place from its file
     (the default) and embedded (--embed-weights) generate the same; the
-    file moved, then given with -m; errors for a missing file, another
-    model's file and -m with embedded weights;
+    file moved, then given with -m, or beside the executable moved with
+    it; errors for a missing file, another model's file and -m with
+    embedded weights;
   - --chat: two user lines on stdin, 8 greedy tokens a reply; each reply
     (text, ids and logits) must equal a plain run whose prompt is the
     conversation so far in ChatML (written here), which proves that feeding
@@ -356,6 +357,16 @@ def check_weights_source(bornc, model, work):
                             % label)
     failures += run_fails([in_place, "-n", "1"], placed, "not found",
                           "-m / --weights FILE")
+    # Executable and model moved together: the file of the recorded name
+    # beside the executable is used.
+    elsewhere = os.path.join(folder, "elsewhere")
+    os.makedirs(elsewhere, exist_ok=True)
+    shutil.copy(in_place, elsewhere)
+    shutil.copyfile(moved, os.path.join(elsewhere, "model.gguf"))
+    ids, logits = generate(os.path.join(elsewhere, "in-place"))
+    if ids != expected[0] or not np.array_equal(logits, expected[1]):
+        failures.append("moved beside the executable: generation differs from "
+                        "--embed-weights'")
     other = os.path.join(work, "stories-q4_0.gguf")
     failures += run_fails([in_place, "-n", "1", "-m", other], other,
                           "recompile with bornc")

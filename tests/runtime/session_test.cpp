@@ -336,12 +336,29 @@ TEST_F(SessionTest, WeightsTailFollowsTheFileInOneRange) {
   EXPECT_THAT(err_, HasSubstr("has 8 bytes but model 'scaled_add' expects 12 bytes"));
 }
 
+TEST_F(SessionTest, MovedAbsoluteWeightsFileIsFoundBesideTheExecutable) {
+  std::string exeDir = born::executableDirectory();
+  ASSERT_FALSE(exeDir.empty());
+  std::string name = "born-moved-test-" + std::to_string(getpid()) + ".weights";
+  const std::vector<uint8_t> &blob = model_->weightsBlob();
+  born_test::writeBytes(exeDir + "/" + name, blob.data(), blob.size());
+  std::string recorded = "/nonexistent/dir/" + name;
+  born_model model = model_->model();
+  model.weights = nullptr;
+  model.weights_path = recorded.c_str();
+  SessionPtr session = create(model, nullptr);
+  std::remove((exeDir + "/" + name).c_str());
+  ASSERT_TRUE(session) << err_;
+  runAndCheck(session.get());
+}
+
 TEST_F(SessionTest, MissingAbsoluteWeightsFileSaysHowToOverride) {
   born_model model = model_->model();
   model.weights = nullptr;
   model.weights_path = "/nonexistent/model.gguf";
   EXPECT_FALSE(create(model, nullptr));
-  EXPECT_THAT(err_, HasSubstr("'/nonexistent/model.gguf' of model 'scaled_add' not found"));
+  EXPECT_THAT(err_, HasSubstr("'/nonexistent/model.gguf' of model 'scaled_add' not found, "
+                              "nor '" + born::executableDirectory() + "/model.gguf' beside"));
   EXPECT_THAT(err_, HasSubstr("-m / --weights FILE"));
 }
 
