@@ -490,6 +490,22 @@ struct TileAndVectorizePass
         return;
       long_.push_back(op);
     });
+    // Once a loop is peeled its bounds are constants: these give the slices
+    // and the ops on them static types.
+    RewritePatternSet patterns(&getContext());
+    tensor::ExtractSliceOp::getCanonicalizationPatterns(patterns,
+                                                        &getContext());
+    tensor::InsertSliceOp::getCanonicalizationPatterns(patterns,
+                                                       &getContext());
+    tensor::CastOp::getCanonicalizationPatterns(patterns, &getContext());
+    linalg::GenericOp::getCanonicalizationPatterns(patterns, &getContext());
+    scf::ForOp::getCanonicalizationPatterns(patterns, &getContext());
+    affine::AffineApplyOp::getCanonicalizationPatterns(patterns,
+                                                       &getContext());
+    getContext()
+        .getLoadedDialect<linalg::LinalgDialect>()
+        ->getCanonicalizationPatterns(patterns);
+    FrozenRewritePatternSet frozen(std::move(patterns));
     for (linalg::GenericOp whole : long_) {
       // Rows one at a time until a step's partial results fit in a few
       // registers.
@@ -517,22 +533,6 @@ struct TileAndVectorizePass
       auto loop = cast<scf::ForOp>(result->loops.front().getOperation());
       scf::ForOp lastStep;
       (void)scf::peelForLoopAndSimplifyBounds(rewriter, loop, lastStep);
-      // The peeled bounds are constants now: give the slices and the ops on
-      // them static types.
-      RewritePatternSet patterns(&getContext());
-      tensor::ExtractSliceOp::getCanonicalizationPatterns(patterns,
-                                                          &getContext());
-      tensor::InsertSliceOp::getCanonicalizationPatterns(patterns,
-                                                         &getContext());
-      tensor::CastOp::getCanonicalizationPatterns(patterns, &getContext());
-      linalg::GenericOp::getCanonicalizationPatterns(patterns, &getContext());
-      scf::ForOp::getCanonicalizationPatterns(patterns, &getContext());
-      affine::AffineApplyOp::getCanonicalizationPatterns(patterns,
-                                                         &getContext());
-      getContext()
-          .getLoadedDialect<linalg::LinalgDialect>()
-          ->getCanonicalizationPatterns(patterns);
-      FrozenRewritePatternSet frozen(std::move(patterns));
       SmallVector<Operation *> scope = {loop};
       if (lastStep)
         scope.push_back(lastStep);

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <vector>
+
 namespace born {
 namespace {
 
@@ -61,31 +63,27 @@ bool ModelWeights::load(const born_model &model, const char *overridePath, std::
   }
   std::string recorded = model.weights_path;
   const char *overrides = "-m / --weights FILE / born_options.weights_path override it";
+  bool absolute = recorded[0] == '/';
+  std::string name = absolute ? recorded.substr(recorded.rfind('/') + 1) : recorded;
   std::string exeDir = executableDirectory();
-  if (recorded[0] == '/') {
-    if (fileExists(recorded))
-      return mapFile(recorded, model, error);
-    // Moved together with the executable: the same name beside it (the size
-    // and header checks still apply).
-    std::string name = recorded.substr(recorded.rfind('/') + 1);
-    std::string besideExe = exeDir.empty() ? "" : exeDir + "/" + name;
-    if (!besideExe.empty() && fileExists(besideExe))
-      return mapFile(besideExe, model, error);
+  std::string besideExe = exeDir.empty() ? "" : exeDir + "/" + name;
+  // An absolute path as recorded, else (moved together with the executable)
+  // its name beside the executable; a relative one beside the executable
+  // first, so a model runs from any working directory, then in the working
+  // directory, for programs that are not beside their weights. The size and
+  // header checks apply wherever the file is found.
+  std::string inCwd = absolute ? "" : currentDirectory() + "/" + recorded;
+  for (const std::string &path : absolute ? std::vector<std::string>{recorded, besideExe}
+                                          : std::vector<std::string>{besideExe, inCwd})
+    if (!path.empty() && fileExists(path))
+      return mapFile(path, model, error);
+  if (absolute)
     *error = format("weights file '%s' of model '%s' not found, nor '%s' beside the "
                     "executable (%s)",
                     recorded.c_str(), modelName, besideExe.c_str(), overrides);
-    return false;
-  }
-  // Next to the executable first, so a model runs from any working directory;
-  // then the working directory, for programs that are not beside their weights.
-  std::string besideExe = exeDir.empty() ? "" : exeDir + "/" + recorded;
-  if (!besideExe.empty() && fileExists(besideExe))
-    return mapFile(besideExe, model, error);
-  std::string inCwd = currentDirectory() + "/" + recorded;
-  if (fileExists(inCwd))
-    return mapFile(inCwd, model, error);
-  *error = format("weights file '%s' of model '%s' not found (looked for '%s' and '%s'; %s)",
-                  recorded.c_str(), modelName, besideExe.c_str(), inCwd.c_str(), overrides);
+  else
+    *error = format("weights file '%s' of model '%s' not found (looked for '%s' and '%s'; %s)",
+                    recorded.c_str(), modelName, besideExe.c_str(), inCwd.c_str(), overrides);
   return false;
 }
 

@@ -382,9 +382,8 @@ public:
           return false;
         continue;
       }
-      for (size_t i = begin; i < begin + count; ++i)
-        if (!run(decodeAt(i), prompt, i, 1, error))
-          return false;
+      if (!decodeEach(prompt, begin, begin + count, error))
+        return false;
     }
     return true;
   }
@@ -394,10 +393,10 @@ public:
     return run(decodeAt(pos), tokens, pos, 1, error);
   }
 
-  // Decodes tokens[0, count) one at a time.
-  bool decodeEach(const std::vector<int32_t> &tokens, size_t count,
+  // Decodes tokens[begin, end) one at a time.
+  bool decodeEach(const std::vector<int32_t> &tokens, size_t begin, size_t end,
                   std::string &error) {
-    for (size_t i = 0; i < count; ++i)
+    for (size_t i = begin; i < end; ++i)
       if (!run(decodeAt(i), tokens, i, 1, error))
         return false;
     return true;
@@ -500,7 +499,7 @@ int bench(Generator &generator, int64_t context, int64_t vocab,
   if (!measure("pp", promptTokens,
                [&](std::string &e) { return generator.prefill(prompt, e); }) ||
       !measure("tg", generated, [&](std::string &e) {
-        return generator.decodeEach(tokens, generated, e);
+        return generator.decodeEach(tokens, 0, generated, e);
       })) {
     std::fprintf(stderr, "error: %s\n", error.c_str());
     return 1;
