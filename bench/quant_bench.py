@@ -2,8 +2,9 @@
 
   /usr/bin/python3 bench/quant_bench.py [--build build] [--runs 20]
                                         [--threads 1] [-k 2048] [-n 5632]
+                                        [-m 1]
 
-y[1, N] = x[1, K] @ W^T with W [N, K] (TinyLlama's FFN up-projection by
+y[M, N] = x[M, K] @ W^T (M = 1, a GEMV, unless -m says otherwise) with W [N, K] (TinyLlama's FFN up-projection by
 default) stored as Q8_0, Q4_0, Q5_0, Q4_K and Q6_K blocks, and as f32 (the
 dequantized weight, through born.matmul). Prints each median latency, the
 weight bytes read per second (the bound of a GEMV is memory bandwidth) and
@@ -40,11 +41,11 @@ def save_safetensors(path, name, array):
         f.write(struct.pack("<Q", len(header)) + header + array.tobytes())
 
 
-def model(k, n, weight_type, op):
-    return (f"func.func @forward(%x: tensor<1x{k}xf32>) -> tensor<1x{n}xf32> {{\n"
+def model(m, k, n, weight_type, op):
+    return (f"func.func @forward(%x: tensor<{m}x{k}xf32>) -> tensor<{m}x{n}xf32> {{\n"
             f"  %w = born.param \"w\" : {weight_type}\n"
-            f"  %y = {op} %x, %w : tensor<1x{k}xf32>, {weight_type}\n"
-            f"  return %y : tensor<1x{n}xf32>\n}}\n")
+            f"  %y = {op} %x, %w : tensor<{m}x{k}xf32>, {weight_type}\n"
+            f"  return %y : tensor<{m}x{n}xf32>\n}}\n")
 
 
 def main():
@@ -54,13 +55,15 @@ def main():
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("-k", type=int, default=2048)
     parser.add_argument("-n", type=int, default=5632)
+    parser.add_argument("-m", type=int, default=1,
+                        help="rows of x (a prompt's tokens)")
     args = parser.parse_args()
     bornc = os.path.join(args.build, "bin", "bornc")
-    k, n = args.k, args.n
+    m, k, n = args.m, args.k, args.n
     rng = np.random.default_rng(0)
     work = tempfile.mkdtemp(prefix="born-quant-bench-")
     x_path = os.path.join(work, "x.npy")
-    np.save(x_path, rng.standard_normal((1, k)).astype(np.float32))
+    np.save(x_path, rng.standard_normal((m, k)).astype(np.float32))
 
     cases = {}
     for name, (block, nbytes, scales) in FORMATS.items():
@@ -82,7 +85,7 @@ def main():
     for name, (w, weight_type, op) in cases.items():
         base = os.path.join(work, name)
         with open(base + ".mlir", "w") as f:
-            f.write(model(k, n, weight_type, op))
+            f.write(model(m, k, n, weight_type, op))
         save_safetensors(base + ".safetensors", "w", w)
         subprocess.run([bornc, "-q", base + ".mlir", "--weights",
                         base + ".safetensors", "-o", base], check=True)
@@ -92,7 +95,7 @@ def main():
         ms = float(re.search(r"median latency: ([0-9.]+) ms", out).group(1))
         results[name] = (ms, w.nbytes)
 
-    print(f"GEMV [1, {k}] x [{n}, {k}]^T, {args.threads} thread(s), "
+    print(f"[{m}, {k}] x [{n}, {k}]^T, {args.threads} thread(s), "
           f"median of {args.runs}")
     print(f"{'weight':8} {'MB':>8} {'ms':>9} {'GB/s':>7} {'vs f32':>7}")
     f32_ms = results["f32"][0]

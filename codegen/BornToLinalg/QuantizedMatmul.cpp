@@ -1,6 +1,8 @@
 // born.quantized_matmul -> one linalg.generic that decodes the weight's
-// GGUF blocks inside the matmul's reduction; born.dequantize -> one
-// parallel linalg.generic decoding every value of its rows the same way.
+// GGUF blocks inside the matmul's reduction (a few activation rows: decode
+// steps), or a decode of the whole weight, transposed, and a linalg.matmul
+// (many rows: a prompt); born.dequantize -> one parallel linalg.generic
+// decoding every value of its rows the same way.
 //
 // The iteration space is (rows, n, block, in-block dims): the activations
 // [R, K] are viewed as [R, K / B, in-block dims] and read by a plain
@@ -287,6 +289,56 @@ Value decode(QuantType type, const BlockDecoder &d, ValueRange sub) {
   llvm_unreachable("unknown quant type");
 }
 
+/// Every value of the [rows, row bytes] blocks `bytes`, decoded: [rows, K],
+/// or [K, rows] when `transposed`. The iteration space is (row, block,
+/// in-block dims), the row dim last when transposed: vectors then run
+/// across rows (gathering a byte from each) and their stores are contiguous.
+Value decodeRows(OpBuilder &b, Location loc, Value bytes, QuantType type,
+                 bool transposed) {
+  ArrayRef<int64_t> bytesShape = tensorType(bytes).getShape();
+  int64_t rows = bytesShape[0];
+  int64_t blockBytes = QuantizedMatmulOp::blockBytes(type);
+  int64_t blocks = bytesShape[1] / blockBytes;
+  int64_t k = blocks * QuantizedMatmulOp::blockSize(type);
+  SmallVector<int64_t> shape = {blocks};
+  shape.append(blockDims(type));
+  if (transposed)
+    shape.push_back(rows);
+  else
+    shape.insert(shape.begin(), rows);
+  unsigned numLoops = shape.size();
+  unsigned rowDim = transposed ? numLoops - 1 : 0;
+  unsigned blockDim = transposed ? 0 : 1;
+  Type f32 = b.getF32Type();
+  Value decoded =
+      linalg::GenericOp::create(
+          b, loc, TypeRange{RankedTensorType::get(shape, f32)}, ValueRange{},
+          ValueRange{tensor::EmptyOp::create(b, loc, shape, f32)},
+          AffineMap::getMultiDimIdentityMap(numLoops, b.getContext()),
+          iteratorTypes(numLoops, {}),
+          [&](OpBuilder &nb, Location l, ValueRange) {
+            Value row = linalg::IndexOp::create(nb, l, rowDim);
+            Value start = arith::MulIOp::create(
+                nb, l, linalg::IndexOp::create(nb, l, blockDim),
+                arith::ConstantIndexOp::create(nb, l, blockBytes));
+            SmallVector<Value> sub;
+            for (unsigned d = blockDim + 1; d < blockDim + 1 + numLoops - 2;
+                 ++d)
+              sub.push_back(linalg::IndexOp::create(nb, l, d));
+            BlockDecoder decoder(nb, l, bytes, row, start);
+            linalg::YieldOp::create(nb, l, decode(type, decoder, sub));
+          })
+          .getResult(0);
+  auto type2d = transposed ? RankedTensorType::get({k, rows}, f32)
+                           : RankedTensorType::get({rows, k}, f32);
+  return reshapeTensor(b, loc, decoded, type2d);
+}
+
+/// From this many activation rows on (a prompt's tokens), the weight is
+/// decoded once, transposed, and multiplied as a float matmul: decoding it
+/// inside the product would decode every value once per row.
+constexpr int64_t kDecodeOnceRows = 8;
+
 struct QuantizedMatmulToLinalg : OpConversionPattern<QuantizedMatmulOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -314,6 +366,17 @@ struct QuantizedMatmulToLinalg : OpConversionPattern<QuantizedMatmulOp> {
     xShape.append(inBlock);
     Value x = reshapeTensor(rewriter, loc, input,
                             RankedTensorType::get({rows, k}, f32));
+    if (rows >= kDecodeOnceRows) {
+      Value w = decodeRows(rewriter, loc, weight, type, /*transposed=*/true);
+      auto productType = RankedTensorType::get({rows, n}, f32);
+      Value product =
+          linalg::MatmulOp::create(
+              rewriter, loc, TypeRange{productType}, ValueRange{x, w},
+              ValueRange{createZeroTensor(rewriter, loc, productType)})
+              .getResult(0);
+      rewriter.replaceOp(op, reshapeTensor(rewriter, loc, product, resultType));
+      return success();
+    }
     x = reshapeTensor(rewriter, loc, x, RankedTensorType::get(xShape, f32));
 
     // Loops (row, n, block, in-block dims...). The innermost in-block dim
@@ -383,47 +446,17 @@ struct DequantizeToLinalg : OpConversionPattern<DequantizeOp> {
   matchAndRewrite(DequantizeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    QuantType type = op.getQuantType();
     auto resultType = cast<RankedTensorType>(op.getType());
     Value input = adaptor.getInput();
     ArrayRef<int64_t> inputShape = tensorType(input).getShape();
-    int64_t rowBytes = inputShape.back();
     int64_t rows = 1;
     for (int64_t d : inputShape.drop_back())
       rows *= d;
-    int64_t blockBytes = QuantizedMatmulOp::blockBytes(type);
     Value bytes = reshapeTensor(
         rewriter, loc, input,
-        RankedTensorType::get({rows, rowBytes}, rewriter.getI8Type()));
-
-    SmallVector<int64_t> shape = {rows, rowBytes / blockBytes};
-    shape.append(blockDims(type));
-    auto decodedType = RankedTensorType::get(shape, rewriter.getF32Type());
-    unsigned numLoops = shape.size();
-    Value init = tensor::EmptyOp::create(rewriter, loc, shape,
-                                         rewriter.getF32Type());
-    Value decoded =
-        linalg::GenericOp::create(
-            rewriter, loc, TypeRange{decodedType}, ValueRange{},
-            ValueRange{init},
-            AffineMap::getMultiDimIdentityMap(numLoops, getContext()),
-            iteratorTypes(numLoops, {}),
-            [&](OpBuilder &b, Location l, ValueRange) {
-              Value row = linalg::IndexOp::create(b, l, 0);
-              Value start = arith::MulIOp::create(
-                  b, l, linalg::IndexOp::create(b, l, 1),
-                  arith::ConstantIndexOp::create(b, l, blockBytes));
-              SmallVector<Value> sub;
-              for (unsigned d = 2; d < numLoops; ++d)
-                sub.push_back(linalg::IndexOp::create(b, l, d));
-              BlockDecoder decoder(b, l, bytes, row, start);
-              linalg::YieldOp::create(b, l, decode(type, decoder, sub));
-            })
-            .getResult(0);
-    decoded = reshapeTensor(
-        rewriter, loc, decoded,
-        RankedTensorType::get({rows, resultType.getShape().back()},
-                              rewriter.getF32Type()));
+        RankedTensorType::get({rows, inputShape.back()}, rewriter.getI8Type()));
+    Value decoded = decodeRows(rewriter, loc, bytes, op.getQuantType(),
+                               /*transposed=*/false);
     rewriter.replaceOp(op, reshapeTensor(rewriter, loc, decoded, resultType));
     return success();
   }

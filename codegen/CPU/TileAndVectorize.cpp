@@ -478,18 +478,31 @@ struct TileAndVectorizePass
   /// step is peeled off, so every step has static shapes and vectorizes.
   static constexpr int64_t kLongReductionRows = 8;
   void tileLongReductions(func::FuncOp func, IRRewriter &rewriter) {
-    SmallVector<linalg::GenericOp> long_;
-    func.walk([&](linalg::GenericOp op) {
+    SmallVector<linalg::LinalgOp> candidates;
+    func.walk([&](linalg::LinalgOp op) {
       if (!op.hasPureTensorSemantics() || !hasStaticLoops(op) ||
           op.getNumReductionLoops() != 1 || isContractionLike(op) ||
-          decodesBlocks(op))
+          !isa<linalg::GenericOp, linalg::ReduceOp>(op) || decodesBlocks(op))
         return;
       SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
       if (iterators.back() != utils::IteratorType::reduction ||
           op.getStaticLoopRanges().back() <= 4 * vectorWidth)
         return;
-      long_.push_back(op);
+      candidates.push_back(op);
     });
+    // A linalg.reduce (softmax's max) steps through its dim like a generic.
+    SmallVector<linalg::GenericOp> long_;
+    for (linalg::LinalgOp op : candidates) {
+      if (auto generic = dyn_cast<linalg::GenericOp>(op.getOperation())) {
+        long_.push_back(generic);
+        continue;
+      }
+      rewriter.setInsertionPoint(op);
+      FailureOr<linalg::GenericOp> generic =
+          linalg::generalizeNamedOp(rewriter, op);
+      if (succeeded(generic))
+        long_.push_back(*generic);
+    }
     // Once a loop is peeled its bounds are constants: these give the slices
     // and the ops on them static types.
     RewritePatternSet patterns(&getContext());

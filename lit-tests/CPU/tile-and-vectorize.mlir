@@ -283,3 +283,23 @@ func.func @long_reduction(%x: tensor<3x3x1025xf32>) -> tensor<3x3xf32> {
   } -> tensor<3x3xf32>
   return %r : tensor<3x3xf32>
 }
+
+// -----
+
+// A linalg.reduce (softmax's max over a cache's slots) steps through its
+// long dim the same way, with no scalar loop over it.
+// CHECK-LABEL: func @long_reduce_max
+// CHECK:         scf.for %{{.*}} = %c0 to %c1088 step %c16
+// CHECK:           arith.maximumf {{.*}} : vector<{{.*}}16xf32>
+// CHECK:         vector.reduction <maximumf>, {{.*}} : vector<16xf32> into f32
+func.func @long_reduce_max(%x: tensor<3x192x1088xf32>) -> tensor<3x192xf32> {
+  %lowest = arith.constant 0xFF800000 : f32
+  %e = tensor.empty() : tensor<3x192xf32>
+  %init = linalg.fill ins(%lowest : f32) outs(%e : tensor<3x192xf32>) -> tensor<3x192xf32>
+  %r = linalg.reduce ins(%x : tensor<3x192x1088xf32>) outs(%init : tensor<3x192xf32>) dimensions = [2]
+    (%in: f32, %acc: f32) {
+      %m = arith.maximumf %in, %acc : f32
+      linalg.yield %m : f32
+    }
+  return %r : tensor<3x192xf32>
+}

@@ -140,7 +140,10 @@ void checkType(GGMLType type) {
   ASSERT_FALSE(static_cast<bool>(born::dequantize(type, *blocks, decoded)));
   int64_t rowBytes = blocks->size() / n;
 
-  std::vector<Matrix> inputs = {{{1, k}, {}}, {{2, 3, k}, {}}, {{k}, {}}};
+  // Ten rows (a prompt's tokens) take the other lowering: the weight
+  // decoded once, then a float matmul.
+  std::vector<Matrix> inputs = {
+      {{1, k}, {}}, {{2, 3, k}, {}}, {{k}, {}}, {{2, 5, k}, {}}};
   for (Matrix &x : inputs) {
     int64_t count = 1;
     for (int64_t d : x.shape)
@@ -156,7 +159,7 @@ void checkType(GGMLType type) {
   // Output i multiplies input products[i].first by the first
   // products[i].second rows of the weight ("w": all, "v": vRows).
   const std::vector<std::pair<size_t, int64_t>> products = {
-      {0, n}, {1, n}, {2, n}, {2, vRows}};
+      {0, n}, {1, n}, {2, n}, {2, vRows}, {3, n}};
   std::string wType = shapeType({n, rowBytes}, "i8"),
               vType = shapeType({vRows, rowBytes}, "i8");
   std::string text = "func.func @forward(";

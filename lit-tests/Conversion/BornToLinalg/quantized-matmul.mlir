@@ -72,6 +72,27 @@ func.func @q8_0_vector(%x: tensor<64xf32>) -> tensor<3xf32> {
 
 // -----
 
+// Eight rows or more (a prompt): the weight is decoded once, transposed to
+// [K, N] by a generic whose innermost dim runs across the weight's rows,
+// and multiplied by a plain linalg.matmul.
+// CHECK-LABEL: func @q8_0_rows
+// CHECK:         %[[E:.+]] = tensor.empty() : tensor<2x32x5xf32>
+// CHECK:         %[[D:.+]] = linalg.generic {{{.*}}iterator_types = ["parallel", "parallel", "parallel"]} outs(%[[E]] : tensor<2x32x5xf32>)
+// CHECK:           %[[ROW:.+]] = linalg.index 2 : index
+// CHECK:           %[[BLOCK:.+]] = linalg.index 0 : index
+// CHECK:           %[[START:.+]] = arith.muli %[[BLOCK]]
+// CHECK:           %[[I:.+]] = linalg.index 1 : index
+// CHECK:           tensor.extract %arg1[%[[ROW]], %{{.+}}] : tensor<5x68xi8>
+// CHECK:           linalg.yield %{{.+}} : f32
+// CHECK:         %[[WT:.+]] = tensor.collapse_shape %[[D]] {{\[\[}}0, 1], [2]] : tensor<2x32x5xf32> into tensor<64x5xf32>
+// CHECK:         linalg.matmul ins(%arg0, %[[WT]] : tensor<8x64xf32>, tensor<64x5xf32>) outs(%{{.+}} : tensor<8x5xf32>)
+func.func @q8_0_rows(%x: tensor<8x64xf32>, %w: tensor<5x68xi8>) -> tensor<8x5xf32> {
+  %0 = born.quantized_matmul q8_0 %x, %w : tensor<8x64xf32>, tensor<5x68xi8>
+  return %0 : tensor<8x5xf32>
+}
+
+// -----
+
 // The K-quants decode per 256-value super-block: Q4_K's 144-byte blocks
 // as (64-value chunk, nibble, byte), its two f16 scales (d, dmin) and the
 // 6-bit sub-block scales chosen by sub-block < 4.
