@@ -359,11 +359,6 @@ struct QuantizedMatmulToLinalg : OpConversionPattern<QuantizedMatmulOp> {
     int64_t blockBytes = QuantizedMatmulOp::blockBytes(type);
     SmallVector<int64_t> inBlock = blockDims(type);
 
-    // x as [rows, blocks, in-block dims...], e.g. [rows, K / 32, 2, 16]
-    // for Q4_0: each value of a block is one point of the innermost loops.
-    SmallVector<int64_t> xShape = {rows,
-                                   k / QuantizedMatmulOp::blockSize(type)};
-    xShape.append(inBlock);
     Value x = reshapeTensor(rewriter, loc, input,
                             RankedTensorType::get({rows, k}, f32));
     if (rows >= kDecodeOnceRows) {
@@ -377,14 +372,22 @@ struct QuantizedMatmulToLinalg : OpConversionPattern<QuantizedMatmulOp> {
       rewriter.replaceOp(op, reshapeTensor(rewriter, loc, product, resultType));
       return success();
     }
-    x = reshapeTensor(rewriter, loc, x, RankedTensorType::get(xShape, f32));
 
-    // Loops (row, n, block, in-block dims...). The innermost in-block dim
-    // (the lanes, whose weight bytes are consecutive) stays parallel: the
-    // generic accumulates one partial sum per lane, [rows, N, lanes], so that
-    // its tiles are vector multiply-adds with no horizontal reduction inside
-    // the reduction loops (and a GPU gets `lanes` times the parallel work);
-    // a second generic sums the lanes.
+    // Loops (row, n, block group, chain, in-block dims...): block
+    // group * chains + chain is the block. The chains and the innermost
+    // in-block dim (the lanes, whose weight bytes are consecutive) stay
+    // parallel: the generic accumulates one partial sum per chain and lane,
+    // [rows, N, chains, lanes], so that its tiles are vector multiply-adds
+    // with no horizontal reduction inside the reduction loops, the chains'
+    // sums independent (a CPU overlaps their multiply-adds instead of
+    // waiting for each one's latency; a GPU gets that much more parallel
+    // work); a second generic sums chains and lanes. x is viewed the same
+    // way, e.g. [rows, K / 64, 2, 2, 16] for Q4_0 with two chains.
+    int64_t blocks = k / QuantizedMatmulOp::blockSize(type);
+    int64_t chains = blocks % 4 == 0 ? 4 : blocks % 2 == 0 ? 2 : 1;
+    SmallVector<int64_t> xShape = {rows, blocks / chains, chains};
+    xShape.append(inBlock);
+    x = reshapeTensor(rewriter, loc, x, RankedTensorType::get(xShape, f32));
     unsigned numLoops = xShape.size() + 1;
     int64_t lanes = inBlock.back();
     MLIRContext *ctx = rewriter.getContext();
@@ -395,13 +398,14 @@ struct QuantizedMatmulToLinalg : OpConversionPattern<QuantizedMatmulOp> {
         AffineMap::get(numLoops, 0, xExprs, ctx),
         AffineMap::get(numLoops, 0,
                        {getAffineDimExpr(0, ctx), getAffineDimExpr(1, ctx),
+                        getAffineDimExpr(3, ctx),
                         getAffineDimExpr(numLoops - 1, ctx)},
                        ctx)};
-    SmallVector<int64_t> reductions;
-    for (unsigned d = 2; d + 1 < numLoops; ++d)
+    SmallVector<int64_t> reductions = {2};
+    for (unsigned d = 4; d + 1 < numLoops; ++d)
       reductions.push_back(d);
 
-    auto partialType = RankedTensorType::get({rows, n, lanes}, f32);
+    auto partialType = RankedTensorType::get({rows, n, chains, lanes}, f32);
     auto partial =
         linalg::GenericOp::create(
             rewriter, loc, TypeRange{partialType}, ValueRange{x},
@@ -409,11 +413,17 @@ struct QuantizedMatmulToLinalg : OpConversionPattern<QuantizedMatmulOp> {
             iteratorTypes(numLoops, reductions),
             [&](OpBuilder &b, Location l, ValueRange args) {
               Value row = linalg::IndexOp::create(b, l, 1);
+              Value block = arith::AddIOp::create(
+                  b, l,
+                  arith::MulIOp::create(
+                      b, l, linalg::IndexOp::create(b, l, 2),
+                      arith::ConstantIndexOp::create(b, l, chains)),
+                  linalg::IndexOp::create(b, l, 3));
               Value start = arith::MulIOp::create(
-                  b, l, linalg::IndexOp::create(b, l, 2),
+                  b, l, block,
                   arith::ConstantIndexOp::create(b, l, blockBytes));
               SmallVector<Value> sub;
-              for (unsigned d = 3; d < numLoops; ++d)
+              for (unsigned d = 4; d < numLoops; ++d)
                 sub.push_back(linalg::IndexOp::create(b, l, d));
               BlockDecoder decoder(b, l, weight, row, start);
               Value w = decode(type, decoder, sub);
@@ -425,11 +435,15 @@ struct QuantizedMatmulToLinalg : OpConversionPattern<QuantizedMatmulOp> {
               linalg::YieldOp::create(b, l, sum);
             });
 
+    // One reduction over each output's chains and lanes, viewed as one dim.
+    Value sums = reshapeTensor(
+        rewriter, loc, partial.getResult(0),
+        RankedTensorType::get({rows, n, chains * lanes}, f32));
     auto productType = RankedTensorType::get({rows, n}, f32);
     Value product = createReductionGeneric(
-        rewriter, loc, createZeroTensor(rewriter, loc, productType),
-        partial.getResult(0), {AffineMap::getMultiDimIdentityMap(3, ctx)},
-        {2}, [](OpBuilder &b, Location l, ValueRange args) {
+        rewriter, loc, createZeroTensor(rewriter, loc, productType), sums,
+        {AffineMap::getMultiDimIdentityMap(3, ctx)}, {2},
+        [](OpBuilder &b, Location l, ValueRange args) {
           return arith::AddFOp::create(b, l, args[1], args[0]).getResult();
         });
     rewriter.replaceOp(op, reshapeTensor(rewriter, loc, product, resultType));

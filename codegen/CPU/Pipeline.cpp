@@ -59,7 +59,7 @@ std::string cpuHostPipeline() {
          "convert-vector-to-scf{full-unroll=true}, lower-affine, "
          "convert-scf-to-cf, expand-strided-metadata, lower-affine, "
          "convert-math-to-llvm, convert-math-to-libm, "
-         "convert-vector-to-llvm, "
+         "convert-vector-to-llvm{reassociate-fp-reductions}, "
          "finalize-memref-to-llvm{use-generic-functions=true}, "
          "convert-arith-to-llvm, "
          "convert-ub-to-llvm, convert-index-to-llvm, convert-cf-to-llvm, "

@@ -397,10 +397,21 @@ struct TileAndVectorizePass
       // A short loop over the block's innermost inner dim (Q4_0's two
       // nibbles of a byte) is unrolled: its copies read the same bytes and
       // scales, which CSE then decodes once for all of them.
-      if (inner > blocks && ranges[inner] <= 4 &&
-          result->loops.size() == ranges.size() - 1)
+      if (result->loops.size() != ranges.size() - 1)
+        continue;
+      if (inner > blocks && ranges[inner] <= 4)
         if (auto loop = dyn_cast<scf::ForOp>(result->loops.back().getOperation()))
           (void)loopUnrollFull(loop);
+      // Parallel dims inside the blocks loop (independent accumulator
+      // chains) are unrolled too: each copy keeps its partial sums in
+      // registers of its own, so their multiply-adds overlap.
+      for (int64_t d = inner; d > blocks; --d) {
+        if (iterators[d] != utils::IteratorType::parallel ||
+            (d == inner && ranges[inner] <= 4))
+          continue;
+        if (auto loop = dyn_cast<scf::ForOp>(result->loops[d].getOperation()))
+          (void)loopUnrollFull(loop);
+      }
     }
     if (ops.empty())
       return success();

@@ -1,29 +1,34 @@
 // RUN: born-opt %s --split-input-file --born-convert-to-linalg | FileCheck %s
 
-// One generic over (rows, n, block, nibble h, byte i): x viewed as
-// [rows, blocks, 2, 16] (value 16 h + i of a block), the weight's bytes read
-// in the body (no dequantized weight tensor) at offsets contiguous in i,
-// products accumulated into a zero fill with one partial sum per byte lane i
-// (i stays parallel), then the lanes summed and the result expanded to
-// [2, 3, 5].
-// CHECK-DAG:   #[[$X:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d2, d3, d4)>
-// CHECK-DAG:   #[[$OUT:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d4)>
+// One generic over (rows, n, block group, chain, nibble h, byte i), block
+// = group * 2 + chain: x viewed as [rows, groups, chains, 2, 16] (value
+// 16 h + i of a block), the weight's bytes read in the body (no dequantized
+// weight tensor) at offsets contiguous in i, products accumulated into a
+// zero fill with one partial sum per chain and byte lane i (both stay
+// parallel), then chains and lanes summed as one dim and the result
+// expanded to [2, 3, 5].
+// CHECK-DAG:   #[[$X:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d2, d3, d4, d5)>
+// CHECK-DAG:   #[[$OUT:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d3, d5)>
 // CHECK-LABEL: func @q4_0
 // CHECK:         %[[W:.+]] = born.param "w" : tensor<5x36xi8>
 // CHECK:         %[[X2:.+]] = tensor.collapse_shape %arg0 {{\[\[}}0, 1], [2]] : tensor<2x3x64xf32> into tensor<6x64xf32>
-// CHECK:         %[[X4:.+]] = tensor.expand_shape %[[X2]] {{\[\[}}0], [1, 2, 3]] output_shape [6, 2, 2, 16] : tensor<6x64xf32> into tensor<6x2x2x16xf32>
-// CHECK:         %[[INIT:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<6x5x16xf32>)
-// CHECK:         %[[P:.+]] = linalg.generic {indexing_maps = [#[[$X]], #[[$OUT]]], iterator_types = ["parallel", "parallel", "reduction", "reduction", "parallel"]} ins(%[[X4]] : tensor<6x2x2x16xf32>) outs(%[[INIT]] : tensor<6x5x16xf32>)
+// CHECK:         %[[X5:.+]] = tensor.expand_shape %[[X2]] {{\[\[}}0], [1, 2, 3, 4]] output_shape [6, 1, 2, 2, 16] : tensor<6x64xf32> into tensor<6x1x2x2x16xf32>
+// CHECK:         %[[INIT:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<6x5x2x16xf32>)
+// CHECK:         %[[P:.+]] = linalg.generic {indexing_maps = [#[[$X]], #[[$OUT]]], iterator_types = ["parallel", "parallel", "reduction", "parallel", "reduction", "parallel"]} ins(%[[X5]] : tensor<6x1x2x2x16xf32>) outs(%[[INIT]] : tensor<6x5x2x16xf32>)
 // CHECK-NEXT:    ^bb0(%[[XV:.+]]: f32, %[[ACC:.+]]: f32):
 // CHECK-NEXT:      %[[N:.+]] = linalg.index 1 : index
-// CHECK-NEXT:      %[[BLOCK:.+]] = linalg.index 2 : index
+// CHECK-NEXT:      %[[GROUP:.+]] = linalg.index 2 : index
+// CHECK-NEXT:      %[[C2:.+]] = arith.constant 2 : index
+// CHECK-NEXT:      %[[FIRST:.+]] = arith.muli %[[GROUP]], %[[C2]] : index
+// CHECK-NEXT:      %[[CHAIN:.+]] = linalg.index 3 : index
+// CHECK-NEXT:      %[[BLOCK:.+]] = arith.addi %[[FIRST]], %[[CHAIN]] : index
 // CHECK-NEXT:      %[[C18:.+]] = arith.constant 18 : index
 // CHECK-NEXT:      %[[START:.+]] = arith.muli %[[BLOCK]], %[[C18]] : index
-// CHECK-NEXT:      %[[H:.+]] = linalg.index 3 : index
-// CHECK-NEXT:      %[[I:.+]] = linalg.index 4 : index
+// CHECK-NEXT:      %[[H:.+]] = linalg.index 4 : index
+// CHECK-NEXT:      %[[I:.+]] = linalg.index 5 : index
 // Value 16 h + i: nibble h of byte 2 + i.
-// CHECK-NEXT:      %[[C2:.+]] = arith.constant 2 : index
-// CHECK-NEXT:      %[[OFF:.+]] = arith.addi %[[I]], %[[C2]] : index
+// CHECK-NEXT:      %[[TWO:.+]] = arith.constant 2 : index
+// CHECK-NEXT:      %[[OFF:.+]] = arith.addi %[[I]], %[[TWO]] : index
 // CHECK-NEXT:      %[[AT:.+]] = arith.addi %[[START]], %[[OFF]] : index
 // CHECK-NEXT:      %[[QS:.+]] = tensor.extract %[[W]][%[[N]], %[[AT]]] : tensor<5x36xi8>
 // CHECK-NEXT:      %[[BYTE:.+]] = arith.extui %[[QS]] : i8 to i32
@@ -43,7 +48,8 @@
 // CHECK-NEXT:      %[[PROD:.+]] = arith.mulf %[[XV]], %[[WV]] fastmath<contract> : f32
 // CHECK-NEXT:      %[[S:.+]] = arith.addf %[[ACC]], %[[PROD]] fastmath<contract> : f32
 // CHECK-NEXT:      linalg.yield %[[S]] : f32
-// CHECK:         %[[Y:.+]] = linalg.generic {{{.*}}iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[P]] : tensor<6x5x16xf32>) outs(%{{.+}} : tensor<6x5xf32>)
+// CHECK:         %[[SUMS:.+]] = tensor.collapse_shape %[[P]] {{\[\[}}0], [1], [2, 3]] : tensor<6x5x2x16xf32> into tensor<6x5x32xf32>
+// CHECK:         %[[Y:.+]] = linalg.generic {{{.*}}iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[SUMS]] : tensor<6x5x32xf32>) outs(%{{.+}} : tensor<6x5xf32>)
 // CHECK:           arith.addf
 // CHECK:         tensor.expand_shape %[[Y]] {{\[\[}}0, 1], [2]] output_shape [2, 3, 5] : tensor<6x5xf32> into tensor<2x3x5xf32>
 func.func @q4_0(%x: tensor<2x3x64xf32>) -> tensor<2x3x5xf32> {
@@ -57,9 +63,9 @@ func.func @q4_0(%x: tensor<2x3x64xf32>) -> tensor<2x3x5xf32> {
 // Q8_0 reads its value as a signed byte; a rank-1 input is one row.
 // CHECK-LABEL: func @q8_0_vector
 // CHECK:         %[[ROW:.+]] = tensor.expand_shape %arg0 {{\[\[}}0, 1]] output_shape [1, 64] : tensor<64xf32> into tensor<1x64xf32>
-// CHECK:         tensor.expand_shape %[[ROW]] {{\[\[}}0], [1, 2]] output_shape [1, 2, 32] : tensor<1x64xf32> into tensor<1x2x32xf32>
+// CHECK:         tensor.expand_shape %[[ROW]] {{\[\[}}0], [1, 2, 3]] output_shape [1, 1, 2, 32] : tensor<1x64xf32> into tensor<1x1x2x32xf32>
 // CHECK:         linalg.generic
-// CHECK-SAME:      iterator_types = ["parallel", "parallel", "reduction", "parallel"]
+// CHECK-SAME:      iterator_types = ["parallel", "parallel", "reduction", "parallel", "parallel"]
 // CHECK:           arith.constant 34 : index
 // CHECK:           %[[Q:.+]] = tensor.extract
 // CHECK-NEXT:      arith.extsi %[[Q]] : i8 to i32
@@ -98,7 +104,7 @@ func.func @q8_0_rows(%x: tensor<8x64xf32>, %w: tensor<5x68xi8>) -> tensor<8x5xf3
 // 6-bit sub-block scales chosen by sub-block < 4.
 // CHECK-LABEL: func @q4_K
 // CHECK:         linalg.generic
-// CHECK-SAME:      ins(%{{.+}} : tensor<2x2x4x2x32xf32>) outs(%{{.+}} : tensor<2x4x32xf32>)
+// CHECK-SAME:      ins(%{{.+}} : tensor<2x1x2x4x2x32xf32>) outs(%{{.+}} : tensor<2x4x2x32xf32>)
 // CHECK:           arith.constant 144 : index
 // CHECK:           arith.cmpi ult
 // CHECK:           arith.subf
