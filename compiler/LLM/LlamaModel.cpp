@@ -22,6 +22,7 @@
 #include "llvm/Support/Path.h"
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <numeric>
 
@@ -168,8 +169,10 @@ void ropeTables(const LlamaConfig &c, double base, double scale,
   for (int64_t p = 0; p < context; ++p) {
     float theta = float(p);
     for (int64_t i = 0; i < pairs; ++i) {
-      // ggml's rope_yarn without extrapolation: the angle times the scale.
-      float scaled = float(scale) * theta;
+      // ggml's rope_yarn without extrapolation: the angle, divided by the
+      // pair's frequency factor, times the scale.
+      float factor = c.ropeFreqFactors.empty() ? 1.0f : c.ropeFreqFactors[i];
+      float scaled = float(scale) * (theta / factor);
       cos.push_back(std::cos(scaled));
       sin.push_back(std::sin(scaled));
       theta *= ratio;
@@ -298,12 +301,12 @@ llvm::Expected<LlamaConfig> readLlamaConfig(const GGUFFile &file) {
     return makeError(file.path() + ": " + key("rope.scaling.attn_factor") +
                      " = " + std::to_string(attnFactor) +
                      " is not supported yet (only 1)");
-  for (const char *name : {"rope_freqs.weight", "rope_factors_long.weight",
-                           "rope_factors_short.weight"})
+  for (const char *name :
+       {"rope_factors_long.weight", "rope_factors_short.weight"})
     if (file.findTensor(name))
       return makeError(file.path() + ": tensor '" + name +
-                       "' holds RoPE frequency factors (llama3 or longrope "
-                       "scaling), which are not supported yet");
+                       "' holds RoPE frequency factors (longrope scaling), "
+                       "which are not supported yet");
 
   if (!meta.contains(key("attention.key_length")) && c.embeddingSize % c.heads)
     return makeError(file.path() + ": " + key("embedding_length") + " (" +
@@ -333,6 +336,26 @@ llvm::Expected<LlamaConfig> readLlamaConfig(const GGUFFile &file) {
                      llvm::Twine(c.ropeDims) +
                      ") must be even and at most the head size (" +
                      llvm::Twine(c.headSize) + ")");
+  if (const GGUFTensorInfo *freqs = file.findTensor("rope_freqs.weight")) {
+    // One positive factor per rotated pair, as llama.cpp reads it.
+    if (freqs->type != GGMLType::F32 || freqs->dims.size() != 1 ||
+        freqs->dims[0] != uint64_t(c.ropeDims / 2))
+      return makeError(file.path() + ": tensor 'rope_freqs.weight' must be F32 "
+                       "of " + llvm::Twine(c.ropeDims / 2) +
+                       " values (one per rotated pair of " +
+                       key("rope.dimension_count") + " = " +
+                       llvm::Twine(c.ropeDims) + ")");
+    llvm::ArrayRef<uint8_t> bytes = file.tensorData(*freqs);
+    c.ropeFreqFactors.resize(c.ropeDims / 2);
+    std::memcpy(c.ropeFreqFactors.data(), bytes.data(),
+                c.ropeFreqFactors.size() * sizeof(float));
+    for (auto [i, factor] : llvm::enumerate(c.ropeFreqFactors))
+      if (!(factor > 0.0f) || !std::isfinite(factor))
+        return makeError(file.path() + ": tensor 'rope_freqs.weight' holds " +
+                         std::to_string(factor) + " at " + llvm::Twine(i) +
+                         "; RoPE frequency factors must be positive and "
+                         "finite");
+  }
   if (c.arch == "qwen3" && c.ropeDims != c.headSize)
     return makeError(file.path() + ": " + key("rope.dimension_count") + " (" +
                      llvm::Twine(c.ropeDims) + ") must equal the head size (" +

@@ -38,6 +38,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace born::llm {
 
@@ -66,6 +67,9 @@ struct LlamaConfig {
   double ropeBase = 10000.0;  // ARCH.rope.freq_base
   double ropeScale = 1.0;     // linear RoPE scaling: positions times this,
                               // 1 / ARCH.rope.scaling.factor
+  // rope_freqs.weight (Llama 3.1's scaling): pair i's angle divided by
+  // ropeFreqFactors[i]; empty: none.
+  std::vector<float> ropeFreqFactors;
   double rmsEpsilon = 1e-5;   // ARCH.attention.layer_norm_rms_epsilon
   int64_t trainContext = 0;   // ARCH.context_length
   bool tiedOutput = false;    // no output.weight: the head is token_embd

@@ -444,6 +444,15 @@ TEST(LlamaModel, OtherArchitecturesErrors) {
     expectError(errorOf(edit), "tensor 'blk.4.post_ffw_norm.weight' is missing");
   }
   {
+    // Llama 3.1's frequency factors: one per rotated pair (stories260K's
+    // heads rotate 8 dims), each positive.
+    Edit edit;
+    edit.add["rope_freqs.weight"] = {5};
+    expectError(errorOf(edit), "tensor 'rope_freqs.weight' must be F32 of 4 "
+                               "values (one per rotated pair of "
+                               "llama.rope.dimension_count = 8)");
+  }
+  {
     // Phi-3's 128k models: longrope factors and an attention factor.
     Edit edit = archEdit("phi3");
     edit.add["rope_factors_long.weight"] = {4};

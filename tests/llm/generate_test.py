@@ -32,8 +32,9 @@ Cases:
     head size other than dim / heads and linear RoPE scaling, gemma2
     (softcaps, sliding window 4 on alternate layers; and without those keys,
     llama.cpp's defaults), gemma3 (6 layers: 5 sliding with RoPE base 10000,
-    1 global with base 1e6 and linear scaling by 8; Q/K norms) and phi3
-    (fused QKV and gate/up), each fed a 20-token prompt in prefill chunks of
+    1 global with base 1e6 and linear scaling by 8; Q/K norms), phi3
+    (fused QKV and gate/up) and llama with Llama 3.1's RoPE frequency
+    factors (rope_freqs.weight, 1 to 8), each fed a 20-token prompt in prefill chunks of
     8 (so that the window cuts through a chunk and the cache) and then 32
     tokens. Gemma's logits agree to ~6e-4 rather than ~1e-6 (GELU_TOLERANCE,
     2e-3): ggml computes GELU through a table of f16 inputs and outputs,
@@ -86,6 +87,8 @@ ARCH_CASES = [
     # Linear RoPE scaling by 8 on the global layer only, as Gemma 3 4B has.
     ("gemma3", "arch=gemma3,layers=6,heads=4,kv=1,head=32,swa=6,scale=8"),
     ("phi3", "arch=phi3,layers=2,heads=4,kv=2"),
+    # Llama 3.1's RoPE: per-pair frequency factors (rope_freqs.weight).
+    ("llama3-freqs", "layers=2,heads=4,kv=2,freqs=1"),
 ]
 
 

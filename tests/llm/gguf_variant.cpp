@@ -20,7 +20,8 @@
 //                 gate/up); head sets attention.key_length (default D / H);
 //                 defaults=1 leaves out gemma2's window and softcaps, so
 //                 that readers take their defaults; scale=S sets linear RoPE
-//                 scaling by S;
+//                 scaling by S; freqs=1 adds rope_freqs.weight (Llama 3.1's
+//                 per-pair frequency factors, rising from 1 to 8);
 //   --chat-template TEXT  tokenizer.chat_template set to TEXT.
 #include "compiler/GGUF/GGUF.h"
 #include "compiler/GGUF/GGUFWriter.h"
@@ -44,7 +45,7 @@ namespace {
 struct Synthetic {
   uint64_t vocab = 0, dim = 0, layers = 0, heads = 0, kv = 0, ffn = 0;
   uint64_t head = 0, swa = 8, pattern = 0; // 0: the default
-  uint64_t defaults = 0, scale = 0;
+  uint64_t defaults = 0, scale = 0, freqs = 0;
   bool tied = false;
   std::string arch = "llama";
   bool gemma() const { return arch == "gemma2" || arch == "gemma3"; }
@@ -58,7 +59,8 @@ bool parseSynthetic(llvm::StringRef spec, Synthetic &out, std::string &error) {
       {"vocab", &out.vocab}, {"dim", &out.dim},     {"layers", &out.layers},
       {"heads", &out.heads}, {"kv", &out.kv},       {"ffn", &out.ffn},
       {"head", &out.head},   {"swa", &out.swa},     {"pattern", &out.pattern},
-      {"defaults", &out.defaults}, {"scale", &out.scale}};
+      {"defaults", &out.defaults}, {"scale", &out.scale},
+      {"freqs", &out.freqs}};
   uint64_t tied = 0;
   fields["tied"] = &tied;
   llvm::SmallVector<llvm::StringRef> items;
@@ -341,6 +343,17 @@ int main(int argc, char **argv) {
       if (llvm::Error e = add(name, dims, values))
         return fail(llvm::toString(std::move(e)));
       if (llvm::Error e = addBiases(name, dims.size() == 2 ? dims[1] : 0))
+        return fail(llvm::toString(std::move(e)));
+    }
+    if (m.freqs) {
+      uint64_t pairs = m.headSize() / 2;
+      std::vector<float> factors(pairs);
+      for (uint64_t i = 0; i < pairs; ++i) {
+        float t = pairs > 1 ? float(i) / float(pairs - 1) : 0.0f;
+        factors[i] = 1.0f + 7.0f * t * t;
+      }
+      if (llvm::Error e = writer.addTensorFromFloats(
+              "rope_freqs.weight", {pairs}, GGMLType::F32, factors))
         return fail(llvm::toString(std::move(e)));
     }
   } else {

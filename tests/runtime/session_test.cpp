@@ -266,24 +266,36 @@ TEST_F(SessionTest, RelativeWeightsPathResolvesAgainstCwd) {
   EXPECT_THAT(missingError, HasSubstr("not found"));
 }
 
+// The model's blob written beside the test executable, under a name of
+// this process's own; removed at the end of the scope.
+class BlobBesideExecutable {
+public:
+  BlobBesideExecutable(const std::string &prefix, const std::vector<uint8_t> &blob)
+      : name_(prefix + std::to_string(getpid()) + ".weights"),
+        path_(born::executableDirectory() + "/" + name_) {
+    born_test::writeBytes(path_, blob.data(), blob.size());
+  }
+  ~BlobBesideExecutable() { std::remove(path_.c_str()); }
+  const std::string &name() const { return name_; }
+
+private:
+  std::string name_, path_;
+};
+
 TEST_F(SessionTest, RelativeWeightsPathResolvesAgainstExecutableFirst) {
-  std::string exeDir = born::executableDirectory();
-  ASSERT_FALSE(exeDir.empty());
-  std::string name = "born-exe-dir-test-" + std::to_string(getpid()) + ".weights";
-  const std::vector<uint8_t> &blob = model_->weightsBlob();
-  born_test::writeBytes(exeDir + "/" + name, blob.data(), blob.size());
+  ASSERT_FALSE(born::executableDirectory().empty());
+  BlobBesideExecutable beside("born-exe-dir-test-", model_->weightsBlob());
   // A same-named file of the wrong size in the cwd must not be picked.
   born_test::TempDir dir;
-  born_test::writeBytes(dir.file(name), blob.data(), 3);
+  born_test::writeBytes(dir.file(beside.name()), model_->weightsBlob().data(), 3);
   char previous[4096];
   ASSERT_NE(getcwd(previous, sizeof previous), nullptr);
   ASSERT_EQ(chdir(dir.path().c_str()), 0);
   born_model model = model_->model();
   model.weights = nullptr;
-  model.weights_path = name.c_str();
+  model.weights_path = beside.name().c_str();
   SessionPtr session = create(model, nullptr);
   ASSERT_EQ(chdir(previous), 0);
-  std::remove((exeDir + "/" + name).c_str());
   ASSERT_TRUE(session) << err_;
   runAndCheck(session.get());
 }
@@ -343,17 +355,13 @@ TEST_F(SessionTest, WeightsTailFollowsTheFileInOneRange) {
 }
 
 TEST_F(SessionTest, MovedAbsoluteWeightsFileIsFoundBesideTheExecutable) {
-  std::string exeDir = born::executableDirectory();
-  ASSERT_FALSE(exeDir.empty());
-  std::string name = "born-moved-test-" + std::to_string(getpid()) + ".weights";
-  const std::vector<uint8_t> &blob = model_->weightsBlob();
-  born_test::writeBytes(exeDir + "/" + name, blob.data(), blob.size());
-  std::string recorded = "/nonexistent/dir/" + name;
+  ASSERT_FALSE(born::executableDirectory().empty());
+  BlobBesideExecutable beside("born-moved-test-", model_->weightsBlob());
+  std::string recorded = "/nonexistent/dir/" + beside.name();
   born_model model = model_->model();
   model.weights = nullptr;
   model.weights_path = recorded.c_str();
   SessionPtr session = create(model, nullptr);
-  std::remove((exeDir + "/" + name).c_str());
   ASSERT_TRUE(session) << err_;
   runAndCheck(session.get());
 }

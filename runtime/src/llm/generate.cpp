@@ -662,6 +662,17 @@ int chat(Generator &generator, const Tokenizer &tokenizer,
   return 0;
 }
 
+/// Points `to` at the weights `from` reads: its blob or file, the tail the
+/// file lacks, and the header the file must have.
+void lendWeights(const born_model &from, born_model &to) {
+  to.weights = from.weights;
+  to.weights_path = from.weights_path;
+  to.weights_tail = from.weights_tail;
+  to.weights_tail_size = from.weights_tail_size;
+  to.weights_header_size = from.weights_header_size;
+  to.weights_header_hash = from.weights_header_hash;
+}
+
 int run(const born_model *prefillModel, const born_model *const *decodeModels,
         int32_t numDecodes, const uint8_t *vocabBytes, uint64_t vocabSize,
         int argc, char **argv) {
@@ -732,12 +743,7 @@ int run(const born_model *prefillModel, const born_model *const *decodeModels,
       return fail("decode model '" + std::string(model->name) +
                   "' borrows the prefill model's weights, which do not fit");
     sharing[i] = *model;
-    sharing[i].weights = prefillModel->weights;
-    sharing[i].weights_path = prefillModel->weights_path;
-    sharing[i].weights_tail = prefillModel->weights_tail;
-    sharing[i].weights_tail_size = prefillModel->weights_tail_size;
-    sharing[i].weights_header_size = prefillModel->weights_header_size;
-    sharing[i].weights_header_hash = prefillModel->weights_header_hash;
+    lendWeights(*prefillModel, sharing[i]);
     decodes[i].model = &sharing[i];
   }
   if (!options.modelPath.empty() && !prefillModel->weights_path)
