@@ -32,12 +32,7 @@ struct MatmulToLinalg : OpConversionPattern<born::MatmulOp> {
       int64_t rows = tensorType(lhs).getNumElements() / k;
       Value lhs2d = reshapeTensor(
           rewriter, loc, lhs, RankedTensorType::get({rows, k}, elementType));
-      auto type2d = RankedTensorType::get({rows, n}, elementType);
-      Value product =
-          linalg::MatmulOp::create(
-              rewriter, loc, TypeRange{type2d}, ValueRange{lhs2d, rhs},
-              ValueRange{createZeroTensor(rewriter, loc, type2d)})
-              .getResult(0);
+      Value product = createMatmul(rewriter, loc, lhs2d, rhs);
       rewriter.replaceOp(op, reshapeTensor(rewriter, loc, product, resultType));
       return success();
     }

@@ -363,12 +363,7 @@ struct QuantizedMatmulToLinalg : OpConversionPattern<QuantizedMatmulOp> {
                             RankedTensorType::get({rows, k}, f32));
     if (rows >= kDecodeOnceRows) {
       Value w = decodeRows(rewriter, loc, weight, type, /*transposed=*/true);
-      auto productType = RankedTensorType::get({rows, n}, f32);
-      Value product =
-          linalg::MatmulOp::create(
-              rewriter, loc, TypeRange{productType}, ValueRange{x, w},
-              ValueRange{createZeroTensor(rewriter, loc, productType)})
-              .getResult(0);
+      Value product = createMatmul(rewriter, loc, x, w);
       rewriter.replaceOp(op, reshapeTensor(rewriter, loc, product, resultType));
       return success();
     }

@@ -54,6 +54,16 @@ Value born::createZeroTensor(OpBuilder &b, Location loc,
   return createFilledTensor(b, loc, type, zeroAttr(type.getElementType()));
 }
 
+Value born::createMatmul(OpBuilder &b, Location loc, Value lhs, Value rhs) {
+  RankedTensorType lhsType = tensorType(lhs);
+  auto type = RankedTensorType::get(
+      {lhsType.getDimSize(0), tensorType(rhs).getDimSize(1)},
+      lhsType.getElementType());
+  return linalg::MatmulOp::create(b, loc, TypeRange{type}, ValueRange{lhs, rhs},
+                                  ValueRange{createZeroTensor(b, loc, type)})
+      .getResult(0);
+}
+
 Value born::reshapeTensor(OpBuilder &b, Location loc, Value value,
                           RankedTensorType type) {
   RankedTensorType source = tensorType(value);

@@ -51,6 +51,10 @@ mlir::Value createFilledTensor(mlir::OpBuilder &b, mlir::Location loc,
 mlir::Value createZeroTensor(mlir::OpBuilder &b, mlir::Location loc,
                              mlir::RankedTensorType type);
 
+/// lhs [M, K] times rhs [K, N]: a linalg.matmul accumulating into zeros.
+mlir::Value createMatmul(mlir::OpBuilder &b, mlir::Location loc,
+                         mlir::Value lhs, mlir::Value rhs);
+
 /// `value` with the static shape of `type`, through one collapse_shape or
 /// expand_shape when a reassociation exists, else collapsing to 1-D and
 /// expanding. Row-major element order is unchanged.
