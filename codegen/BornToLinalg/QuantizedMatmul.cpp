@@ -4,9 +4,9 @@
 // (many rows: a prompt); born.dequantize -> one parallel linalg.generic
 // decoding every value of its rows the same way.
 //
-// The iteration space is (rows, n, block, in-block dims): the activations
-// [R, K] are viewed as [R, K / B, in-block dims] and read by a plain
-// projection; the weight [N, row bytes] is read in the body with
+// The product's iteration space is (rows, n, block group, chain, in-block
+// dims): the activations [R, K] are viewed as [R, K / (B chains), chains,
+// in-block dims] and read by a plain projection; the weight [N, row bytes] is read in the body with
 // tensor.extract at byte offsets computed from (n, block, in-block
 // indices). Each body evaluation decodes one weight value the way ggml's
 // reference dequantizer does (same float operations in the same order) and
@@ -322,8 +322,7 @@ Value decodeRows(OpBuilder &b, Location loc, Value bytes, QuantType type,
                 nb, l, linalg::IndexOp::create(nb, l, blockDim),
                 arith::ConstantIndexOp::create(nb, l, blockBytes));
             SmallVector<Value> sub;
-            for (unsigned d = blockDim + 1; d < blockDim + 1 + numLoops - 2;
-                 ++d)
+            for (unsigned d = blockDim + 1; d < blockDim + numLoops - 1; ++d)
               sub.push_back(linalg::IndexOp::create(nb, l, d));
             BlockDecoder decoder(nb, l, bytes, row, start);
             linalg::YieldOp::create(nb, l, decode(type, decoder, sub));
