@@ -42,7 +42,9 @@ SmallVector<int64_t> blockDims(QuantType type) {
   case QuantType::q2_K:
   case QuantType::q3_K:
   case QuantType::q6_K:
-    return {2, 4, 32}; // 128-value half, bit-pair (Q6_K: nibble x qh pair), l
+    // 128-value half, bit pair (Q6_K: nibble x qh pair), 16-value sub-block
+    // (its own scale), l % 16: the lanes share a scale.
+    return {2, 4, 2, 16};
   case QuantType::q4_K:
   case QuantType::q5_K:
     return {4, 2, 32}; // 64-value chunk, nibble, l
@@ -58,9 +60,15 @@ SmallVector<int64_t> blockDims(QuantType type) {
 /// counted from the block's start, bit arithmetic is i32.
 class BlockDecoder {
 public:
+  /// `fastMath` goes on the float arithmetic: `contract` lets a scale's
+  /// multiply and a min's subtraction fuse into one instruction (a rounding
+  /// fewer than ggml's dequantizer, which a product's sum order changes
+  /// anyway); none reproduces ggml's values exactly.
   BlockDecoder(OpBuilder &b, Location loc, Value weight, Value row,
-               Value blockStart)
-      : b(b), loc(loc), weight(weight), row(row), blockStart(blockStart) {}
+               Value blockStart,
+               arith::FastMathFlags fastMath = arith::FastMathFlags::none)
+      : b(b), loc(loc), weight(weight), row(row), blockStart(blockStart),
+        fastMath(fastMath) {}
 
   Value constant(Type type, int64_t v) const {
     return arith::ConstantOp::create(b, loc, type, b.getIntegerAttr(type, v));
@@ -114,13 +122,13 @@ public:
     return arith::SIToFPOp::create(b, loc, b.getF32Type(), i);
   }
   Value fmul(Value x, Value y) const {
-    return arith::MulFOp::create(b, loc, x, y);
+    return arith::MulFOp::create(b, loc, x, y, fastMath);
   }
   Value fadd(Value x, Value y) const {
-    return arith::AddFOp::create(b, loc, x, y);
+    return arith::AddFOp::create(b, loc, x, y, fastMath);
   }
   Value fsub(Value x, Value y) const {
-    return arith::SubFOp::create(b, loc, x, y);
+    return arith::SubFOp::create(b, loc, x, y, fastMath);
   }
   Value select(Value cond, Value x, Value y) const {
     return arith::SelectOp::create(b, loc, cond, x, y);
@@ -172,6 +180,7 @@ private:
   OpBuilder &b;
   Location loc;
   Value weight, row, blockStart;
+  arith::FastMathFlags fastMath;
 };
 
 /// Q4_0 and Q4_1 (`qs` at `qsOffset`): nibble h of qs[i].
@@ -208,6 +217,12 @@ std::pair<Value, Value> kScaleMin(const BlockDecoder &d, Value j) {
           d.fmul(d.half(2), d.toFloat(min))};
 }
 
+/// Q2_K, Q3_K and Q6_K: the indices (n, j, s, l) of blockDims' e = 128 n
+/// + 32 j + 16 s + l % 16, with l = 16 s + l % 16 (0-31) rebuilt.
+std::array<Value, 4> kQuarterPosition(const BlockDecoder &d, ValueRange sub) {
+  return {sub[0], sub[1], sub[2], d.add(d.mul(sub[2], 16), sub[3])};
+}
+
 /// The weight value at position `sub` (indices into blockDims(type)) of the
 /// current block, as ggml's reference dequantizer computes it (layouts in
 /// docs/gguf.md).
@@ -228,8 +243,8 @@ Value decode(QuantType type, const BlockDecoder &d, ValueRange sub) {
     // e = 128 n + 32 j + l: bits 2j of qs[32 n + l] (qs at 16); the
     // sub-block's scale and min in the nibbles of scales[e / 16], at
     // 8 n + 2 j + l / 16.
-    Value n = sub[0], j = sub[1], l = sub[2];
-    Value sc = d.u8(d.add(d.add(d.mul(n, 8), d.mul(j, 2)), d.shr(l, 4)));
+    auto [n, j, s, l] = kQuarterPosition(d, sub);
+    Value sc = d.u8(d.add(d.add(d.mul(n, 8), d.mul(j, 2)), s));
     Value dl = d.fmul(d.half(80), d.toFloat(d.bitAnd(sc, 15)));
     Value ml = d.fmul(d.half(82), d.toFloat(d.shr(sc, 4)));
     Value q = d.field(d.u8(d.add(d.add(d.mul(n, 32), l), 16)),
@@ -240,8 +255,8 @@ Value decode(QuantType type, const BlockDecoder &d, ValueRange sub) {
     // hmask at 0, qs at 32, scales at 96, d at 108. Sub-block i = e / 16
     // has a 6-bit scale: low nibble (i / 8) of scales[i % 8], top two bits
     // 2 (i / 4) of scales[8 + i % 4].
-    Value n = sub[0], j = sub[1], l = sub[2];
-    Value i = d.add(d.add(d.mul(n, 8), d.mul(j, 2)), d.shr(l, 4));
+    auto [n, j, s, l] = kQuarterPosition(d, sub);
+    Value i = d.add(d.add(d.mul(n, 8), d.mul(j, 2)), s);
     Value low = d.field(d.u8(d.add(d.bitAnd(i, 7), 96)),
                         d.mul(d.toI32(d.shr(i, 3)), 4), 15);
     Value top = d.field(d.u8(d.add(d.bitAnd(i, 3), 104)),
@@ -273,13 +288,13 @@ Value decode(QuantType type, const BlockDecoder &d, ValueRange sub) {
     // ql at 0, qh at 128, signed scales at 192, d at 208. e = 128 n + 32 k
     // + l: nibble k / 2 of ql[64 n + 32 (k % 2) + l], bits 2k of
     // qh[32 n + l], scale e / 16 = 8 n + 2 k + l / 16.
-    Value n = sub[0], k = sub[1], l = sub[2];
+    auto [n, k, s, l] = kQuarterPosition(d, sub);
     Value low =
         d.field(d.u8(d.add(d.add(d.mul(n, 64), d.mul(d.bitAnd(k, 1), 32)), l)),
                 d.mul(d.toI32(d.shr(k, 1)), 4), 15);
     Value high = d.field(d.u8(d.add(d.add(d.mul(n, 32), l), 128)),
                          d.mul(d.toI32(k), 2), 3);
-    Value scale = d.add(d.add(d.mul(n, 8), d.mul(k, 2)), d.shr(l, 4));
+    Value scale = d.add(d.add(d.mul(n, 8), d.mul(k, 2)), s);
     Value dl = d.fmul(d.half(208), d.toFloat(d.s8(d.add(scale, 192))));
     return d.fmul(dl, d.toFloat(d.sub(d.bitOr(low, d.shl(high, 4)), 32)));
   }
@@ -419,10 +434,10 @@ struct QuantizedMatmulToLinalg : OpConversionPattern<QuantizedMatmulOp> {
               SmallVector<Value> sub;
               for (unsigned d = 4; d < numLoops; ++d)
                 sub.push_back(linalg::IndexOp::create(b, l, d));
-              BlockDecoder decoder(b, l, weight, row, start);
-              Value w = decode(type, decoder, sub);
               // One fused multiply-add per value where the target has one.
               auto contract = arith::FastMathFlags::contract;
+              BlockDecoder decoder(b, l, weight, row, start, contract);
+              Value w = decode(type, decoder, sub);
               Value sum = arith::AddFOp::create(
                   b, l, args[1],
                   arith::MulFOp::create(b, l, args[0], w, contract), contract);

@@ -365,6 +365,7 @@ struct TileAndVectorizePass
   /// left is one vector multiply-add whose weight bytes the vectorizer reads
   /// with one contiguous load, and whose block scales it computes once as
   /// scalars.
+  static constexpr int64_t kUnrolledSubBlocks = 8;
   LogicalResult tileBlockDecoding(func::FuncOp func, IRRewriter &rewriter) {
     SmallVector<linalg::LinalgOp> ops;
     func.walk([&](linalg::LinalgOp op) {
@@ -394,21 +395,23 @@ struct TileAndVectorizePass
       // contraction that lowers one lane at a time.
       for (Operation *tiled : result->tiledOps)
         dropUnitLoops(tiled, rewriter);
-      // A short loop over the block's innermost inner dim (Q4_0's two
-      // nibbles of a byte) is unrolled: its copies read the same bytes and
-      // scales, which CSE then decodes once for all of them.
       if (result->loops.size() != ranges.size() - 1)
         continue;
-      if (inner > blocks && ranges[inner] <= 4)
-        if (auto loop = dyn_cast<scf::ForOp>(result->loops.back().getOperation()))
-          (void)loopUnrollFull(loop);
+      // The short loops inside a block (Q4_0's two nibbles of a byte, Q4_K's
+      // 4 x 2 sub-blocks) are unrolled, innermost first, up to
+      // kUnrolledSubBlocks copies: each copy's position in the block is then
+      // a constant, so its scale decodes from bytes at fixed offsets, and
+      // CSE decodes what they share (a byte, the block's f16 scale) once.
       // Parallel dims inside the blocks loop (independent accumulator
       // chains) are unrolled too: each copy keeps its partial sums in
       // registers of its own, so their multiply-adds overlap.
+      int64_t copies = 1;
       for (int64_t d = inner; d > blocks; --d) {
-        if (iterators[d] != utils::IteratorType::parallel ||
-            (d == inner && ranges[inner] <= 4))
-          continue;
+        if (iterators[d] == utils::IteratorType::reduction) {
+          copies *= ranges[d];
+          if (copies > kUnrolledSubBlocks)
+            continue;
+        }
         if (auto loop = dyn_cast<scf::ForOp>(result->loops[d].getOperation()))
           (void)loopUnrollFull(loop);
       }

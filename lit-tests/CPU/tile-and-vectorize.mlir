@@ -257,6 +257,78 @@ func.func @q4_0_gemv(%x: tensor<1x2x2x16xf32>) -> tensor<1x32xf32> {
 
 // -----
 
+// A K-quant's 256-value block: 4 chunks x 2 nibbles, each 32 values with a
+// scale of its own. Both short loops are unrolled (8 copies): each copy's
+// scale byte sits at a constant offset, and the copies of a chunk read the
+// same 32 bytes (one load once CSE runs). Inside the block loop there is
+// no loop left.
+// CHECK-LABEL: func @k_quant_gemv
+// CHECK:         scf.forall
+// CHECK:           scf.for
+// CHECK:             scf.for
+// CHECK:               scf.for
+// CHECK-NOT:           scf.for
+// CHECK-COUNT-8:       arith.addf %{{.+}}, %{{.+}} fastmath<contract> : vector<32xf32>
+// CHECK-NEXT:          scf.yield
+#x = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d2, d3, d4, d5)>
+#partial = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d5)>
+#id = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+#sum = affine_map<(d0, d1, d2) -> (d0, d1)>
+func.func @k_quant_gemv(%x: tensor<1x2x4x2x32xf32>) -> tensor<1x32xf32> {
+  %c2 = arith.constant 2 : index
+  %c4 = arith.constant 4 : index
+  %c16 = arith.constant 16 : index
+  %c32 = arith.constant 32 : index
+  %c144 = arith.constant 144 : index
+  %c4_i32 = arith.constant 4 : i32
+  %c15_i32 = arith.constant 15 : i32
+  %zero = arith.constant 0.0 : f32
+  %w = born.param "w" : tensor<32x288xi8>
+  %e = tensor.empty() : tensor<1x32x32xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<1x32x32xf32>) -> tensor<1x32x32xf32>
+  %p = linalg.generic {indexing_maps = [#x, #partial], iterator_types = ["parallel", "parallel", "reduction", "reduction", "reduction", "parallel"]} ins(%x : tensor<1x2x4x2x32xf32>) outs(%init : tensor<1x32x32xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %n = linalg.index 1 : index
+    %block = linalg.index 2 : index
+    %c = linalg.index 3 : index
+    %h = linalg.index 4 : index
+    %l = linalg.index 5 : index
+    %start = arith.muli %block, %c144 : index
+    %c2x = arith.muli %c, %c2 : index
+    %sub = arith.addi %c2x, %h : index
+    %sc_off = arith.addi %sub, %c4 : index
+    %sc_at = arith.addi %start, %sc_off : index
+    %sc = tensor.extract %w[%n, %sc_at] : tensor<32x288xi8>
+    %sc32 = arith.extui %sc : i8 to i32
+    %scf = arith.sitofp %sc32 : i32 to f32
+    %c32x = arith.muli %c, %c32 : index
+    %q_off = arith.addi %c32x, %l : index
+    %q_off16 = arith.addi %q_off, %c16 : index
+    %q_at = arith.addi %start, %q_off16 : index
+    %q = tensor.extract %w[%n, %q_at] : tensor<32x288xi8>
+    %q32 = arith.extui %q : i8 to i32
+    %h32 = arith.index_castui %h : index to i32
+    %shift = arith.muli %h32, %c4_i32 : i32
+    %nibble = arith.shrui %q32, %shift : i32
+    %low = arith.andi %nibble, %c15_i32 : i32
+    %qf = arith.sitofp %low : i32 to f32
+    %v = arith.mulf %qf, %scf fastmath<contract> : f32
+    %prod = arith.mulf %in, %v fastmath<contract> : f32
+    %s = arith.addf %acc, %prod fastmath<contract> : f32
+    linalg.yield %s : f32
+  } -> tensor<1x32x32xf32>
+  %e2 = tensor.empty() : tensor<1x32xf32>
+  %init2 = linalg.fill ins(%zero : f32) outs(%e2 : tensor<1x32xf32>) -> tensor<1x32xf32>
+  %r = linalg.generic {indexing_maps = [#id, #sum], iterator_types = ["parallel", "parallel", "reduction"]} ins(%p : tensor<1x32x32xf32>) outs(%init2 : tensor<1x32xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %s = arith.addf %acc, %in : f32
+    linalg.yield %s : f32
+  } -> tensor<1x32xf32>
+  return %r : tensor<1x32xf32>
+}
+
+// -----
+
 // A softmax-style sum over 1025 cache slots: rows go one KV head (3 rows)
 // at a time; for each, an scf.for carries 16 partial sums per row through
 // the 64 whole steps, the last value is peeled off as a static step of its

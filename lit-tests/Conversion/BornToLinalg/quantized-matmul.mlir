@@ -44,7 +44,7 @@
 // CHECK:           %[[BITS:.+]] = arith.trunci %{{.+}} : i32 to i16
 // CHECK-NEXT:      %[[HALF:.+]] = arith.bitcast %[[BITS]] : i16 to f16
 // CHECK-NEXT:      %[[D:.+]] = arith.extf %[[HALF]] : f16 to f32
-// CHECK-NEXT:      %[[WV:.+]] = arith.mulf %[[Q]], %[[D]] : f32
+// CHECK-NEXT:      %[[WV:.+]] = arith.mulf %[[Q]], %[[D]] fastmath<contract> : f32
 // CHECK-NEXT:      %[[PROD:.+]] = arith.mulf %[[XV]], %[[WV]] fastmath<contract> : f32
 // CHECK-NEXT:      %[[S:.+]] = arith.addf %[[ACC]], %[[PROD]] fastmath<contract> : f32
 // CHECK-NEXT:      linalg.yield %[[S]] : f32
@@ -112,6 +112,21 @@ func.func @q8_0_rows(%x: tensor<8x64xf32>, %w: tensor<5x68xi8>) -> tensor<8x5xf3
 func.func @q4_K(%x: tensor<2x512xf32>, %w: tensor<4x288xi8>) -> tensor<2x4xf32> {
   %0 = born.quantized_matmul q4_K %x, %w : tensor<2x512xf32>, tensor<4x288xi8>
   return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+// Q6_K's 16-value sub-blocks each have a scale: the lanes are 16 values
+// (128-value half, bit pair, sub-block, l % 16), so a vector of lanes
+// shares one scale byte rather than gathering one per lane.
+// CHECK-LABEL: func @q6_K
+// CHECK:         linalg.generic
+// CHECK-SAME:      ins(%{{.+}} : tensor<1x1x1x2x4x2x16xf32>) outs(%{{.+}} : tensor<1x3x1x16xf32>)
+// CHECK:           arith.constant 210 : index
+// CHECK:           linalg.yield
+func.func @q6_K(%x: tensor<1x256xf32>, %w: tensor<3x210xi8>) -> tensor<1x3xf32> {
+  %0 = born.quantized_matmul q6_K %x, %w : tensor<1x256xf32>, tensor<3x210xi8>
+  return %0 : tensor<1x3xf32>
 }
 
 // -----
