@@ -39,7 +39,8 @@ MODELS = {
 # a K-quant falls back to for rows that are not whole blocks of 256, as
 # llama.cpp's quantizer (and gguf_variant) does.
 BYTES_PER_VALUE = {"q8_0": 34 / 32, "q4_0": 18 / 32, "q5_0": 22 / 32,
-                   "q4_K": 144 / 256, "q6_K": 210 / 256, "f32": 4.0}
+                   "q4_K": 144 / 256, "q6_K": 210 / 256, "f16": 2.0,
+                   "bf16": 2.0, "f32": 4.0}
 FALLBACK = {"q4_K": "q5_0", "q6_K": "q8_0"}
 
 

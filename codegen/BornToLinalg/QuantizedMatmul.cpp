@@ -2,7 +2,8 @@
 // GGUF blocks inside the matmul's reduction (a few activation rows: decode
 // steps), or a decode of the whole weight, transposed, and a linalg.matmul
 // (many rows: a prompt); born.dequantize -> one parallel linalg.generic
-// decoding every value of its rows the same way.
+// decoding every value of its rows the same way. A float weight (f32, f16,
+// bf16) goes the same way, its "blocks" runs of up to 16 values.
 //
 // The product's iteration space is (rows, n, block group, chain, in-block
 // dims): the activations [R, K] are viewed as [R, K / (B chains), chains,
@@ -50,8 +51,37 @@ SmallVector<int64_t> blockDims(QuantType type) {
     return {4, 2, 32}; // 64-value chunk, nibble, l
   case QuantType::q8_K:
     return {256};
+  case QuantType::f32:
+  case QuantType::f16:
+  case QuantType::bf16:
+    break; // no blocks: see rowLayout
   }
-  llvm_unreachable("unknown quant type");
+  llvm_unreachable("float weights have no block dims");
+}
+
+bool isFloat(QuantType type) {
+  return type == QuantType::f32 || type == QuantType::f16 ||
+         type == QuantType::bf16;
+}
+
+/// How the lowerings step through a weight row: blocks of `values` values
+/// stored in `units` elements of the weight tensor, indexed inside a block
+/// by `dims`. A block format's units are its bytes; a float weight is cut
+/// into blocks of up to 16 of its values (vector lanes), K's largest power
+/// of two divisor up to 16, so the same loops serve it.
+struct RowLayout {
+  int64_t values, units;
+  SmallVector<int64_t> dims;
+};
+
+RowLayout rowLayout(QuantType type, int64_t k) {
+  if (!isFloat(type))
+    return {QuantizedMatmulOp::blockSize(type),
+            QuantizedMatmulOp::blockBytes(type), blockDims(type)};
+  int64_t lanes = 16;
+  while (k % lanes != 0)
+    lanes /= 2;
+  return {lanes, lanes, {lanes}};
 }
 
 /// Integer and float arithmetic of a decoder, plus reads of the current
@@ -170,8 +200,17 @@ public:
     return arith::BitcastOp::create(b, loc, b.getF32Type(), u32(offset));
   }
 
+  /// A float weight's value at `offset`, widened to f32 (exactly).
+  Value element(Value offset) const {
+    Value v = byteAt(offset);
+    if (v.getType().isF32())
+      return v;
+    return arith::ExtFOp::create(b, loc, b.getF32Type(), v);
+  }
+
 private:
   Value index(int64_t v) const { return constant(b.getIndexType(), v); }
+  /// The weight element at `offset` from the block's start.
   Value byteAt(Value offset) const {
     return tensor::ExtractOp::create(b, loc, weight,
                                      ValueRange{row, add(blockStart, offset)});
@@ -300,6 +339,10 @@ Value decode(QuantType type, const BlockDecoder &d, ValueRange sub) {
   }
   case QuantType::q8_K:
     return d.fmul(d.single(0), d.toFloat(d.s8(d.add(sub[0], 4))));
+  case QuantType::f32:
+  case QuantType::f16:
+  case QuantType::bf16:
+    return d.element(sub[0]);
   }
   llvm_unreachable("unknown quant type");
 }
@@ -312,11 +355,14 @@ Value decodeRows(OpBuilder &b, Location loc, Value bytes, QuantType type,
                  bool transposed) {
   ArrayRef<int64_t> bytesShape = tensorType(bytes).getShape();
   int64_t rows = bytesShape[0];
-  int64_t blockBytes = QuantizedMatmulOp::blockBytes(type);
-  int64_t blocks = bytesShape[1] / blockBytes;
-  int64_t k = blocks * QuantizedMatmulOp::blockSize(type);
+  int64_t k = isFloat(type) ? bytesShape[1]
+                            : bytesShape[1] / QuantizedMatmulOp::blockBytes(type) *
+                                  QuantizedMatmulOp::blockSize(type);
+  RowLayout layout = rowLayout(type, k);
+  int64_t blockBytes = layout.units;
+  int64_t blocks = k / layout.values;
   SmallVector<int64_t> shape = {blocks};
-  shape.append(blockDims(type));
+  shape.append(layout.dims);
   if (transposed)
     shape.push_back(rows);
   else
@@ -370,8 +416,9 @@ struct QuantizedMatmulToLinalg : OpConversionPattern<QuantizedMatmulOp> {
     for (int64_t d : inputShape.drop_back())
       rows *= d;
     int64_t n = tensorType(weight).getDimSize(0);
-    int64_t blockBytes = QuantizedMatmulOp::blockBytes(type);
-    SmallVector<int64_t> inBlock = blockDims(type);
+    RowLayout layout = rowLayout(type, k);
+    int64_t blockBytes = layout.units;
+    SmallVector<int64_t> inBlock = layout.dims;
 
     Value x = reshapeTensor(rewriter, loc, input,
                             RankedTensorType::get({rows, k}, f32));
@@ -392,7 +439,7 @@ struct QuantizedMatmulToLinalg : OpConversionPattern<QuantizedMatmulOp> {
     // waiting for each one's latency; a GPU gets that much more parallel
     // work); a second generic sums chains and lanes. x is viewed the same
     // way, e.g. [rows, K / 64, 2, 2, 16] for Q4_0 with two chains.
-    int64_t blocks = k / QuantizedMatmulOp::blockSize(type);
+    int64_t blocks = k / layout.values;
     int64_t chains = blocks % 4 == 0 ? 4 : blocks % 2 == 0 ? 2 : 1;
     SmallVector<int64_t> xShape = {rows, blocks / chains, chains};
     xShape.append(inBlock);

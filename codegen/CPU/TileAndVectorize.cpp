@@ -39,17 +39,18 @@ bool isTopLevel(Operation *op) {
 }
 
 /// A generic that decodes quantized blocks inside its reduction
-/// (born.quantized_matmul's lowering): its body reads the weight's bytes
-/// with tensor.extract from an i8 tensor.
+/// (born.quantized_matmul's lowering): its body reads the weight with
+/// tensor.extract, bytes from an i8 tensor or the values of a float weight.
 bool decodesBlocks(linalg::LinalgOp op) {
   if (!isa<linalg::GenericOp>(op) || !op.getNumReductionLoops() ||
       !op.hasPureTensorSemantics() || !hasStaticLoops(op))
     return false;
-  bool readsBytes = false;
+  bool readsWeight = false;
   op->walk([&](tensor::ExtractOp extract) {
-    readsBytes |= extract.getType().isInteger(8);
+    Type type = extract.getType();
+    readsWeight |= type.isInteger(8) || isa<FloatType>(type);
   });
-  return readsBytes;
+  return readsWeight;
 }
 
 bool isReshape(Operation *op) {

@@ -411,7 +411,9 @@ Tensor linear(const Tensor &x, const Tensor &weight,
 /// `weight` the raw bytes of an [N, K] matrix of ggml type `ggmlType` (the
 /// GGMLType id: 2 = Q4_0, 8 = Q8_0, 12 = Q4_K, 14 = Q6_K, ...), an I8
 /// tensor [N, K / block size * block bytes], e.g. a param holding a GGUF
-/// tensor's data unchanged. Gives f32 [..., N]. See born.quantized_matmul.
+/// tensor's data unchanged; for F32 (0), F16 (1) and BF16 (30), the [N, K]
+/// matrix of that type itself. Gives f32 [..., N]. See
+/// born.quantized_matmul.
 Tensor quantized_matmul(const Tensor &x, const Tensor &weight,
                         uint32_t ggmlType);
 /// The f32 values [..., K] of rows stored as GGUF blocks of `ggmlType`, an

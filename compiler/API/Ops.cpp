@@ -256,8 +256,8 @@ Tensor quantized_matmul(const Tensor &x, const Tensor &weight,
   std::optional<QuantType> type = symbolizeQuantType(ggmlType);
   if (!type)
     return c.fail("ggml type " + llvm::Twine(ggmlType) +
-                  " has no quantized matmul (supported: Q4_0, Q4_1, Q5_0, "
-                  "Q5_1, Q8_0, Q2_K..Q8_K)");
+                  " has no quantized matmul (supported: F32, F16, BF16, "
+                  "Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q2_K..Q8_K)");
   return c.make<QuantizedMatmulOp>(typeOf(x), *type, x.value(), weight.value());
 }
 

@@ -130,24 +130,26 @@ Tensor weight(Graph &g, const GGUFFile &file, llvm::StringRef name) {
   return w.dtype() == DType::F32 ? w : cast(w, DType::F32);
 }
 
-/// x @ W^T for the matrix `name` [out, in], reading quantized blocks in
-/// place.
+/// x @ W^T for the matrix `name` [out, in], reading its blocks (or floats)
+/// in place, in the file's layout.
 Tensor project(Graph &g, const GGUFFile &file, const Tensor &x,
                llvm::StringRef name) {
   const GGUFTensorInfo *info = file.findTensor(name);
-  if (floatDType(info->type))
-    return linear(x, weight(g, file, name));
-  return quantized_matmul(x, quantizedWeight(g, *info),
-                          static_cast<uint32_t>(info->type));
+  Tensor w = floatDType(info->type)
+                 ? g.param(name, info->rowMajorShape(), *floatDType(info->type))
+                 : quantizedWeight(g, *info);
+  return quantized_matmul(x, w, static_cast<uint32_t>(info->type));
 }
 
-/// Rows `ids` of the table `name` [rows, D] as f32 [T, D]: a quantized
-/// table's rows are gathered as bytes and only they are decoded.
+/// Rows `ids` of the table `name` [rows, D] as f32 [T, D]: only the rows
+/// gathered are decoded (or widened).
 Tensor embed(Graph &g, const GGUFFile &file, const Tensor &ids,
              llvm::StringRef name) {
   const GGUFTensorInfo *info = file.findTensor(name);
-  if (floatDType(info->type))
-    return gather(weight(g, file, name), ids, 0);
+  if (std::optional<DType> type = floatDType(info->type)) {
+    Tensor rows = gather(g.param(name, info->rowMajorShape(), *type), ids, 0);
+    return *type == DType::F32 ? rows : cast(rows, DType::F32);
+  }
   return dequantize(gather(quantizedWeight(g, *info), ids, 0),
                     static_cast<uint32_t>(info->type));
 }

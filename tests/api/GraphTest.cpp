@@ -268,10 +268,19 @@ TEST(GraphErrors, QuantizedMatmulChecks) {
 
   born::Graph h("bad_type");
   y = born::quantized_matmul(h.input("x", {2, 64}),
-                             h.param("w", {3, 68}, born::DType::I8), 1);
+                             h.param("w", {3, 68}, born::DType::I8),
+                             /*IQ2_XXS*/ 16);
   EXPECT_FALSE(y.valid());
   EXPECT_THAT(h.error(),
-              HasSubstr("quantized_matmul: ggml type 1 has no quantized"));
+              HasSubstr("quantized_matmul: ggml type 16 has no quantized"));
+
+  // F16 (ggml type 1) multiplies an [N, K] f16 matrix, not bytes.
+  born::Graph f("f16_bytes");
+  y = born::quantized_matmul(f.input("x", {2, 64}),
+                             f.param("w", {3, 128}, born::DType::I8), 1);
+  EXPECT_FALSE(y.valid());
+  EXPECT_THAT(f.error(), HasSubstr("a f16 weight must be [N, 64] of 'f16', "
+                                   "got [3, 128] of 'i8'"));
 }
 
 // Q8_0 blocks written by hand (f16 scale, then 32 signed bytes): the

@@ -178,6 +178,10 @@ LogicalResult MatmulOp::inferReturnTypes(MLIRContext *,
 
 int64_t QuantizedMatmulOp::blockSize(QuantType type) {
   switch (type) {
+  case QuantType::f32:
+  case QuantType::f16:
+  case QuantType::bf16:
+    return 1;
   case QuantType::q4_0:
   case QuantType::q4_1:
   case QuantType::q5_0:
@@ -191,6 +195,11 @@ int64_t QuantizedMatmulOp::blockSize(QuantType type) {
 
 int64_t QuantizedMatmulOp::blockBytes(QuantType type) {
   switch (type) {
+  case QuantType::f32:
+    return 4;
+  case QuantType::f16:
+  case QuantType::bf16:
+    return 2;
   case QuantType::q4_0:
     return 18;
   case QuantType::q4_1:
@@ -217,8 +226,21 @@ int64_t QuantizedMatmulOp::blockBytes(QuantType type) {
   llvm_unreachable("unknown quant type");
 }
 
+Type QuantizedMatmulOp::floatElementType(MLIRContext *ctx, QuantType type) {
+  switch (type) {
+  case QuantType::f32:
+    return Float32Type::get(ctx);
+  case QuantType::f16:
+    return Float16Type::get(ctx);
+  case QuantType::bf16:
+    return BFloat16Type::get(ctx);
+  default:
+    return {};
+  }
+}
+
 LogicalResult
-QuantizedMatmulOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+QuantizedMatmulOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
                                     Adaptor adaptor,
                                     SmallVectorImpl<Type> &inferred) {
   auto xt = rankedType(adaptor.getInput()),
@@ -227,10 +249,24 @@ QuantizedMatmulOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
   StringRef name = stringifyQuantType(type);
   if (xt.getRank() < 1)
     return emitOptionalError(loc, "input must have rank >= 1");
-  if (wt.getRank() != 2)
-    return emitOptionalError(loc, "weight must be [N, bytes per row], got ",
-                             shapeString(wt.getShape()));
-  int64_t k = xt.getShape().back(), block = blockSize(type);
+  int64_t k = xt.getShape().back();
+  if (Type element = floatElementType(ctx, type)) {
+    if (wt.getRank() != 2 || wt.getDimSize(1) != k ||
+        wt.getElementType() != element)
+      return emitOptionalError(loc, "a ", name, " weight must be [N, ", k,
+                               "] of ", element, ", got ",
+                               shapeString(wt.getShape()), " of ",
+                               wt.getElementType());
+    SmallVector<int64_t> shape(xt.getShape().drop_back());
+    shape.push_back(wt.getDimSize(0));
+    inferred.push_back(RankedTensorType::get(shape, xt.getElementType()));
+    return success();
+  }
+  if (wt.getRank() != 2 || !wt.getElementType().isInteger(8))
+    return emitOptionalError(loc, "weight must be [N, bytes per row] of i8, "
+                             "got ", shapeString(wt.getShape()), " of ",
+                             wt.getElementType());
+  int64_t block = blockSize(type);
   if (k % block != 0)
     return emitOptionalError(loc, "contraction size ", k,
                              " is not a whole number of ", name, " blocks of ",
@@ -254,6 +290,9 @@ DequantizeOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
   QuantType type = adaptor.getQuantType();
   if (it.getRank() < 1)
     return emitOptionalError(loc, "input must have rank >= 1");
+  if (QuantizedMatmulOp::floatElementType(ctx, type))
+    return emitOptionalError(loc, stringifyQuantType(type),
+                             " values need no decoding: use born.cast");
   int64_t rowBytes = it.getShape().back();
   int64_t blockBytes = QuantizedMatmulOp::blockBytes(type);
   if (rowBytes % blockBytes != 0)

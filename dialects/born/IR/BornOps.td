@@ -323,7 +323,9 @@ def Born_MatmulOp : Born_Op<"matmul", [Born_Differentiable, Pure, InferTypeOpAda
   let assemblyFormat = "$lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs)";
 }
 
-def Born_QuantTypeAttr : I64EnumAttr<"QuantType", "GGUF block format", [
+def Born_QuantTypeAttr : I64EnumAttr<"QuantType", "ggml tensor type", [
+    I64EnumAttrCase<"f32", 0>, I64EnumAttrCase<"f16", 1>,
+    I64EnumAttrCase<"bf16", 30>,
     I64EnumAttrCase<"q4_0", 2>, I64EnumAttrCase<"q4_1", 3>,
     I64EnumAttrCase<"q5_0", 6>, I64EnumAttrCase<"q5_1", 7>,
     I64EnumAttrCase<"q8_0", 8>, I64EnumAttrCase<"q2_K", 10>,
@@ -357,6 +359,12 @@ def Born_QuantizedMatmulOp : Born_Op<"quantized_matmul",
     | q8_0 | 32 | 34 | | q6_K | 256 | 210 |
     |      |    |    | | q8_K | 256 | 292 |
 
+    `f32`, `f16` and `bf16` name a weight of plain floats: `weight` is then
+    the `[N, K]` matrix itself, of that element type (a GGUF tensor of
+    type F32, F16 or BF16, read in place), and each value is widened to f32
+    exactly. Unlike `born.matmul` on a transposed weight, this keeps the
+    stored layout: nothing is repacked or converted ahead of time.
+
     One op rather than `born.dequantize` feeding `born.matmul`: the lowering
     decodes each weight value inside the matmul's reduction, so the weight
     is read once, in its compressed form, and no dequantized copy (4x to 8x
@@ -376,16 +384,20 @@ def Born_QuantizedMatmulOp : Born_Op<"quantized_matmul",
   }];
   let arguments = (ins Born_QuantTypeAttr:$quant_type,
                        StaticShapeTensorOf<[F32]>:$input,
-                       StaticShapeTensorOf<[I8]>:$weight);
+                       StaticShapeTensorOf<[I8, F32, F16, BF16]>:$weight);
   let results = (outs StaticShapeTensorOf<[F32]>:$result);
   let assemblyFormat = [{
     $quant_type $input `,` $weight attr-dict `:` type($input) `,`
     type($weight)
   }];
   let extraClassDeclaration = [{
-    /// Values per block and bytes per block of a format.
+    /// Values per block and bytes per block of a format (1 and the
+    /// element's size for the float types).
     static int64_t blockSize(QuantType type);
     static int64_t blockBytes(QuantType type);
+    /// The element type of a float type's weight; null for block formats.
+    static ::mlir::Type floatElementType(::mlir::MLIRContext *ctx,
+                                         QuantType type);
   }];
 }
 

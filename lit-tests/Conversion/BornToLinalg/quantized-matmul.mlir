@@ -131,6 +131,29 @@ func.func @q6_K(%x: tensor<1x256xf32>, %w: tensor<3x210xi8>) -> tensor<1x3xf32> 
 
 // -----
 
+// A float weight is read in place, [N, K] as stored: blocks of K's largest
+// power-of-two divisor up to 16 (8 for K = 40) stand in for quant blocks,
+// each value widened to f32.
+// CHECK-LABEL: func @f16
+// CHECK:         linalg.generic
+// CHECK-SAME:      ins(%{{.+}} : tensor<1x5x1x8xf32>) outs(%{{.+}} : tensor<1x3x1x8xf32>)
+// CHECK:           %[[W:.+]] = tensor.extract %arg1[%{{.+}}, %{{.+}}] : tensor<3x40xf16>
+// CHECK:           %[[WF:.+]] = arith.extf %[[W]] : f16 to f32
+// CHECK:           arith.mulf %{{.+}}, %[[WF]] fastmath<contract> : f32
+// CHECK-LABEL: func @bf16
+// CHECK:           %[[B:.+]] = tensor.extract %arg1[%{{.+}}, %{{.+}}] : tensor<3x32xbf16>
+// CHECK:           arith.extf %[[B]] : bf16 to f32
+func.func @f16(%x: tensor<1x40xf32>, %w: tensor<3x40xf16>) -> tensor<1x3xf32> {
+  %0 = born.quantized_matmul f16 %x, %w : tensor<1x40xf32>, tensor<3x40xf16>
+  return %0 : tensor<1x3xf32>
+}
+func.func @bf16(%x: tensor<1x32xf32>, %w: tensor<3x32xbf16>) -> tensor<1x3xf32> {
+  %0 = born.quantized_matmul bf16 %x, %w : tensor<1x32xf32>, tensor<3x32xbf16>
+  return %0 : tensor<1x3xf32>
+}
+
+// -----
+
 // born.dequantize: one parallel generic over (row, block, value) writing an
 // empty [rows, blocks, 32], each value decoded from its row's bytes (byte
 // 2 + i of the block times its f16 scale), reshaped to [2, 3, 64].

@@ -283,7 +283,7 @@ func.func @quantized_matmul_row_bytes(%x: tensor<1x512xf32>, %w: tensor<4x290xi8
 // -----
 
 func.func @quantized_matmul_weight_rank(%x: tensor<1x32xf32>, %w: tensor<34xi8>) {
-  // expected-error @+1 {{weight must be [N, bytes per row], got [34]}}
+  // expected-error @+1 {{weight must be [N, bytes per row] of i8, got [34] of 'i8'}}
   %0 = born.quantized_matmul q8_0 %x, %w : tensor<1x32xf32>, tensor<34xi8>
   return
 }
@@ -291,7 +291,7 @@ func.func @quantized_matmul_weight_rank(%x: tensor<1x32xf32>, %w: tensor<34xi8>)
 // -----
 
 func.func @quantized_matmul_weight_type(%x: tensor<2x32xf32>, %w: tensor<3x34xi32>) {
-  // expected-error @+1 {{operand #1 must be statically shaped tensor of 8-bit signless integer values}}
+  // expected-error @+1 {{weight must be [N, bytes per row] of i8, got [3, 34] of 'i32'}}
   %0 = born.quantized_matmul q8_0 %x, %w : tensor<2x32xf32>, tensor<3x34xi32>
   return
 }
@@ -299,8 +299,32 @@ func.func @quantized_matmul_weight_type(%x: tensor<2x32xf32>, %w: tensor<3x34xi3
 // -----
 
 func.func @quantized_matmul_unknown_type(%x: tensor<2x32xf32>, %w: tensor<3x34xi8>) {
-  // expected-error @+1 {{expected string or keyword containing one of the following enum values for attribute 'quant_type' [q4_0, q4_1, q5_0, q5_1, q8_0, q2_K, q3_K, q4_K, q5_K, q6_K, q8_K]}}
+  // expected-error @+1 {{expected string or keyword containing one of the following enum values for attribute 'quant_type' [f32, f16, bf16, q4_0, q4_1, q5_0, q5_1, q8_0, q2_K, q3_K, q4_K, q5_K, q6_K, q8_K]}}
   %0 = born.quantized_matmul iq2_xs %x, %w : tensor<2x32xf32>, tensor<3x34xi8>
+  return
+}
+
+// -----
+
+func.func @quantized_matmul_float_weight_type(%x: tensor<2x32xf32>, %w: tensor<3x32xf32>) {
+  // expected-error @+1 {{a f16 weight must be [N, 32] of 'f16', got [3, 32] of 'f32'}}
+  %0 = born.quantized_matmul f16 %x, %w : tensor<2x32xf32>, tensor<3x32xf32>
+  return
+}
+
+// -----
+
+func.func @quantized_matmul_float_weight_shape(%x: tensor<2x32xf32>, %w: tensor<3x64xbf16>) {
+  // expected-error @+1 {{a bf16 weight must be [N, 32] of 'bf16', got [3, 64] of 'bf16'}}
+  %0 = born.quantized_matmul bf16 %x, %w : tensor<2x32xf32>, tensor<3x64xbf16>
+  return
+}
+
+// -----
+
+func.func @dequantize_float(%w: tensor<2x32xf16>) {
+  // expected-error @+1 {{f16 values need no decoding: use born.cast}}
+  %0 = born.dequantize f16 %w : tensor<2x32xf16>
   return
 }
 
