@@ -168,15 +168,17 @@ void ropeTables(const LlamaConfig &c, double base, double scale,
                 std::vector<float> &sin) {
   int64_t pairs = c.ropeDims / 2;
   float ratio = std::pow(float(base), -2.0f / float(c.ropeDims));
+  const std::vector<float> &factors = c.ropeFactorsFor(context);
   for (int64_t p = 0; p < context; ++p) {
     float theta = float(p);
     for (int64_t i = 0; i < pairs; ++i) {
       // ggml's rope_yarn without extrapolation: the angle, divided by the
-      // pair's frequency factor, times the scale.
-      float factor = c.ropeFreqFactors.empty() ? 1.0f : c.ropeFreqFactors[i];
+      // pair's frequency factor, times the scale; cos and sin times the
+      // attention factor.
+      float factor = factors.empty() ? 1.0f : factors[i];
       float scaled = float(scale) * (theta / factor);
-      cos.push_back(std::cos(scaled));
-      sin.push_back(std::sin(scaled));
+      cos.push_back(std::cos(scaled) * c.ropeAttnFactor);
+      sin.push_back(std::sin(scaled) * c.ropeAttnFactor);
       theta *= ratio;
     }
   }
@@ -278,16 +280,19 @@ llvm::Expected<LlamaConfig> readLlamaConfig(const GGUFFile &file) {
           real(key("attention.layer_norm_rms_epsilon"), c.rmsEpsilon))
     return std::move(e);
   // Linear RoPE scaling (positions times 1 / factor, whatever the type, as
-  // llama.cpp does); other variants are refused rather than run wrong.
+  // llama.cpp does) and Phi-3's longrope (frequency factors, below); other
+  // variants are refused rather than run wrong.
+  llvm::StringRef scalingType = "none";
   if (meta.contains(key("rope.scaling.type"))) {
     llvm::Expected<llvm::StringRef> scaling =
         meta.getString(key("rope.scaling.type"));
     if (!scaling)
       return scaling.takeError();
-    if (*scaling != "none" && *scaling != "linear")
+    scalingType = *scaling;
+    if (*scaling != "none" && *scaling != "linear" && *scaling != "longrope")
       return makeError(file.path() + ": " + key("rope.scaling.type") + " '" +
-                       *scaling + "' is not supported yet (none and linear "
-                       "are)");
+                       *scaling + "' is not supported yet (none, linear and "
+                       "longrope are)");
   }
   double factor = 1.0;
   if (llvm::Error e = real(key(meta.contains(key("rope.scaling.factor"))
@@ -299,16 +304,7 @@ llvm::Expected<LlamaConfig> readLlamaConfig(const GGUFFile &file) {
   double attnFactor = 1.0;
   if (llvm::Error e = real(key("rope.scaling.attn_factor"), attnFactor))
     return std::move(e);
-  if (attnFactor != 1.0)
-    return makeError(file.path() + ": " + key("rope.scaling.attn_factor") +
-                     " = " + std::to_string(attnFactor) +
-                     " is not supported yet (only 1)");
-  for (const char *name :
-       {"rope_factors_long.weight", "rope_factors_short.weight"})
-    if (file.findTensor(name))
-      return makeError(file.path() + ": tensor '" + name +
-                       "' holds RoPE frequency factors (longrope scaling), "
-                       "which are not supported yet");
+  c.ropeAttnFactor = float(attnFactor); // f32 as in llama.cpp
 
   if (!meta.contains(key("attention.key_length")) && c.embeddingSize % c.heads)
     return makeError(file.path() + ": " + key("embedding_length") + " (" +
@@ -338,25 +334,50 @@ llvm::Expected<LlamaConfig> readLlamaConfig(const GGUFFile &file) {
                      llvm::Twine(c.ropeDims) +
                      ") must be even and at most the head size (" +
                      llvm::Twine(c.headSize) + ")");
-  if (const GGUFTensorInfo *freqs = file.findTensor("rope_freqs.weight")) {
-    // One positive factor per rotated pair, as llama.cpp reads it.
-    if (freqs->type != GGMLType::F32 || freqs->dims.size() != 1 ||
-        freqs->dims[0] != uint64_t(c.ropeDims / 2))
-      return makeError(file.path() + ": tensor 'rope_freqs.weight' must be F32 "
+  // RoPE frequency factors: one positive factor per rotated pair, as
+  // llama.cpp reads them.
+  auto readFactors = [&](llvm::StringRef name,
+                         std::vector<float> &out) -> llvm::Error {
+    const GGUFTensorInfo *info = file.findTensor(name);
+    if (info->type != GGMLType::F32 || info->dims.size() != 1 ||
+        info->dims[0] != uint64_t(c.ropeDims / 2))
+      return makeError(file.path() + ": tensor '" + name + "' must be F32 "
                        "of " + llvm::Twine(c.ropeDims / 2) +
                        " values (one per rotated pair of " +
                        key("rope.dimension_count") + " = " +
                        llvm::Twine(c.ropeDims) + ")");
-    llvm::ArrayRef<uint8_t> bytes = file.tensorData(*freqs);
-    c.ropeFreqFactors.resize(c.ropeDims / 2);
-    std::memcpy(c.ropeFreqFactors.data(), bytes.data(),
-                c.ropeFreqFactors.size() * sizeof(float));
-    for (auto [i, factor] : llvm::enumerate(c.ropeFreqFactors))
+    llvm::ArrayRef<uint8_t> bytes = file.tensorData(*info);
+    out.resize(c.ropeDims / 2);
+    std::memcpy(out.data(), bytes.data(), out.size() * sizeof(float));
+    for (auto [i, factor] : llvm::enumerate(out))
       if (!(factor > 0.0f) || !std::isfinite(factor))
-        return makeError(file.path() + ": tensor 'rope_freqs.weight' holds " +
+        return makeError(file.path() + ": tensor '" + name + "' holds " +
                          std::to_string(factor) + " at " + llvm::Twine(i) +
                          "; RoPE frequency factors must be positive and "
                          "finite");
+    return llvm::Error::success();
+  };
+  if (file.findTensor("rope_freqs.weight"))
+    if (llvm::Error e = readFactors("rope_freqs.weight", c.ropeFreqFactors))
+      return std::move(e);
+  // Phi-3's longrope: one set of factors for contexts up to the original
+  // one, another for longer ones.
+  bool longFactors = file.findTensor("rope_factors_long.weight"),
+       shortFactors = file.findTensor("rope_factors_short.weight");
+  if (longFactors != shortFactors || (scalingType == "longrope" && !longFactors))
+    return makeError(file.path() + ": longrope RoPE scaling needs both "
+                     "tensors rope_factors_long.weight and "
+                     "rope_factors_short.weight");
+  if (longFactors) {
+    if (llvm::Error e = readFactors("rope_factors_long.weight",
+                                    c.ropeLongFactors))
+      return std::move(e);
+    if (llvm::Error e = readFactors("rope_factors_short.weight",
+                                    c.ropeShortFactors))
+      return std::move(e);
+    if (llvm::Error e = size(key("rope.scaling.original_context_length"),
+                             c.ropeOriginalContext, c.trainContext))
+      return std::move(e);
   }
   if (c.arch == "qwen3" && c.ropeDims != c.headSize)
     return makeError(file.path() + ": " + key("rope.dimension_count") + " (" +

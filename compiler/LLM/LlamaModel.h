@@ -70,6 +70,20 @@ struct LlamaConfig {
   // rope_freqs.weight (Llama 3.1's scaling): pair i's angle divided by
   // ropeFreqFactors[i]; empty: none.
   std::vector<float> ropeFreqFactors;
+  // Phi-3's longrope: rope_factors_long.weight for contexts longer than
+  // ARCH.rope.scaling.original_context_length, rope_factors_short.weight
+  // otherwise (as llama.cpp chooses); empty: none.
+  std::vector<float> ropeLongFactors, ropeShortFactors;
+  int64_t ropeOriginalContext = 0;
+  // ARCH.rope.scaling.attn_factor: cos and sin (so queries and keys) times
+  // this.
+  float ropeAttnFactor = 1.0f;
+  /// The frequency factors for a context of `context` positions.
+  const std::vector<float> &ropeFactorsFor(int64_t context) const {
+    if (!ropeFreqFactors.empty() || ropeLongFactors.empty())
+      return ropeFreqFactors;
+    return context > ropeOriginalContext ? ropeLongFactors : ropeShortFactors;
+  }
   double rmsEpsilon = 1e-5;   // ARCH.attention.layer_norm_rms_epsilon
   int64_t trainContext = 0;   // ARCH.context_length
   bool tiedOutput = false;    // no output.weight: the head is token_embd

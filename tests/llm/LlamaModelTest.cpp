@@ -453,14 +453,23 @@ TEST(LlamaModel, OtherArchitecturesErrors) {
                                "llama.rope.dimension_count = 8)");
   }
   {
-    // Phi-3's 128k models: longrope factors and an attention factor.
+    // Phi-3's 128k models: longrope factors come in pairs (long, short),
+    // one per rotated pair each; the attention factor must be positive.
     Edit edit = archEdit("phi3");
     edit.add["rope_factors_long.weight"] = {4};
-    expectError(errorOf(edit), "tensor 'rope_factors_long.weight' holds RoPE "
-                               "frequency factors");
+    expectError(errorOf(edit), "longrope RoPE scaling needs both tensors "
+                               "rope_factors_long.weight and "
+                               "rope_factors_short.weight");
+    edit.add["rope_factors_short.weight"] = {3};
+    expectError(errorOf(edit), "tensor 'rope_factors_short.weight' must be "
+                               "F32 of 4 values");
     edit = archEdit("phi3");
-    edit.metadata["phi3.rope.scaling.attn_factor"] = f32(1.19);
-    expectError(errorOf(edit), "phi3.rope.scaling.attn_factor = 1.19");
+    edit.metadata["phi3.rope.scaling.type"] = GGUFValue::ofString("longrope");
+    expectError(errorOf(edit), "longrope RoPE scaling needs both tensors");
+    edit = archEdit("phi3");
+    edit.metadata["phi3.rope.scaling.attn_factor"] = f32(-1.19);
+    expectError(errorOf(edit), "phi3.rope.scaling.attn_factor = -1.190000 "
+                               "must be positive");
   }
   {
     Edit edit = archEdit("phi3");
@@ -471,13 +480,11 @@ TEST(LlamaModel, OtherArchitecturesErrors) {
                                "phi3.feed_forward_length");
   }
   {
-    Edit edit = archEdit("phi3");
-    edit.metadata["phi3.rope.scaling.type"] = GGUFValue::ofString("longrope");
-    expectError(errorOf(edit), "phi3.rope.scaling.type 'longrope' is not "
-                               "supported yet (none and linear are)");
-    edit = archEdit("qwen3");
+    Edit edit = archEdit("qwen3");
     edit.metadata["qwen3.rope.scaling.type"] = GGUFValue::ofString("yarn");
-    expectError(errorOf(edit), "qwen3.rope.scaling.type 'yarn'");
+    expectError(errorOf(edit), "qwen3.rope.scaling.type 'yarn' is not "
+                               "supported yet (none, linear and longrope "
+                               "are)");
     edit = archEdit("qwen3");
     edit.metadata["qwen3.rope.scaling.factor"] = f32(-2);
     expectError(errorOf(edit), "qwen3.rope.scaling.factor = -2.000000 must "

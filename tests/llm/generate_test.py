@@ -37,8 +37,10 @@ Cases:
     (softcaps, sliding window 4 on alternate layers; and without those keys,
     llama.cpp's defaults), gemma3 (6 layers: 5 sliding with RoPE base 10000,
     1 global with base 1e6 and linear scaling by 8; Q/K norms), phi3
-    (fused QKV and gate/up) and llama with Llama 3.1's RoPE frequency
-    factors (rope_freqs.weight, 1 to 8), each fed a 20-token prompt in prefill chunks of
+    (fused QKV and gate/up; and with Phi-3.5's longrope factors and
+    attention factor, long and short) and llama with Llama 3.1's RoPE
+    frequency factors (rope_freqs.weight, 1 to 8), each fed a 20-token
+    prompt in prefill chunks of
     8 (so that the window cuts through a chunk and the cache) and then 32
     tokens. Gemma's logits agree to ~6e-4 rather than ~1e-6 (GELU_TOLERANCE,
     2e-3): ggml computes GELU through a table of f16 inputs and outputs,
@@ -93,6 +95,11 @@ ARCH_CASES = [
     ("phi3", "arch=phi3,layers=2,heads=4,kv=2"),
     # Llama 3.1's RoPE: per-pair frequency factors (rope_freqs.weight).
     ("llama3-freqs", "layers=2,heads=4,kv=2,freqs=1"),
+    # Phi-3.5's longrope with attention factor 1.2: the long factors (both
+    # contexts, Born's 128 and llama.cpp's, exceed the original 64), then
+    # the short ones (original context 4096).
+    ("phi3-longrope", "arch=phi3,layers=2,heads=4,kv=2,longrope=64"),
+    ("phi3-longrope-short", "arch=phi3,layers=2,heads=4,kv=2,longrope=4096"),
 ]
 
 

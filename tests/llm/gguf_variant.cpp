@@ -22,6 +22,11 @@
 //                 that readers take their defaults; scale=S sets linear RoPE
 //                 scaling by S; freqs=1 adds rope_freqs.weight (Llama 3.1's
 //                 per-pair frequency factors, rising from 1 to 8);
+//                 longrope=N adds Phi-3's long context RoPE: factors
+//                 rope_factors_long.weight (1 to 8) and
+//                 rope_factors_short.weight (1 to 2), original context
+//                 length N (the long ones apply to longer contexts) and
+//                 rope.scaling.attn_factor 1.2;
 //   --chat-template TEXT  tokenizer.chat_template set to TEXT.
 #include "compiler/GGUF/GGUF.h"
 #include "compiler/GGUF/GGUFWriter.h"
@@ -45,7 +50,7 @@ namespace {
 struct Synthetic {
   uint64_t vocab = 0, dim = 0, layers = 0, heads = 0, kv = 0, ffn = 0;
   uint64_t head = 0, swa = 8, pattern = 0; // 0: the default
-  uint64_t defaults = 0, scale = 0, freqs = 0;
+  uint64_t defaults = 0, scale = 0, freqs = 0, longrope = 0;
   bool tied = false;
   std::string arch = "llama";
   bool gemma() const { return arch == "gemma2" || arch == "gemma3"; }
@@ -60,7 +65,7 @@ bool parseSynthetic(llvm::StringRef spec, Synthetic &out, std::string &error) {
       {"heads", &out.heads}, {"kv", &out.kv},       {"ffn", &out.ffn},
       {"head", &out.head},   {"swa", &out.swa},     {"pattern", &out.pattern},
       {"defaults", &out.defaults}, {"scale", &out.scale},
-      {"freqs", &out.freqs}};
+      {"freqs", &out.freqs}, {"longrope", &out.longrope}};
   uint64_t tied = 0;
   fields["tied"] = &tied;
   llvm::SmallVector<llvm::StringRef> items;
@@ -292,6 +297,11 @@ int main(int argc, char **argv) {
       extra.push_back({"rope.scaling.type", GGUFValue::ofString("linear")});
       extra.push_back({"rope.scaling.factor", f32(double(m.scale))});
     }
+    if (m.longrope) {
+      extra.push_back({"rope.scaling.attn_factor", f32(1.2)});
+      extra.push_back(
+          {"rope.scaling.original_context_length", u32(m.longrope)});
+    }
     if (m.gemma() && !m.defaults)
       extra.push_back({"attention.sliding_window", u32(m.swa)});
     if (m.pattern)
@@ -345,17 +355,25 @@ int main(int argc, char **argv) {
       if (llvm::Error e = addBiases(name, dims.size() == 2 ? dims[1] : 0))
         return fail(llvm::toString(std::move(e)));
     }
-    if (m.freqs) {
+    // Per-pair RoPE frequency factors rising from 1 to `top`.
+    auto addFactors = [&](const char *name, float top) {
       uint64_t pairs = m.headSize() / 2;
       std::vector<float> factors(pairs);
       for (uint64_t i = 0; i < pairs; ++i) {
         float t = pairs > 1 ? float(i) / float(pairs - 1) : 0.0f;
-        factors[i] = 1.0f + 7.0f * t * t;
+        factors[i] = 1.0f + (top - 1.0f) * t * t;
       }
-      if (llvm::Error e = writer.addTensorFromFloats(
-              "rope_freqs.weight", {pairs}, GGMLType::F32, factors))
+      return writer.addTensorFromFloats(name, {pairs}, GGMLType::F32,
+                                        factors);
+    };
+    if (m.freqs)
+      if (llvm::Error e = addFactors("rope_freqs.weight", 8.0f))
         return fail(llvm::toString(std::move(e)));
-    }
+    if (m.longrope)
+      for (auto [name, top] : {std::pair{"rope_factors_long.weight", 8.0f},
+                               {"rope_factors_short.weight", 2.0f}})
+        if (llvm::Error e = addFactors(name, top))
+          return fail(llvm::toString(std::move(e)));
   } else {
     for (const GGUFTensorInfo &t : file->tensors()) {
       llvm::ArrayRef<uint8_t> bytes = file->tensorData(t);
