@@ -169,16 +169,37 @@ void ropeTables(const LlamaConfig &c, double base, double scale,
   int64_t pairs = c.ropeDims / 2;
   float ratio = std::pow(float(base), -2.0f / float(c.ropeDims));
   const std::vector<float> &factors = c.ropeFactorsFor(context);
+  // YaRN: pairs below the correction range keep the interpolated (scaled)
+  // angle, pairs above it the extrapolated one, a linear ramp between;
+  // the magnitude grows by 0.1 ln(1 / scale).
+  float mscale = c.ropeAttnFactor, low = 0, high = 0;
+  if (c.ropeYarn) {
+    auto correctionDim = [&](float rotations) {
+      return float(c.ropeDims) *
+             std::log(float(c.ropeOriginalContext) /
+                      (rotations * 2.0f * float(M_PI))) /
+             (2.0f * std::log(float(base)));
+    };
+    low = std::max(0.0f, std::floor(correctionDim(32.0f)));
+    high = std::min(float(c.ropeDims - 1), std::ceil(correctionDim(1.0f)));
+    mscale *= 1.0f + 0.1f * std::log(1.0f / float(scale));
+  }
   for (int64_t p = 0; p < context; ++p) {
     float theta = float(p);
     for (int64_t i = 0; i < pairs; ++i) {
-      // ggml's rope_yarn without extrapolation: the angle, divided by the
-      // pair's frequency factor, times the scale; cos and sin times the
-      // attention factor.
+      // ggml's rope_yarn: the angle divided by the pair's frequency factor
+      // (extrapolated), times the scale (interpolated); cos and sin times
+      // the magnitude.
       float factor = factors.empty() ? 1.0f : factors[i];
-      float scaled = float(scale) * (theta / factor);
-      cos.push_back(std::cos(scaled) * c.ropeAttnFactor);
-      sin.push_back(std::sin(scaled) * c.ropeAttnFactor);
+      float extrapolated = theta / factor;
+      float angle = float(scale) * extrapolated;
+      if (c.ropeYarn) {
+        float y = (float(i) - low) / std::max(0.001f, high - low);
+        float mix = 1.0f - std::min(1.0f, std::max(0.0f, y));
+        angle = angle * (1.0f - mix) + extrapolated * mix;
+      }
+      cos.push_back(std::cos(angle) * mscale);
+      sin.push_back(std::sin(angle) * mscale);
       theta *= ratio;
     }
   }
@@ -280,8 +301,8 @@ llvm::Expected<LlamaConfig> readLlamaConfig(const GGUFFile &file) {
           real(key("attention.layer_norm_rms_epsilon"), c.rmsEpsilon))
     return std::move(e);
   // Linear RoPE scaling (positions times 1 / factor, whatever the type, as
-  // llama.cpp does) and Phi-3's longrope (frequency factors, below); other
-  // variants are refused rather than run wrong.
+  // llama.cpp does), YaRN (ropeTables) and Phi-3's longrope (frequency
+  // factors, below); other variants are refused rather than run wrong.
   llvm::StringRef scalingType = "none";
   if (meta.contains(key("rope.scaling.type"))) {
     llvm::Expected<llvm::StringRef> scaling =
@@ -289,11 +310,33 @@ llvm::Expected<LlamaConfig> readLlamaConfig(const GGUFFile &file) {
     if (!scaling)
       return scaling.takeError();
     scalingType = *scaling;
-    if (*scaling != "none" && *scaling != "linear" && *scaling != "longrope")
+    if (*scaling != "none" && *scaling != "linear" && *scaling != "longrope" &&
+        *scaling != "yarn")
       return makeError(file.path() + ": " + key("rope.scaling.type") + " '" +
-                       *scaling + "' is not supported yet (none, linear and "
-                       "longrope are)");
+                       *scaling + "' is not supported yet (none, linear, "
+                       "yarn and longrope are)");
   }
+  c.ropeYarn = scalingType == "yarn";
+  // YaRN's tuning keys, at llama.cpp's defaults only (beta_fast 32,
+  // beta_slow 1, extrapolation mix 1, no log multiplier).
+  for (auto [name, expected] :
+       {std::pair<const char *, double>{"rope.scaling.yarn_beta_fast", 32.0},
+        {"rope.scaling.yarn_beta_slow", 1.0},
+        {"rope.scaling.yarn_ext_factor", 1.0},
+        {"rope.scaling.yarn_log_multiplier", 0.0}}) {
+    if (!meta.contains(key(name)))
+      continue;
+    llvm::Expected<double> v = meta.getFloat(key(name));
+    if (!v)
+      return v.takeError();
+    if (*v != expected)
+      return makeError(file.path() + ": " + key(name) + " = " +
+                       std::to_string(*v) + " is not supported yet (only " +
+                       std::to_string(expected) + ")");
+  }
+  if (llvm::Error e = size(key("rope.scaling.original_context_length"),
+                           c.ropeOriginalContext, c.trainContext))
+    return std::move(e);
   double factor = 1.0;
   if (llvm::Error e = real(key(meta.contains(key("rope.scaling.factor"))
                                    ? "rope.scaling.factor"
@@ -374,9 +417,6 @@ llvm::Expected<LlamaConfig> readLlamaConfig(const GGUFFile &file) {
       return std::move(e);
     if (llvm::Error e = readFactors("rope_factors_short.weight",
                                     c.ropeShortFactors))
-      return std::move(e);
-    if (llvm::Error e = size(key("rope.scaling.original_context_length"),
-                             c.ropeOriginalContext, c.trainContext))
       return std::move(e);
   }
   if (c.arch == "qwen3" && c.ropeDims != c.headSize)

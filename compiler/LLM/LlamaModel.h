@@ -71,13 +71,17 @@ struct LlamaConfig {
   // ropeFreqFactors[i]; empty: none.
   std::vector<float> ropeFreqFactors;
   // Phi-3's longrope: rope_factors_long.weight for contexts longer than
-  // ARCH.rope.scaling.original_context_length, rope_factors_short.weight
-  // otherwise (as llama.cpp chooses); empty: none.
+  // ropeOriginalContext, rope_factors_short.weight otherwise (as llama.cpp
+  // chooses); empty: none.
   std::vector<float> ropeLongFactors, ropeShortFactors;
   int64_t ropeOriginalContext = 0;
   // ARCH.rope.scaling.attn_factor: cos and sin (so queries and keys) times
   // this.
   float ropeAttnFactor = 1.0f;
+  // ARCH.rope.scaling.type yarn: ggml's YaRN blend of interpolated and
+  // extrapolated angles, from ropeOriginalContext
+  // (rope.scaling.original_context_length, default context_length).
+  bool ropeYarn = false;
   /// The frequency factors for a context of `context` positions.
   const std::vector<float> &ropeFactorsFor(int64_t context) const {
     if (!ropeFreqFactors.empty() || ropeLongFactors.empty())

@@ -481,10 +481,16 @@ TEST(LlamaModel, OtherArchitecturesErrors) {
   }
   {
     Edit edit = archEdit("qwen3");
+    edit.metadata["qwen3.rope.scaling.type"] = GGUFValue::ofString("dynamic");
+    expectError(errorOf(edit), "qwen3.rope.scaling.type 'dynamic' is not "
+                               "supported yet (none, linear, yarn and "
+                               "longrope are)");
+    edit = archEdit("qwen3");
     edit.metadata["qwen3.rope.scaling.type"] = GGUFValue::ofString("yarn");
-    expectError(errorOf(edit), "qwen3.rope.scaling.type 'yarn' is not "
-                               "supported yet (none, linear and longrope "
-                               "are)");
+    edit.metadata["qwen3.rope.scaling.yarn_log_multiplier"] = f32(0.1);
+    expectError(errorOf(edit), "qwen3.rope.scaling.yarn_log_multiplier = "
+                               "0.100000 is not supported yet (only "
+                               "0.000000)");
     edit = archEdit("qwen3");
     edit.metadata["qwen3.rope.scaling.factor"] = f32(-2);
     expectError(errorOf(edit), "qwen3.rope.scaling.factor = -2.000000 must "

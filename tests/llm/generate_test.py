@@ -38,7 +38,8 @@ Cases:
     llama.cpp's defaults), gemma3 (6 layers: 5 sliding with RoPE base 10000,
     1 global with base 1e6 and linear scaling by 8; Q/K norms), phi3
     (fused QKV and gate/up; and with Phi-3.5's longrope factors and
-    attention factor, long and short) and llama with Llama 3.1's RoPE
+    attention factor, long and short), llama with YaRN scaling by 4, and
+    llama with Llama 3.1's RoPE
     frequency factors (rope_freqs.weight, 1 to 8), each fed a 20-token
     prompt in prefill chunks of
     8 (so that the window cuts through a chunk and the cache) and then 32
@@ -100,6 +101,9 @@ ARCH_CASES = [
     # the short ones (original context 4096).
     ("phi3-longrope", "arch=phi3,layers=2,heads=4,kv=2,longrope=64"),
     ("phi3-longrope-short", "arch=phi3,layers=2,heads=4,kv=2,longrope=4096"),
+    # YaRN by 4 from an original context of 4096 (Qwen's long-context
+    # setting): the ramp blends pairs 10 to 23 of 32.
+    ("llama-yarn", "layers=2,heads=4,kv=2,yarn=4"),
 ]
 
 

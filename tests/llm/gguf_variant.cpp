@@ -26,7 +26,8 @@
 //                 rope_factors_long.weight (1 to 8) and
 //                 rope_factors_short.weight (1 to 2), original context
 //                 length N (the long ones apply to longer contexts) and
-//                 rope.scaling.attn_factor 1.2;
+//                 rope.scaling.attn_factor 1.2; yarn=F sets YaRN RoPE
+//                 scaling by F (original context: context_length, 4096);
 //   --chat-template TEXT  tokenizer.chat_template set to TEXT.
 #include "compiler/GGUF/GGUF.h"
 #include "compiler/GGUF/GGUFWriter.h"
@@ -50,7 +51,7 @@ namespace {
 struct Synthetic {
   uint64_t vocab = 0, dim = 0, layers = 0, heads = 0, kv = 0, ffn = 0;
   uint64_t head = 0, swa = 8, pattern = 0; // 0: the default
-  uint64_t defaults = 0, scale = 0, freqs = 0, longrope = 0;
+  uint64_t defaults = 0, scale = 0, freqs = 0, longrope = 0, yarn = 0;
   bool tied = false;
   std::string arch = "llama";
   bool gemma() const { return arch == "gemma2" || arch == "gemma3"; }
@@ -65,7 +66,8 @@ bool parseSynthetic(llvm::StringRef spec, Synthetic &out, std::string &error) {
       {"heads", &out.heads}, {"kv", &out.kv},       {"ffn", &out.ffn},
       {"head", &out.head},   {"swa", &out.swa},     {"pattern", &out.pattern},
       {"defaults", &out.defaults}, {"scale", &out.scale},
-      {"freqs", &out.freqs}, {"longrope", &out.longrope}};
+      {"freqs", &out.freqs}, {"longrope", &out.longrope},
+      {"yarn", &out.yarn}};
   uint64_t tied = 0;
   fields["tied"] = &tied;
   llvm::SmallVector<llvm::StringRef> items;
@@ -296,6 +298,10 @@ int main(int argc, char **argv) {
     if (m.scale) {
       extra.push_back({"rope.scaling.type", GGUFValue::ofString("linear")});
       extra.push_back({"rope.scaling.factor", f32(double(m.scale))});
+    }
+    if (m.yarn) {
+      extra.push_back({"rope.scaling.type", GGUFValue::ofString("yarn")});
+      extra.push_back({"rope.scaling.factor", f32(double(m.yarn))});
     }
     if (m.longrope) {
       extra.push_back({"rope.scaling.attn_factor", f32(1.2)});
