@@ -256,9 +256,10 @@ std::pair<Value, Value> kScaleMin(const BlockDecoder &d, Value j) {
           d.fmul(d.half(2), d.toFloat(min))};
 }
 
-/// Q2_K, Q3_K and Q6_K: the indices (n, j, s, l) of blockDims' e = 128 n
-/// + 32 j + 16 s + l % 16, with l = 16 s + l % 16 (0-31) rebuilt.
-std::array<Value, 4> kQuarterPosition(const BlockDecoder &d, ValueRange sub) {
+/// Q2_K, Q3_K and Q6_K, whose blockDims split a block's values e = 128 n
+/// + 32 j + 16 s + l % 16 at each 16-value sub-block: (n, j, s, l) with l
+/// = 16 s + l % 16 (0-31) rebuilt.
+std::array<Value, 4> subBlockPosition(const BlockDecoder &d, ValueRange sub) {
   return {sub[0], sub[1], sub[2], d.add(d.mul(sub[2], 16), sub[3])};
 }
 
@@ -282,7 +283,7 @@ Value decode(QuantType type, const BlockDecoder &d, ValueRange sub) {
     // e = 128 n + 32 j + l: bits 2j of qs[32 n + l] (qs at 16); the
     // sub-block's scale and min in the nibbles of scales[e / 16], at
     // 8 n + 2 j + l / 16.
-    auto [n, j, s, l] = kQuarterPosition(d, sub);
+    auto [n, j, s, l] = subBlockPosition(d, sub);
     Value sc = d.u8(d.add(d.add(d.mul(n, 8), d.mul(j, 2)), s));
     Value dl = d.fmul(d.half(80), d.toFloat(d.bitAnd(sc, 15)));
     Value ml = d.fmul(d.half(82), d.toFloat(d.shr(sc, 4)));
@@ -294,7 +295,7 @@ Value decode(QuantType type, const BlockDecoder &d, ValueRange sub) {
     // hmask at 0, qs at 32, scales at 96, d at 108. Sub-block i = e / 16
     // has a 6-bit scale: low nibble (i / 8) of scales[i % 8], top two bits
     // 2 (i / 4) of scales[8 + i % 4].
-    auto [n, j, s, l] = kQuarterPosition(d, sub);
+    auto [n, j, s, l] = subBlockPosition(d, sub);
     Value i = d.add(d.add(d.mul(n, 8), d.mul(j, 2)), s);
     Value low = d.field(d.u8(d.add(d.bitAnd(i, 7), 96)),
                         d.mul(d.toI32(d.shr(i, 3)), 4), 15);
@@ -327,7 +328,7 @@ Value decode(QuantType type, const BlockDecoder &d, ValueRange sub) {
     // ql at 0, qh at 128, signed scales at 192, d at 208. e = 128 n + 32 k
     // + l: nibble k / 2 of ql[64 n + 32 (k % 2) + l], bits 2k of
     // qh[32 n + l], scale e / 16 = 8 n + 2 k + l / 16.
-    auto [n, k, s, l] = kQuarterPosition(d, sub);
+    auto [n, k, s, l] = subBlockPosition(d, sub);
     Value low =
         d.field(d.u8(d.add(d.add(d.mul(n, 64), d.mul(d.bitAnd(k, 1), 32)), l)),
                 d.mul(d.toI32(d.shr(k, 1)), 4), 15);

@@ -169,9 +169,9 @@ void ropeTables(const LlamaConfig &c, double base, double scale,
   int64_t pairs = c.ropeDims / 2;
   float ratio = std::pow(float(base), -2.0f / float(c.ropeDims));
   const std::vector<float> &factors = c.ropeFactorsFor(context);
-  // YaRN: pairs below the correction range keep the interpolated (scaled)
-  // angle, pairs above it the extrapolated one, a linear ramp between;
-  // the magnitude grows by 0.1 ln(1 / scale).
+  // YaRN: pairs below the correction range (fast rotations) keep the
+  // unscaled angle, pairs above it (slow ones) the scaled one, a linear
+  // ramp between; the magnitude grows by 0.1 ln(1 / scale).
   float mscale = c.ropeAttnFactor, low = 0, high = 0;
   if (c.ropeYarn) {
     auto correctionDim = [&](float rotations) {
