@@ -172,6 +172,40 @@ def RebaseStridedGathers : Pass<"born-cpu-rebase-strided-gathers", "mlir::func::
 }
 
 
+def SplitStridedCopies : Pass<"born-cpu-split-strided-copies", "mlir::func::FuncOp"> {
+  let summary = "Copy strided views row by row, each row one memcpy";
+  let description = [{
+    Bufferization copies a value into a view of a larger buffer where a
+    tensor is concatenated or inserted (an attention's scores over the
+    cached slots and the new ones, an ONNX Concat): `memref.copy` into a
+    strided view. As a `linalg.copy` it becomes scalar loops in the host
+    function, one element at a time. When the innermost dim of both sides
+    is contiguous and at least `min-row` elements long, this pass makes the
+    copy an `scf.for` nest over the outer dims whose body copies one row
+    between two contiguous 1-D views: a `memref.copy` that
+    `finalize-memref-to-llvm` lowers to `llvm.memcpy`. Other copies are
+    left to `born-convert-copies-to-linalg`.
+
+    ```mlir
+    memref.copy %a, %b : memref<3x2048xf32> to memref<3x2048xf32, strided<[2112, 1]>>
+    // becomes
+    scf.for %i = %c0 to %c3 step %c1 {
+      %ra = memref.subview %a[%i, 0] [1, 2048] [1, 1] : ... to memref<2048xf32, strided<[1], offset: ?>>
+      %rb = memref.subview %b[%i, 0] [1, 2048] [1, 1] : ... to memref<2048xf32, strided<[1], offset: ?>>
+      memref.copy %ra, %rb : ...
+    }
+    ```
+  }];
+  let options = [
+    Option<"minRow", "min-row", "int64_t", /*default=*/"8",
+           "Shortest innermost dim (elements) copied as rows">,
+  ];
+  let dependentDialects = ["mlir::memref::MemRefDialect",
+                           "mlir::scf::SCFDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
+
 def FlattenEmptyMemRefArgs : Pass<"born-cpu-flatten-empty-memref-args", "mlir::ModuleOp"> {
   let summary = "Pass zero-size memrefs as rank-1 memref<0xT> across calls";
   let description = [{

@@ -43,7 +43,9 @@ std::string cpuKernelsPipeline(RegisterBlock block) {
          "modify-public-functions}, "
          "buffer-deallocation-pipeline, "
          "born-cpu-outline-parallel-loops, scf-forall-to-for, "
-         "func.func(born-convert-copies-to-linalg, convert-linalg-to-loops), "
+         "func.func(born-cpu-split-strided-copies, "
+         "born-convert-copies-to-linalg{keep-contiguous}, "
+         "convert-linalg-to-loops), "
          "canonicalize, cse";
 }
 

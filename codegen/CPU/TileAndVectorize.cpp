@@ -38,17 +38,41 @@ bool isTopLevel(Operation *op) {
   return isa<func::FuncOp>(op->getParentOp());
 }
 
+/// Whether `v` is computed from the loop indices (linalg.index) and values
+/// from outside `generic` alone: not from an operand's element, as a
+/// gather's index is.
+bool followsLoopIndices(Value v, linalg::GenericOp generic) {
+  Operation *def = v.getDefiningOp();
+  if (!def)
+    return !generic->isAncestor(v.getParentBlock()->getParentOp());
+  if (isa<linalg::IndexOp>(def) || !generic->isProperAncestor(def))
+    return true;
+  if (def->getNumRegions() || !isPure(def))
+    return false;
+  return llvm::all_of(def->getOperands(), [&](Value operand) {
+    return followsLoopIndices(operand, generic);
+  });
+}
+
 /// A generic that decodes quantized blocks inside its reduction
 /// (born.quantized_matmul's lowering): its body reads the weight with
-/// tensor.extract, bytes from an i8 tensor or the values of a float weight.
+/// tensor.extract, bytes from an i8 tensor or the values of a float
+/// weight, at positions computed from the loop indices (a gather of
+/// floats fused into a reduction reads at positions from its operands).
 bool decodesBlocks(linalg::LinalgOp op) {
-  if (!isa<linalg::GenericOp>(op) || !op.getNumReductionLoops() ||
+  auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
+  if (!generic || !op.getNumReductionLoops() ||
       !op.hasPureTensorSemantics() || !hasStaticLoops(op))
     return false;
   bool readsWeight = false;
   op->walk([&](tensor::ExtractOp extract) {
     Type type = extract.getType();
-    readsWeight |= type.isInteger(8) || isa<FloatType>(type);
+    readsWeight |=
+        type.isInteger(8) ||
+        (isa<FloatType>(type) &&
+         llvm::all_of(extract.getIndices(), [&](Value index) {
+           return followsLoopIndices(index, generic);
+         }));
   });
   return readsWeight;
 }

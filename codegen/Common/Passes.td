@@ -19,7 +19,15 @@ def ConvertCopiesToLinalg
     // becomes
     linalg.copy ins(%a : memref<4xf32>) outs(%b : memref<4xf32>)
     ```
+
+    With `keep-contiguous` (the CPU), a copy between two contiguous views
+    stays: `finalize-memref-to-llvm` lowers it to `llvm.memcpy`, which
+    needs no library function of ours.
   }];
+  let options = [
+    Option<"keepContiguous", "keep-contiguous", "bool", /*default=*/"false",
+           "Leave copies between contiguous views (memcpy) as they are">,
+  ];
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 

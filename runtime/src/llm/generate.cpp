@@ -447,10 +447,18 @@ private:
     size_t slots = size_t(info.shape[axis]), tokens = size_t(step.tokens);
     count = std::min(count, slots - std::min(begin, slots));
     float *data = cache.tensors[size_t(i)].data();
-    for (size_t o = 0; o < outer; ++o)
-      std::memcpy(data + (o * slots + begin) * inner,
-                  entries.data() + o * tokens * inner,
-                  count * inner * sizeof(float));
+    size_t run = count * inner;
+    for (size_t o = 0; o < outer; ++o) {
+      float *to = data + (o * slots + begin) * inner;
+      const float *from = entries.data() + o * tokens * inner;
+      // A decode step's keys, laid out slot-innermost, are one float per
+      // (head, feature): thousands of 4-byte copies a step, which a call
+      // to memcpy each would dominate.
+      if (run == 1)
+        *to = *from;
+      else
+        std::memcpy(to, from, run * sizeof(float));
+    }
   }
 
   Step &prefill_;
