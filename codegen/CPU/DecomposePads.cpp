@@ -1,6 +1,7 @@
 // tensor.pad -> fill + a linalg.copy of the source into the interior.
 #include "codegen/CPU/Passes.h"
 
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -29,8 +30,11 @@ struct DecomposeStaticPad : OpRewritePattern<tensor::PadOp> {
     // A pad value defined in the pad's region must be rebuilt outside it.
     if (pad.getRegion().isAncestor(padValue.getParentRegion()))
       return failure();
-    Value empty = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
-                                          resultType.getElementType());
+    // Not a tensor.empty: CSE would merge two pads' identical fills into
+    // one buffer, and bufferization would then copy it whole for the second
+    // pad.
+    Value empty = bufferization::AllocTensorOp::create(rewriter, loc,
+                                                       resultType, ValueRange{});
     Value filled =
         linalg::FillOp::create(rewriter, loc, padValue, empty).getResult(0);
     SmallVector<OpFoldResult> offsets =

@@ -20,21 +20,30 @@ bool isPlainBuffer(Value v) {
 }
 
 /// Adds to `ops`, operands first, the side-effect-free ops that compute `v`
-/// from constants alone (a loop-invariant `vector.step + c` that CSE and
-/// hoisting moved out of the loop, say), so that a task can recompute it;
-/// false when `v` depends on anything else.
+/// from constants and plain buffers alone (a loop-invariant `vector.step + c`
+/// that CSE and hoisting moved out of the loop; the strided view of a padded
+/// buffer's interior that a copy writes), so that a task can recompute it
+/// from the buffers, which it takes as arguments (`buffers`); false when `v`
+/// depends on anything else.
 bool collectRecomputable(Value v, llvm::SetVector<Operation *> &ops,
-                         unsigned depth = 0) {
+                         llvm::SetVector<Value> &buffers, unsigned depth = 0) {
+  if (isPlainBuffer(v)) {
+    buffers.insert(v);
+    return true;
+  }
   Operation *def = v.getDefiningOp();
-  if (!def || depth > 8 || def->getNumRegions() != 0 ||
-      isa<MemRefType>(v.getType()))
+  if (!def || depth > 8 || def->getNumRegions() != 0)
     return false;
   if (ops.contains(def))
     return true;
-  if (!def->hasTrait<OpTrait::ConstantLike>() && !isPure(def))
+  bool view = isa<memref::SubViewOp, memref::ExpandShapeOp,
+                  memref::CollapseShapeOp>(def);
+  if (isa<MemRefType>(v.getType()) && !view)
+    return false;
+  if (!def->hasTrait<OpTrait::ConstantLike>() && !isPure(def) && !view)
     return false;
   for (Value operand : def->getOperands())
-    if (!collectRecomputable(operand, ops, depth + 1))
+    if (!collectRecomputable(operand, ops, buffers, depth + 1))
       return false;
   ops.insert(def);
   return true;
@@ -68,14 +77,11 @@ struct OutlineParallelLoopsPass
         return;
     llvm::SetVector<Value> captured;
     getUsedValuesDefinedAbove(loop.getRegion(), captured);
-    SmallVector<Value> buffers;
+    llvm::SetVector<Value> buffers;
     llvm::SetVector<Operation *> constants; // and what they compute
-    for (Value v : captured) {
-      if (isPlainBuffer(v))
-        buffers.push_back(v);
-      else if (!collectRecomputable(v, constants))
+    for (Value v : captured)
+      if (!collectRecomputable(v, constants, buffers))
         return;
-    }
     SmallVector<int64_t> counts;
     int64_t total = 1;
     for (auto [lb, ub, step] : llvm::zip(lbs, ubs, steps)) {
@@ -142,7 +148,7 @@ struct OutlineParallelLoopsPass
     launch.setPrivate();
 
     b.setInsertionPoint(loop);
-    SmallVector<Value> operands(buffers);
+    SmallVector<Value> operands(buffers.begin(), buffers.end());
     operands.push_back(arith::ConstantIndexOp::create(b, loc, total));
     func::CallOp::create(b, loc, launch, operands);
     loop.erase();

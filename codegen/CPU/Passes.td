@@ -100,15 +100,20 @@ def DecomposePads : Pass<"born-cpu-decompose-pads", "mlir::func::FuncOp"> {
     %p = tensor.pad %x low[0, 0, 1, 1] high[0, 0, 1, 1] { tensor.yield %v }
            : tensor<1x8x6x6xf32> to tensor<1x8x8x8xf32>
     // becomes
-    %f = linalg.fill ins(%v) outs(tensor.empty() : tensor<1x8x8x8xf32>)
+    %a = bufferization.alloc_tensor() : tensor<1x8x8x8xf32>
+    %f = linalg.fill ins(%v) outs(%a : tensor<1x8x8x8xf32>)
     %i = tensor.extract_slice %f[0, 0, 1, 1] [1, 8, 6, 6] [1, 1, 1, 1]
     %c = linalg.copy ins(%x) outs(%i)
     %p = tensor.insert_slice %c into %f[0, 0, 1, 1] [1, 8, 6, 6] [1, 1, 1, 1]
     ```
 
-    Bufferization writes the copy in place, into the filled buffer.
+    Bufferization writes the copy in place, into the filled buffer. The
+    buffer is a `bufferization.alloc_tensor`, not a `tensor.empty`, so that
+    CSE cannot give two pads one filled tensor (which bufferization would
+    then copy whole).
   }];
-  let dependentDialects = ["mlir::linalg::LinalgDialect",
+  let dependentDialects = ["mlir::bufferization::BufferizationDialect",
+                           "mlir::linalg::LinalgDialect",
                            "mlir::tensor::TensorDialect"];
 }
 

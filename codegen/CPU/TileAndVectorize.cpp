@@ -168,6 +168,70 @@ struct SliceWholeRowsOfCollapse : OpRewritePattern<tensor::ExtractSliceOp> {
   }
 };
 
+/// Whether `xfer` moves a whole static tensor, elements in row-major
+/// order: indices 0, in bounds, unmasked, and a map that only drops unit
+/// dims.
+bool movesWholeTensor(VectorTransferOpInterface xfer) {
+  auto tensor = dyn_cast<RankedTensorType>(xfer.getBase().getType());
+  if (!tensor || !tensor.hasStaticShape() || xfer.getMask() ||
+      xfer.hasOutOfBoundsDim() ||
+      !llvm::all_of(xfer.getIndices(), isZeroInteger))
+    return false;
+  AffineMap map = xfer.getPermutationMap();
+  ArrayRef<int64_t> vectorShape = xfer.getVectorType().getShape();
+  int64_t previous = -1;
+  for (auto [result, size] : llvm::zip(map.getResults(), vectorShape)) {
+    auto dim = dyn_cast<AffineDimExpr>(result);
+    if (!dim || (int64_t)dim.getPosition() <= previous ||
+        tensor.getDimSize(dim.getPosition()) != size)
+      return false;
+    previous = dim.getPosition();
+  }
+  return xfer.getVectorType().getNumElements() == tensor.getNumElements();
+}
+
+/// A whole tile read back (through reshapes and slices that keep every
+/// element) from the vector that wrote it (a matmul's register block read by its fused
+/// epilogue) is that vector: without this, each tile's result goes through
+/// a temporary buffer, allocated per tile.
+struct ForwardWholeTileWrite : OpRewritePattern<vector::TransferReadOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(vector::TransferReadOp read,
+                                PatternRewriter &rewriter) const override {
+    if (!movesWholeTensor(read))
+      return failure();
+    Value source = read.getBase();
+    while (Operation *def = source.getDefiningOp()) {
+      if (isReshape(def)) {
+        source = def->getOperand(0);
+        continue;
+      }
+      if (auto insert = dyn_cast<tensor::InsertSliceOp>(def);
+          insert && insert.getSourceType().getNumElements() ==
+                        insert.getDestType().getNumElements()) {
+        source = insert.getSource();
+        continue;
+      }
+      if (auto extract = dyn_cast<tensor::ExtractSliceOp>(def);
+          extract && extract.getSourceType().getNumElements() ==
+                         extract.getResultType().getNumElements()) {
+        source = extract.getSource();
+        continue;
+      }
+      break;
+    }
+    auto write = source.getDefiningOp<vector::TransferWriteOp>();
+    if (!write || !movesWholeTensor(write) ||
+        write.getVectorType().getElementType() !=
+            read.getVectorType().getElementType())
+      return failure();
+    rewriter.replaceOpWithNewOp<vector::ShapeCastOp>(
+        read, read.getVectorType(), write.getVector());
+    return success();
+  }
+};
+
 /// Erases `op`'s reshape users that nothing uses any more.
 void eraseDeadReshapes(Operation *op, IRRewriter &rewriter) {
   for (Operation *user : llvm::make_early_inc_range(op->getUsers())) {
@@ -198,6 +262,12 @@ struct TileAndVectorizePass
     func.walk([&](LoopLikeOpInterface loop) {
       (void)hoistLoopInvariantSubsets(rewriter, loop);
     });
+    // Hoisting takes an accumulator's write out of its reduction loop: only
+    // then does the epilogue's read meet it.
+    RewritePatternSet forwarding(&getContext());
+    forwarding.add<ForwardWholeTileWrite>(&getContext());
+    if (failed(applyPatternsGreedily(func, std::move(forwarding))))
+      return signalPassFailure();
   }
 
   /// A linalg op with a zero-size loop runs no iteration: its results are

@@ -5,7 +5,7 @@
 // CHECK-LABEL: func @pad
 // CHECK-SAME: %[[X:[a-z0-9]+]]: tensor<1x8x6x6xf32>
 // CHECK: %[[V:.*]] = arith.constant 0xFF800000 : f32
-// CHECK: %[[E:.*]] = tensor.empty() : tensor<1x8x8x9xf32>
+// CHECK: %[[E:.*]] = bufferization.alloc_tensor() : tensor<1x8x8x9xf32>
 // CHECK: %[[F:.*]] = linalg.fill ins(%[[V]] : f32) outs(%[[E]] : tensor<1x8x8x9xf32>)
 // CHECK: %[[I:.*]] = tensor.extract_slice %[[F]][0, 0, 1, 2] [1, 8, 6, 6] [1, 1, 1, 1]
 // CHECK: %[[C:.*]] = linalg.copy ins(%[[X]] : tensor<1x8x6x6xf32>) outs(%[[I]] : tensor<1x8x6x6xf32>)

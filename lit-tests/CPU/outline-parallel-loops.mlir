@@ -45,6 +45,27 @@ func.func @strided_capture(%in: memref<8x16xf32, strided<[32, 1]>>) {
 
 // -----
 
+// A strided view of a plain buffer (a padded buffer's interior, which a pad's
+// copy writes) is recomputed in the task from the buffer, so the loop is
+// outlined.
+// CHECK-LABEL: func @view_capture
+// CHECK-SAME: (%[[IN:.*]]: memref<8x16xf32>, %[[PAD:.*]]: memref<10x18xf32>)
+// CHECK: call @view_capture__launch0(%[[IN]], %[[PAD]], %{{.*}}) : (memref<8x16xf32>, memref<10x18xf32>, index) -> ()
+// CHECK-NOT: scf.forall
+// CHECK: func private @view_capture__task0(%{{.*}}: memref<8x16xf32>, %[[P:.*]]: memref<10x18xf32>, %{{.*}}: index, %{{.*}}: index)
+// CHECK: memref.subview %[[P]][1, 1] [8, 16] [1, 1]
+// CHECK: scf.for
+func.func @view_capture(%in: memref<8x16xf32>, %pad: memref<10x18xf32>) {
+  %interior = memref.subview %pad[1, 1] [8, 16] [1, 1] : memref<10x18xf32> to memref<8x16xf32, strided<[18, 1], offset: 19>>
+  scf.forall (%i) in (8) {
+    %v = memref.load %in[%i, %i] : memref<8x16xf32>
+    memref.store %v, %interior[%i, %i] : memref<8x16xf32, strided<[18, 1], offset: 19>>
+  }
+  return
+}
+
+// -----
+
 // A single iteration is not worth a launch.
 // CHECK-LABEL: func @single
 // CHECK: scf.forall

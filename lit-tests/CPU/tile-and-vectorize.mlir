@@ -57,14 +57,18 @@ func.func @odd_sizes(%x: tensor<28x10xf32>) -> tensor<28x10xf32> {
 // A matmul on a packed weight (born-cpu-pack-matmul-weights), viewed
 // unpacked by bias + relu: the 8x16 block of the view is the packed block
 // [8, 1, 16], so the fill and the matmul fuse into the one loop nest, and
-// each reduction step reads 16 contiguous floats of panel j / 16.
+// each reduction step reads 16 contiguous floats of panel j / 16. The
+// block's sums go from registers straight into bias + relu, not through a
+// [8, 1, 16] temporary read back as [8, 16] (a buffer per tile).
 // CHECK-LABEL: func @packed_matmul_bias_relu
 // CHECK: scf.forall (%[[I:.*]], %[[J:.*]]) = (0, 0) to (64, 512) step (8, 16)
 // CHECK: %[[PANEL:.*]] = arith.divui %[[J]], %c16
 // CHECK-NOT: linalg.
-// CHECK: scf.for %[[K:.*]] = %c0 to %c784 step %c1 iter_args({{.*}}) -> ({{.*}}vector<8x16xf32>)
+// CHECK: %[[ACC:[0-9]+]]{{(:2)?}} = scf.for %[[K:.*]] = %c0 to %c784 step %c1 iter_args({{.*}}) -> ({{.*}}vector<8x16xf32>)
 // CHECK: vector.transfer_read %{{.*}}[%[[PANEL]], %[[K]], %c0]{{.*}} : tensor<32x784x16xf32>, vector<1x16xf32>
 // CHECK-COUNT-8: vector.fma {{.*}} : vector<16xf32>
+// CHECK-NOT: vector.transfer_read {{.*}} : tensor<8x
+// CHECK: arith.addf %[[ACC]]{{(#1)?}}, %{{.*}} : vector<8x16xf32>
 // CHECK: arith.maximumf {{.*}} : vector<8x16xf32>
 // CHECK: scf.forall.in_parallel
 // CHECK-NOT: scf.forall

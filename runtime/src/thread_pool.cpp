@@ -148,7 +148,7 @@ void ThreadPool::parallelFor(int64_t n, ParallelFn fn, void *env) {
     fn(env, 0, n);
     return;
   }
-  int64_t numChunks = std::min<int64_t>(n, numThreads());
+  int64_t numChunks = std::min<int64_t>(n, numThreads() * kChunksPerThread);
   fn_.store(fn, std::memory_order_relaxed);
   env_.store(env, std::memory_order_relaxed);
   n_.store(n, std::memory_order_relaxed);

@@ -27,9 +27,15 @@ public:
 
   int numThreads() const { return static_cast<int>(workers_.size()) + 1; }
 
-  // Runs fn over [0, n) in at most numThreads() contiguous chunks and returns
-  // when all are done. Calls made from inside a chunk (nested), or while
-  // another thread is using this pool, run inline on the calling thread.
+  // Each thread claims chunks until none are left: with several per thread,
+  // one that was descheduled or drew the slower tiles no longer keeps the
+  // others waiting for its whole share.
+  static constexpr int64_t kChunksPerThread = 8;
+
+  // Runs fn over [0, n) in at most numThreads() * kChunksPerThread
+  // contiguous chunks and returns when all are done. Calls made from inside
+  // a chunk (nested), or while another thread is using this pool, run
+  // inline on the calling thread.
   void parallelFor(int64_t n, ParallelFn fn, void *env);
 
 private:
