@@ -250,4 +250,36 @@ def OutlineParallelLoops : Pass<"born-cpu-outline-parallel-loops", "mlir::Module
                            "mlir::arith::ArithDialect"];
 }
 
+def WidenRaggedTransfers : Pass<"born-cpu-widen-ragged-transfers", "mlir::func::FuncOp"> {
+  let summary = "Load and store vectors of ragged widths as masked full registers";
+  let description = [{
+    A tile whose innermost width is not a power of two (a 14 x 14 feature
+    map's rows, 7-wide ones) reads and writes `vector<14xf32>`: LLVM splits
+    such an access into 8-, 4- and 2-element pieces (three loads and two
+    inserts for one row of operands in a matmul's inner loop). This pass
+    makes each in-bounds, contiguous 1-D transfer of a ragged width a masked
+    load or store of the next power of two (within one register of
+    `register-bits`) or of whole registers, with the tail lanes masked off,
+    so no memory past the vector's own is touched:
+
+    ```mlir
+    %v = vector.transfer_read %m[%i], %pad {in_bounds = [true]} : memref<196xf32>, vector<14xf32>
+    // becomes
+    %mask = vector.constant_mask [14] : vector<16xi1>
+    %w = vector.maskedload %m[%i], %mask, %poison : memref<196xf32>, vector<16xi1>, vector<16xf32> into vector<16xf32>
+    %v = vector.extract_strided_slice %w {offsets = [0], sizes = [14], strides = [1]} : vector<16xf32> to vector<14xf32>
+    ```
+
+    It runs after `convert-vector-to-scf{full-unroll}` has made transfers
+    one-dimensional.
+  }];
+  let options = [
+    Option<"registerBits", "register-bits", "int64_t", /*default=*/"512",
+           "Bits in one vector register">,
+  ];
+  let dependentDialects = ["mlir::ub::UBDialect",
+                           "mlir::vector::VectorDialect"];
+}
+
+
 #endif

@@ -49,7 +49,7 @@ std::string cpuKernelsPipeline(RegisterBlock block) {
          "canonicalize, cse";
 }
 
-std::string cpuHostPipeline() {
+std::string cpuHostPipeline(RegisterBlock block) {
   // Math functions without an LLVM intrinsic (asinh, ...) become libm calls
   // one element at a time, through vector.extract/insert: those must exist
   // before the vector dialect goes to LLVM.
@@ -57,8 +57,11 @@ std::string cpuHostPipeline() {
   // born-cpu-flatten-empty-memref-args passes them as memref<0xT>.
   // Buffers come from the runtime's allocator (runtime/src/buffer_cache.cpp),
   // which keeps large ones mapped from one run to the next.
+  std::string registerBits = std::to_string(block.vectorWidth * 32);
   return "born-cpu-flatten-empty-memref-args, "
-         "convert-vector-to-scf{full-unroll=true}, lower-affine, "
+         "convert-vector-to-scf{full-unroll=true}, "
+         "func.func(born-cpu-widen-ragged-transfers{register-bits=" +
+         registerBits + "}), lower-affine, "
          "convert-scf-to-cf, expand-strided-metadata, lower-affine, "
          "convert-math-to-llvm, convert-math-to-libm, "
          "convert-vector-to-llvm{reassociate-fp-reductions}, "

@@ -23,7 +23,7 @@ RegisterBlock registerBlockFor(unsigned vectorBits);
 /// `--pass-pipeline="builtin.module(<list>)"`).
 std::string cpuKernelsPipeline(RegisterBlock block = {}); // -> tiled,
                                                          // vectorized loops
-std::string cpuHostPipeline();     // -> LLVM dialect
+std::string cpuHostPipeline(RegisterBlock block = {}); // -> LLVM dialect
 
 void registerCPUCodegenPasses();
 } // namespace born

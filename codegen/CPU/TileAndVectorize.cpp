@@ -232,6 +232,52 @@ struct ForwardWholeTileWrite : OpRewritePattern<vector::TransferReadOp> {
   }
 };
 
+/// A read of a slice with stride 2 along its innermost dim (a stride-2
+/// convolution's window) reads twice the row contiguously and keeps the
+/// even lanes: a strided transfer would load one element at a time.
+struct DeinterleaveStridedRead : OpRewritePattern<vector::TransferReadOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(vector::TransferReadOp read,
+                                PatternRewriter &rewriter) const override {
+    auto slice = read.getBase().getDefiningOp<tensor::ExtractSliceOp>();
+    if (!slice || read.getMask() || !read.getPermutationMap().isMinorIdentity())
+      return failure();
+    RankedTensorType sliceType = slice.getResultType();
+    VectorType vectorType = read.getVectorType();
+    int64_t rank = sliceType.getRank();
+    std::optional<int64_t> stride =
+        getConstantIntValue(slice.getMixedStrides().back());
+    std::optional<int64_t> lastIndex =
+        getConstantIntValue(read.getIndices().back());
+    if (!stride || *stride != 2 || !lastIndex || *lastIndex != 0 ||
+        slice.getSourceType().getRank() != rank ||
+        !sliceType.hasStaticShape() ||
+        vectorType.getShape().back() != sliceType.getShape().back())
+      return failure();
+    int64_t lanes = vectorType.getShape().back();
+    Location loc = read.getLoc();
+    SmallVector<OpFoldResult> sizes = slice.getMixedSizes(),
+                              strides = slice.getMixedStrides();
+    sizes.back() = rewriter.getIndexAttr(2 * lanes - 1);
+    strides.back() = rewriter.getIndexAttr(1);
+    Value rows = tensor::ExtractSliceOp::create(
+        rewriter, loc, slice.getSource(), slice.getMixedOffsets(), sizes,
+        strides);
+    SmallVector<int64_t> shape(vectorType.getShape());
+    shape.back() = 2 * lanes;
+    SmallVector<bool> inBounds = read.getInBoundsValues();
+    inBounds.back() = false; // the last odd lane is past the slice
+    Value pairs = vector::TransferReadOp::create(
+        rewriter, loc, VectorType::get(shape, vectorType.getElementType()),
+        rows, read.getIndices(),
+        read.getPadding(), ArrayRef<bool>(inBounds));
+    auto split = vector::DeinterleaveOp::create(rewriter, loc, pairs);
+    rewriter.replaceOp(read, split.getRes1());
+    return success();
+  }
+};
+
 /// Erases `op`'s reshape users that nothing uses any more.
 void eraseDeadReshapes(Operation *op, IRRewriter &rewriter) {
   for (Operation *user : llvm::make_early_inc_range(op->getUsers())) {
@@ -449,7 +495,8 @@ struct TileAndVectorizePass
       rewriter.replaceOp(op, result->replacements);
       if (convolution)
         for (Operation *tiled : result->tiledOps)
-          dropUnitLoops(tiled, rewriter);
+          if (linalg::GenericOp generic = dropUnitLoops(tiled, rewriter))
+            sliceStridedInputs(generic, rewriter);
     }
     return success();
   }
@@ -556,17 +603,17 @@ struct TileAndVectorizePass
   /// A convolution tile with unit reduction loops is an elementwise
   /// multiply-accumulate of an input window: as a generic without its unit
   /// loops, its indexing maps become permutations, which vectorize.
-  void dropUnitLoops(Operation *op, IRRewriter &rewriter) {
+  linalg::GenericOp dropUnitLoops(Operation *op, IRRewriter &rewriter) {
     auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
     if (!linalgOp)
-      return;
+      return {};
     rewriter.setInsertionPoint(op);
     auto generic = dyn_cast<linalg::GenericOp>(op);
     if (!generic) {
       FailureOr<linalg::GenericOp> generalized =
           linalg::generalizeNamedOp(rewriter, linalgOp);
       if (failed(generalized))
-        return;
+        return {};
       generic = *generalized;
     }
     linalg::ControlDropUnitDims control;
@@ -574,8 +621,64 @@ struct TileAndVectorizePass
         RankReductionStrategy::ExtractInsertSlice;
     FailureOr<linalg::DropUnitDimsResult> dropped =
         linalg::dropUnitDims(rewriter, generic, control);
-    if (succeeded(dropped))
-      rewriter.replaceOp(generic, dropped->replacements);
+    if (failed(dropped))
+      return generic;
+    rewriter.replaceOp(generic, dropped->replacements);
+    return dyn_cast<linalg::GenericOp>(dropped->resultOp.getOperation());
+  }
+
+  /// A strided convolution's tile reads its window at `d * stride`: such an
+  /// input becomes a strided slice read at `d`, so that every map is a
+  /// projected permutation, which vectorizes (to reads that
+  /// DeinterleaveStridedRead makes contiguous).
+  void sliceStridedInputs(linalg::GenericOp op, IRRewriter &rewriter) {
+    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+    bool changed = false;
+    for (OpOperand *input : op.getDpsInputOperands()) {
+      auto type = dyn_cast<RankedTensorType>(input->get().getType());
+      AffineMap map = maps[input->getOperandNumber()];
+      if (!type || !type.hasStaticShape())
+        continue;
+      SmallVector<AffineExpr> dims;
+      SmallVector<int64_t> sizes, strides;
+      for (AffineExpr result : map.getResults()) {
+        int64_t stride = 1;
+        if (auto mul = dyn_cast<AffineBinaryOpExpr>(result);
+            mul && mul.getKind() == AffineExprKind::Mul)
+          if (auto c = dyn_cast<AffineConstantExpr>(mul.getRHS())) {
+            stride = c.getValue();
+            result = mul.getLHS();
+          }
+        auto dim = dyn_cast<AffineDimExpr>(result);
+        if (!dim || stride < 1)
+          break;
+        dims.push_back(dim);
+        sizes.push_back(ranges[dim.getPosition()]);
+        strides.push_back(stride);
+      }
+      if (dims.size() != map.getNumResults() ||
+          llvm::all_of(strides, [](int64_t s) { return s == 1; }))
+        continue;
+      AffineMap sliced = AffineMap::get(map.getNumDims(), 0, dims,
+                                        rewriter.getContext());
+      if (!sliced.isProjectedPermutation())
+        continue;
+      rewriter.setInsertionPoint(op);
+      MLIRContext *ctx = rewriter.getContext();
+      Value slice = tensor::ExtractSliceOp::create(
+          rewriter, op.getLoc(), input->get(),
+          SmallVector<OpFoldResult>(dims.size(), rewriter.getIndexAttr(0)),
+          getAsIndexOpFoldResult(ctx, sizes),
+          getAsIndexOpFoldResult(ctx, strides));
+      rewriter.modifyOpInPlace(op, [&] { input->set(slice); });
+      maps[input->getOperandNumber()] = sliced;
+      changed = true;
+    }
+    if (changed)
+      rewriter.modifyOpInPlace(op, [&] {
+        op.setIndexingMapsAttr(rewriter.getAffineMapArrayAttr(maps));
+      });
   }
 
   /// A reduction over a long innermost dim (softmax over a KV cache's
@@ -767,6 +870,7 @@ struct TileAndVectorizePass
     vector::TransferWriteOp::getCanonicalizationPatterns(patterns,
                                                          &getContext());
     tensor::populateFoldTensorSubsetIntoVectorTransferPatterns(patterns);
+    patterns.add<DeinterleaveStridedRead>(&getContext());
     return applyPatternsGreedily(func, std::move(patterns));
   }
 };

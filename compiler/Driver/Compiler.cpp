@@ -131,7 +131,7 @@ LogicalResult Compiler::runPhase(ModuleOp module, Phase phase) {
       return failure();
     return collectTargetParams(module);
   case Phase::Host: {
-    if (failed(runPipeline(module, cpuHostPipeline())))
+    if (failed(runPipeline(module, cpuHostPipeline(registerBlock()))))
       return failure();
     // Born's argument annotations mean nothing to LLVM.
     module.walk([](FunctionOpInterface func) {

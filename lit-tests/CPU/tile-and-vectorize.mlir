@@ -379,3 +379,28 @@ func.func @long_reduce_max(%x: tensor<3x192x1088xf32>) -> tensor<3x192xf32> {
     }
   return %r : tensor<3x192xf32>
 }
+
+// -----
+
+// A stride-2 depthwise convolution (MobileNetV2's downsampling ones): each
+// filter tap reads its window through a slice with stride 2 along rows and
+// columns. The columns are read contiguously, twice as many, and the even
+// lanes kept; the rows are 8 reads 2 rows apart. Without the slice, the tap's
+// `d * 2` map would not vectorize at all.
+// CHECK-LABEL: func @depthwise_stride2
+// CHECK: scf.forall
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: %[[ROWS:.*]] = tensor.extract_slice %{{.*}}[0, 0] [8, 31] [2, 1] : tensor<15x31xf32> to tensor<8x31xf32>
+// CHECK: %[[PAIRS:.*]] = vector.transfer_read %[[ROWS]][%c0, %c0], %{{.*}} {in_bounds = [true, false]} : tensor<8x31xf32>, vector<8x32xf32>
+// CHECK: %[[EVEN:.*]], %{{.*}} = vector.deinterleave %[[PAIRS]] : vector<8x32xf32> -> vector<8x16xf32>
+// CHECK: arith.mulf %[[EVEN]], %{{.*}} : vector<8x16xf32>
+// CHECK-NOT: linalg.
+func.func @depthwise_stride2(%x: tensor<1x4x1x17x33xf32>, %w: tensor<4x1x1x3x3xf32>) -> tensor<1x4x1x8x16xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x4x1x8x16xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x4x1x8x16xf32>) -> tensor<1x4x1x8x16xf32>
+  %c = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : vector<2xi64>, strides = dense<2> : vector<2xi64>}
+      ins(%x, %w : tensor<1x4x1x17x33xf32>, tensor<4x1x1x3x3xf32>) outs(%f : tensor<1x4x1x8x16xf32>) -> tensor<1x4x1x8x16xf32>
+  return %c : tensor<1x4x1x8x16xf32>
+}
