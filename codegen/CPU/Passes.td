@@ -94,23 +94,29 @@ def DecomposePads : Pass<"born-cpu-decompose-pads", "mlir::func::FuncOp"> {
     interior, which lower to scalar loops in the host function, outside any
     parallel kernel. This pass writes each statically shaped pad with a
     constant value as linalg ops instead, so that tile-and-vectorize makes
-    each of them a vectorized, parallel loop nest:
+    each of them a vectorized, parallel loop nest: fills of the border only
+    (along each padded dim, the slab before the interior and the slab after
+    it) and a copy of the source into the interior:
 
     ```mlir
-    %p = tensor.pad %x low[0, 0, 1, 1] high[0, 0, 1, 1] { tensor.yield %v }
-           : tensor<1x8x6x6xf32> to tensor<1x8x8x8xf32>
+    %p = tensor.pad %x low[0, 1] high[0, 1] { tensor.yield %v }
+           : tensor<8x6xf32> to tensor<8x8xf32>
     // becomes
-    %a = bufferization.alloc_tensor() : tensor<1x8x8x8xf32>
-    %f = linalg.fill ins(%v) outs(%a : tensor<1x8x8x8xf32>)
-    %i = tensor.extract_slice %f[0, 0, 1, 1] [1, 8, 6, 6] [1, 1, 1, 1]
+    %a = bufferization.alloc_tensor() : tensor<8x8xf32>
+    %l = tensor.extract_slice %a[0, 0] [8, 1] [1, 1]
+    %lf = linalg.fill ins(%v) outs(%l)
+    %a1 = tensor.insert_slice %lf into %a[0, 0] [8, 1] [1, 1]
+    %h = tensor.extract_slice %a1[0, 7] [8, 1] [1, 1]
+    %hf = linalg.fill ins(%v) outs(%h)
+    %a2 = tensor.insert_slice %hf into %a1[0, 7] [8, 1] [1, 1]
+    %i = tensor.extract_slice %a2[0, 1] [8, 6] [1, 1]
     %c = linalg.copy ins(%x) outs(%i)
-    %p = tensor.insert_slice %c into %f[0, 0, 1, 1] [1, 8, 6, 6] [1, 1, 1, 1]
+    %p = tensor.insert_slice %c into %a2[0, 1] [8, 6] [1, 1]
     ```
 
-    Bufferization writes the copy in place, into the filled buffer. The
-    buffer is a `bufferization.alloc_tensor`, not a `tensor.empty`, so that
-    CSE cannot give two pads one filled tensor (which bufferization would
-    then copy whole).
+    Bufferization writes each of them in place. The buffer is a
+    `bufferization.alloc_tensor`, not a `tensor.empty`, so that CSE cannot
+    give two pads one buffer (which bufferization would then copy whole).
   }];
   let dependentDialects = ["mlir::bufferization::BufferizationDialect",
                            "mlir::linalg::LinalgDialect",

@@ -495,8 +495,10 @@ struct TileAndVectorizePass
       rewriter.replaceOp(op, result->replacements);
       if (convolution)
         for (Operation *tiled : result->tiledOps)
-          if (linalg::GenericOp generic = dropUnitLoops(tiled, rewriter))
+          if (linalg::GenericOp generic = dropUnitLoops(tiled, rewriter)) {
             sliceStridedInputs(generic, rewriter);
+            allowContraction(generic);
+          }
     }
     return success();
   }
@@ -625,6 +627,23 @@ struct TileAndVectorizePass
       return generic;
     rewriter.replaceOp(generic, dropped->replacements);
     return dyn_cast<linalg::GenericOp>(dropped->resultOp.getOperation());
+  }
+
+  /// A convolution tap's multiply and accumulate may fuse into one FMA, as
+  /// the matmul path's contractions do (and other frameworks' convolutions).
+  static void allowContraction(linalg::GenericOp op) {
+    op.getBody()->walk([](Operation *nested) {
+      auto fastMath = dyn_cast<arith::ArithFastMathInterface>(nested);
+      if (!fastMath)
+        return;
+      arith::FastMathFlagsAttr flags = fastMath.getFastMathFlagsAttr();
+      fastMath->setAttr(
+          fastMath.getFastMathAttrName(),
+          arith::FastMathFlagsAttr::get(
+              nested->getContext(),
+              (flags ? flags.getValue() : arith::FastMathFlags::none) |
+                  arith::FastMathFlags::contract));
+    });
   }
 
   /// A strided convolution's tile reads its window at `d * stride`: such an

@@ -1,16 +1,30 @@
 // RUN: born-opt %s --split-input-file --born-cpu-decompose-pads | FileCheck %s
 
-// A max-pool's -inf padding: the padded tensor is filled, and the source is
-// copied into its interior by a linalg.copy (which tiles and vectorizes).
+// A max-pool's -inf padding: the border of the padded buffer is filled, slab
+// by slab (rows 0 and 7 whole; columns 0..1 and 8 of rows 1..6), and the
+// source is copied into its interior by a linalg.copy (which tiles and
+// vectorizes). The interior is never filled.
 // CHECK-LABEL: func @pad
 // CHECK-SAME: %[[X:[a-z0-9]+]]: tensor<1x8x6x6xf32>
 // CHECK: %[[V:.*]] = arith.constant 0xFF800000 : f32
-// CHECK: %[[E:.*]] = bufferization.alloc_tensor() : tensor<1x8x8x9xf32>
-// CHECK: %[[F:.*]] = linalg.fill ins(%[[V]] : f32) outs(%[[E]] : tensor<1x8x8x9xf32>)
-// CHECK: %[[I:.*]] = tensor.extract_slice %[[F]][0, 0, 1, 2] [1, 8, 6, 6] [1, 1, 1, 1]
+// CHECK: %[[A:.*]] = bufferization.alloc_tensor() : tensor<1x8x8x9xf32>
+// CHECK: %[[T:.*]] = tensor.extract_slice %[[A]][0, 0, 0, 0] [1, 8, 1, 9] [1, 1, 1, 1]
+// CHECK: %[[TF:.*]] = linalg.fill ins(%[[V]] : f32) outs(%[[T]] : tensor<1x8x1x9xf32>)
+// CHECK: %[[A1:.*]] = tensor.insert_slice %[[TF]] into %[[A]][0, 0, 0, 0] [1, 8, 1, 9] [1, 1, 1, 1]
+// CHECK: %[[B:.*]] = tensor.extract_slice %[[A1]][0, 0, 7, 0] [1, 8, 1, 9] [1, 1, 1, 1]
+// CHECK: %[[BF:.*]] = linalg.fill ins(%[[V]] : f32) outs(%[[B]] : tensor<1x8x1x9xf32>)
+// CHECK: %[[A2:.*]] = tensor.insert_slice %[[BF]] into %[[A1]][0, 0, 7, 0] [1, 8, 1, 9] [1, 1, 1, 1]
+// CHECK: %[[L:.*]] = tensor.extract_slice %[[A2]][0, 0, 1, 0] [1, 8, 6, 2] [1, 1, 1, 1]
+// CHECK: %[[LF:.*]] = linalg.fill ins(%[[V]] : f32) outs(%[[L]] : tensor<1x8x6x2xf32>)
+// CHECK: %[[A3:.*]] = tensor.insert_slice %[[LF]] into %[[A2]][0, 0, 1, 0] [1, 8, 6, 2] [1, 1, 1, 1]
+// CHECK: %[[R:.*]] = tensor.extract_slice %[[A3]][0, 0, 1, 8] [1, 8, 6, 1] [1, 1, 1, 1]
+// CHECK: %[[RF:.*]] = linalg.fill ins(%[[V]] : f32) outs(%[[R]] : tensor<1x8x6x1xf32>)
+// CHECK: %[[A4:.*]] = tensor.insert_slice %[[RF]] into %[[A3]][0, 0, 1, 8] [1, 8, 6, 1] [1, 1, 1, 1]
+// CHECK-NOT: linalg.fill
+// CHECK: %[[I:.*]] = tensor.extract_slice %[[A4]][0, 0, 1, 2] [1, 8, 6, 6] [1, 1, 1, 1]
 // CHECK: %[[C:.*]] = linalg.copy ins(%[[X]] : tensor<1x8x6x6xf32>) outs(%[[I]] : tensor<1x8x6x6xf32>)
-// CHECK: %[[R:.*]] = tensor.insert_slice %[[C]] into %[[F]][0, 0, 1, 2] [1, 8, 6, 6] [1, 1, 1, 1]
-// CHECK: return %[[R]]
+// CHECK: %[[P:.*]] = tensor.insert_slice %[[C]] into %[[A4]][0, 0, 1, 2] [1, 8, 6, 6] [1, 1, 1, 1]
+// CHECK: return %[[P]]
 func.func @pad(%x: tensor<1x8x6x6xf32>) -> tensor<1x8x8x9xf32> {
   %v = arith.constant 0xFF800000 : f32
   %p = tensor.pad %x low[0, 0, 1, 2] high[0, 0, 1, 1] {
