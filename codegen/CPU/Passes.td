@@ -249,8 +249,8 @@ def OutlineParallelLoops : Pass<"born-cpu-outline-parallel-loops", "mlir::Module
     `born_parallel_for(n, task, env)`, which splits [0, n) across threads.
 
     Loops that capture anything other than statically shaped, identity-layout
-    memrefs and constants are left in place (they run serially once
-    `scf-forall-to-for` converts them).
+    memrefs, views of them and constants are left in place (they run
+    serially once `scf-forall-to-for` converts them).
   }];
   let dependentDialects = ["mlir::func::FuncDialect", "mlir::scf::SCFDialect",
                            "mlir::arith::ArithDialect"];

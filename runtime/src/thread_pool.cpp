@@ -104,13 +104,14 @@ void ThreadPool::runChunks(uint32_t generation) {
   void *env = env_.load(std::memory_order_relaxed);
   int64_t n = n_.load(std::memory_order_relaxed);
   int64_t numChunks = numChunks_.load(std::memory_order_relaxed);
+  int64_t done = 0;
   for (;;) {
     uint64_t claim = claim_.load(std::memory_order_acquire);
     if (static_cast<uint32_t>(claim >> 32) != generation)
-      return;
+      break;
     int64_t chunk = static_cast<int64_t>(claim & 0xffffffffu);
     if (chunk >= numChunks)
-      return;
+      break;
     if (!claim_.compare_exchange_weak(claim, claim + 1, std::memory_order_acq_rel))
       continue;
     // Contiguous chunks whose sizes differ by at most one, without n * chunk
@@ -119,10 +120,14 @@ void ThreadPool::runChunks(uint32_t generation) {
     int64_t begin = chunk * base + std::min(chunk, extra);
     int64_t end = begin + base + (chunk < extra ? 1 : 0);
     fn(env, begin, end);
-    if (chunksDone_.fetch_add(1) + 1 == numChunks && callerSleeping_.load()) {
-      { std::lock_guard<std::mutex> lock(mutex_); }
-      jobDone_.notify_one();
-    }
+    ++done;
+  }
+  // Completions are counted once per thread and job, not per chunk: the
+  // counter's cache line moves between cores once for each.
+  if (done && chunksDone_.fetch_add(done) + done == numChunks &&
+      callerSleeping_.load()) {
+    { std::lock_guard<std::mutex> lock(mutex_); }
+    jobDone_.notify_one();
   }
 }
 

@@ -30,7 +30,7 @@ public:
   // Each thread claims chunks until none are left: with several per thread,
   // one that was descheduled or drew the slower tiles no longer keeps the
   // others waiting for its whole share.
-  static constexpr int64_t kChunksPerThread = 8;
+  static constexpr int64_t kChunksPerThread = 4;
 
   // Runs fn over [0, n) in at most numThreads() * kChunksPerThread
   // contiguous chunks and returns when all are done. Calls made from inside
@@ -55,9 +55,11 @@ private:
   // (generation << 32) | index of the next unclaimed chunk. Claiming with a
   // compare-exchange on both halves means a worker can never take a chunk of
   // a job other than the one it read the description of.
-  std::atomic<uint64_t> claim_{0};
-  std::atomic<int64_t> chunksDone_{0};
-  uint32_t generation_ = 0; // only the caller holding callerMutex_ touches it
+  // Each on a cache line of its own: every claim and every completion would
+  // otherwise also take the line that the waiting caller keeps reading.
+  alignas(64) std::atomic<uint64_t> claim_{0};
+  alignas(64) std::atomic<int64_t> chunksDone_{0};
+  alignas(64) uint32_t generation_ = 0; // only the caller holding callerMutex_ touches it
 
   std::mutex mutex_;
   std::condition_variable jobAvailable_;
