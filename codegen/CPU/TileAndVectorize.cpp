@@ -331,20 +331,27 @@ struct TileAndVectorizePass
   }
 
   /// Parallel dims get register-block tiles (innermost tileCols, next
-  /// tileRows, outer ones 1); reduction dims stay whole here.
+  /// tileRows, outer ones 1); reduction dims stay whole here. A contraction
+  /// whose columns fill one vector or less (a 14 x 14 or 28 x 28 feature
+  /// map's pixels) takes as many more rows as the columns are short of
+  /// tileCols, so that its block keeps as many independent accumulators:
+  /// with 8 of one vector each, every multiply-add waits on the one before.
   SmallVector<OpFoldResult> parallelTileSizes(linalg::LinalgOp op,
-                                              OpBuilder &b) {
+                                              bool contraction, OpBuilder &b) {
     SmallVector<int64_t> ranges = op.getStaticLoopRanges();
     SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
     SmallVector<int64_t> sizes(ranges.size(), 0);
-    int64_t seen = 0;
+    int64_t seen = 0, rows = tileRows;
     for (int64_t d = ranges.size() - 1; d >= 0; --d) {
       if (iterators[d] != utils::IteratorType::parallel)
         continue;
-      if (seen == 0)
+      if (seen == 0) {
         sizes[d] = born::blockWidth(ranges[d], tileCols, vectorWidth);
-      else
-        sizes[d] = born::staticTileSize(ranges[d], seen == 1 ? tileRows : 1);
+        if (contraction && sizes[d] <= vectorWidth)
+          rows = tileRows * (tileCols / vectorWidth);
+      } else {
+        sizes[d] = born::staticTileSize(ranges[d], seen == 1 ? rows : 1);
+      }
       ++seen;
     }
     return getAsIndexOpFoldResult(b.getContext(), sizes);
@@ -412,10 +419,12 @@ struct TileAndVectorizePass
       // Tiles are independent: an scf.forall, run in parallel once outlined.
       auto region = regionOf.find(op);
       scf::SCFTilingOptions tiling;
-      SmallVector<OpFoldResult> sizes = parallelTileSizes(op, rewriter);
+      bool contraction = isContractionLike(op) || withContraction.contains(op);
+      SmallVector<OpFoldResult> sizes =
+          parallelTileSizes(op, contraction, rewriter);
       tiling.setTileSizes(sizes);
       tiling.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
-      if (isContractionLike(op) || withContraction.contains(op))
+      if (contraction)
         tiling.setInterchange(columnBlocksOuter(sizes));
       scf::SCFTileAndFuseOptions options;
       options.setTilingOptions(tiling);
