@@ -33,8 +33,8 @@ struct DecomposeStaticPad : OpRewritePattern<tensor::PadOp> {
       return failure();
     // Not a tensor.empty, which CSE would share between two pads of one
     // shape (bufferization would then copy the buffer whole for the second).
-    Value padded = bufferization::AllocTensorOp::create(rewriter, loc,
-                                                        resultType, ValueRange{});
+    Value padded = bufferization::AllocTensorOp::create(
+        rewriter, loc, resultType, ValueRange{});
     // Only the border is filled (the interior is about to be overwritten):
     // along each padded dim, the slab before the interior and the slab
     // after it, spanning the interior of the dims before it and the whole
@@ -65,8 +65,10 @@ struct DecomposeStaticPad : OpRewritePattern<tensor::PadOp> {
                                                offsets, sizes, ones);
       }
     }
-    SmallVector<OpFoldResult> offsets = getAsIndexOpFoldResult(getContext(), low);
-    SmallVector<OpFoldResult> sizes = getAsIndexOpFoldResult(getContext(), source);
+    SmallVector<OpFoldResult> offsets =
+        getAsIndexOpFoldResult(getContext(), low);
+    SmallVector<OpFoldResult> sizes =
+        getAsIndexOpFoldResult(getContext(), source);
     Value interior = tensor::ExtractSliceOp::create(rewriter, loc, padded,
                                                     offsets, sizes, ones);
     Value copied =

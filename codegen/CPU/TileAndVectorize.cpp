@@ -190,10 +190,10 @@ bool movesWholeTensor(VectorTransferOpInterface xfer) {
   return xfer.getVectorType().getNumElements() == tensor.getNumElements();
 }
 
-/// A whole tile read back (through reshapes and slices that keep every
-/// element) from the vector that wrote it (a matmul's register block read by its fused
-/// epilogue) is that vector: without this, each tile's result goes through
-/// a temporary buffer, allocated per tile.
+/// A whole tile read back from the vector that wrote it, through reshapes
+/// and slices that keep every element (a matmul's register block read by its
+/// fused epilogue), is that vector: without this, each tile's result goes
+/// through a temporary buffer, allocated per tile.
 struct ForwardWholeTileWrite : OpRewritePattern<vector::TransferReadOp> {
   using OpRewritePattern::OpRewritePattern;
 

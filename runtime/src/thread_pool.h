@@ -59,7 +59,8 @@ private:
   // otherwise also take the line that the waiting caller keeps reading.
   alignas(64) std::atomic<uint64_t> claim_{0};
   alignas(64) std::atomic<int64_t> chunksDone_{0};
-  alignas(64) uint32_t generation_ = 0; // only the caller holding callerMutex_ touches it
+  // Only the caller holding callerMutex_ touches it.
+  alignas(64) uint32_t generation_ = 0;
 
   std::mutex mutex_;
   std::condition_variable jobAvailable_;
