@@ -360,7 +360,7 @@ Value decodeRows(OpBuilder &b, Location loc, Value bytes, QuantType type,
                             : bytesShape[1] / QuantizedMatmulOp::blockBytes(type) *
                                   QuantizedMatmulOp::blockSize(type);
   RowLayout layout = rowLayout(type, k);
-  int64_t blockBytes = layout.units;
+  int64_t blockUnits = layout.units;
   int64_t blocks = k / layout.values;
   SmallVector<int64_t> shape = {blocks};
   shape.append(layout.dims);
@@ -382,7 +382,7 @@ Value decodeRows(OpBuilder &b, Location loc, Value bytes, QuantType type,
             Value row = linalg::IndexOp::create(nb, l, rowDim);
             Value start = arith::MulIOp::create(
                 nb, l, linalg::IndexOp::create(nb, l, blockDim),
-                arith::ConstantIndexOp::create(nb, l, blockBytes));
+                arith::ConstantIndexOp::create(nb, l, blockUnits));
             SmallVector<Value> sub;
             for (unsigned d = blockDim + 1; d < blockDim + numLoops - 1; ++d)
               sub.push_back(linalg::IndexOp::create(nb, l, d));
@@ -418,7 +418,7 @@ struct QuantizedMatmulToLinalg : OpConversionPattern<QuantizedMatmulOp> {
       rows *= d;
     int64_t n = tensorType(weight).getDimSize(0);
     RowLayout layout = rowLayout(type, k);
-    int64_t blockBytes = layout.units;
+    int64_t blockUnits = layout.units;
     SmallVector<int64_t> inBlock = layout.dims;
 
     Value x = reshapeTensor(rewriter, loc, input,
@@ -478,7 +478,7 @@ struct QuantizedMatmulToLinalg : OpConversionPattern<QuantizedMatmulOp> {
                   linalg::IndexOp::create(b, l, 3));
               Value start = arith::MulIOp::create(
                   b, l, block,
-                  arith::ConstantIndexOp::create(b, l, blockBytes));
+                  arith::ConstantIndexOp::create(b, l, blockUnits));
               SmallVector<Value> sub;
               for (unsigned d = 4; d < numLoops; ++d)
                 sub.push_back(linalg::IndexOp::create(b, l, d));

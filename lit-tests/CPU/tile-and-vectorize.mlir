@@ -404,3 +404,31 @@ func.func @depthwise_stride2(%x: tensor<1x4x1x17x33xf32>, %w: tensor<4x1x1x3x3xf
       ins(%x, %w : tensor<1x4x1x17x33xf32>, tensor<4x1x1x3x3xf32>) outs(%f : tensor<1x4x1x8x16xf32>) -> tensor<1x4x1x8x16xf32>
   return %c : tensor<1x4x1x8x16xf32>
 }
+
+// -----
+
+#ids = affine_map<(d0, d1) -> (d0, d1)>
+#sum = affine_map<(d0, d1) -> (d0)>
+// A reduction that reads floats at positions taken from an operand (an
+// embedding lookup summed; ONNX's NegativeLogLikelihoodLoss expanded) is a
+// gather, not a weight decoded block by block: it vectorizes whole, one
+// vector.gather for the tile, rather than being stepped one row at a time.
+// CHECK-LABEL: func @float_gather_reduction
+// CHECK: scf.forall
+// CHECK-NOT: scf.for %
+// CHECK: vector.gather {{.*}} : tensor<100xf32>, vector<4x8xindex>, vector<4x8xi1>, vector<4x8xf32> into vector<4x8xf32>
+// CHECK-NOT: scf.for %
+func.func @float_gather_reduction(%ids: tensor<4x8xi32>, %table: tensor<100xf32>) -> tensor<4xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<4xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<4xf32>) -> tensor<4xf32>
+  %r = linalg.generic {indexing_maps = [#ids, #sum], iterator_types = ["parallel", "reduction"]}
+      ins(%ids : tensor<4x8xi32>) outs(%f : tensor<4xf32>) {
+  ^bb0(%id: i32, %acc: f32):
+    %i = arith.index_cast %id : i32 to index
+    %v = tensor.extract %table[%i] : tensor<100xf32>
+    %s = arith.addf %acc, %v : f32
+    linalg.yield %s : f32
+  } -> tensor<4xf32>
+  return %r : tensor<4xf32>
+}
