@@ -42,54 +42,43 @@ std::optional<VectorType> widenedType(VectorTransferOpInterface xfer,
   return VectorType::get({wide}, type.getElementType());
 }
 
-Value laneMask(PatternRewriter &rewriter, Location loc, VectorType wide,
-               int64_t lanes) {
-  return vector::ConstantMaskOp::create(
-      rewriter, loc, VectorType::get(wide.getShape(), rewriter.getI1Type()),
-      ArrayRef<int64_t>{lanes});
-}
+/// A read becomes a masked load of the wide vector and a slice of it; a
+/// write, a masked store of the vector padded to the wide one.
+template <typename Transfer>
+struct WidenTransfer : OpRewritePattern<Transfer> {
+  WidenTransfer(MLIRContext *ctx, int64_t registerBits)
+      : OpRewritePattern<Transfer>(ctx), registerBits(registerBits) {}
 
-struct WidenRead : OpRewritePattern<vector::TransferReadOp> {
-  WidenRead(MLIRContext *ctx, int64_t registerBits)
-      : OpRewritePattern(ctx), registerBits(registerBits) {}
-
-  LogicalResult matchAndRewrite(vector::TransferReadOp read,
+  LogicalResult matchAndRewrite(Transfer xfer,
                                 PatternRewriter &rewriter) const override {
-    std::optional<VectorType> wide = widenedType(read, registerBits);
+    std::optional<VectorType> wide = widenedType(xfer, registerBits);
     if (!wide)
       return failure();
-    Location loc = read.getLoc();
-    int64_t lanes = read.getVectorType().getNumElements();
-    Value passThrough = ub::PoisonOp::create(rewriter, loc, *wide);
-    Value loaded = vector::MaskedLoadOp::create(
-        rewriter, loc, *wide, read.getBase(), read.getIndices(),
-        laneMask(rewriter, loc, *wide, lanes), passThrough);
-    rewriter.replaceOpWithNewOp<vector::ExtractStridedSliceOp>(
-        read, loaded, ArrayRef<int64_t>{0}, ArrayRef<int64_t>{lanes},
-        ArrayRef<int64_t>{1});
-    return success();
-  }
-  int64_t registerBits;
-};
-
-struct WidenWrite : OpRewritePattern<vector::TransferWriteOp> {
-  WidenWrite(MLIRContext *ctx, int64_t registerBits)
-      : OpRewritePattern(ctx), registerBits(registerBits) {}
-
-  LogicalResult matchAndRewrite(vector::TransferWriteOp write,
-                                PatternRewriter &rewriter) const override {
-    std::optional<VectorType> wide = widenedType(write, registerBits);
-    if (!wide || write.hasPureTensorSemantics())
-      return failure();
-    Location loc = write.getLoc();
-    int64_t lanes = write.getVectorType().getNumElements();
-    Value padded = vector::InsertStridedSliceOp::create(
-        rewriter, loc, write.getVector(),
-        ub::PoisonOp::create(rewriter, loc, *wide), ArrayRef<int64_t>{0},
-        ArrayRef<int64_t>{1});
-    rewriter.replaceOpWithNewOp<vector::MaskedStoreOp>(
-        write, write.getBase(), write.getIndices(),
-        laneMask(rewriter, loc, *wide, lanes), padded);
+    Location loc = xfer.getLoc();
+    int64_t lanes = xfer.getVectorType().getNumElements();
+    Value poison = ub::PoisonOp::create(rewriter, loc, *wide);
+    auto mask = [&] {
+      return vector::ConstantMaskOp::create(
+          rewriter, loc,
+          VectorType::get(wide->getShape(), rewriter.getI1Type()),
+          ArrayRef<int64_t>{lanes});
+    };
+    if constexpr (std::is_same_v<Transfer, vector::TransferReadOp>) {
+      Value lanesOn = mask();
+      Value loaded = vector::MaskedLoadOp::create(
+          rewriter, loc, *wide, xfer.getBase(), xfer.getIndices(), lanesOn,
+          poison);
+      rewriter.replaceOpWithNewOp<vector::ExtractStridedSliceOp>(
+          xfer, loaded, ArrayRef<int64_t>{0}, ArrayRef<int64_t>{lanes},
+          ArrayRef<int64_t>{1});
+    } else {
+      Value padded = vector::InsertStridedSliceOp::create(
+          rewriter, loc, xfer.getVector(), poison, ArrayRef<int64_t>{0},
+          ArrayRef<int64_t>{1});
+      Value lanesOn = mask();
+      rewriter.replaceOpWithNewOp<vector::MaskedStoreOp>(
+          xfer, xfer.getBase(), xfer.getIndices(), lanesOn, padded);
+    }
     return success();
   }
   int64_t registerBits;
@@ -101,7 +90,9 @@ struct WidenRaggedTransfersPass
 
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<WidenRead, WidenWrite>(&getContext(), registerBits);
+    patterns.add<WidenTransfer<vector::TransferReadOp>,
+                 WidenTransfer<vector::TransferWriteOp>>(&getContext(),
+                                                        registerBits);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
   }
