@@ -217,6 +217,43 @@ def SplitStridedCopies : Pass<"born-cpu-split-strided-copies", "mlir::func::Func
 }
 
 
+def GuardTiedInputs : Pass<"born-cpu-guard-tied-inputs", "mlir::func::FuncOp"> {
+  let summary = "Keep a tied output correct when it shares its input's buffer";
+  let description = [{
+    An entry result marked `born.tied_input = J` may be given the buffer of
+    input J (a training step's updated weights written over the weights):
+    after `buffer-results-to-out-params` it is an output argument with that
+    attribute, and the code must compute the same values whether or not the
+    two arguments point to the same memory. That holds when every read of
+    the input comes before the first write to the output, in the order of
+    the function's top-level ops; or when the first writer is also the last
+    reader and is an `scf.forall` whose every iteration reads the input
+    only where it then writes the output (a fused elementwise update:
+    `vector.transfer_read` of the input and `vector.transfer_write` of the
+    output at the same position and shape, the read first, in the loop
+    body's block). Bufferization may also use an output's buffer as a
+    temporary for an earlier kernel; that is a write like any other.
+
+    Where neither holds, the input is copied into a buffer of its own at
+    the function's entry and every read goes to the copy.
+
+    ```mlir
+    func.func @step(%w: memref<32x64xf32>, %y: memref<16x32xf32>,
+                    %w_new: memref<32x64xf32> {born.tied_input = 0 : i64}) {
+      // ... writes %w_new, then reads %w
+    }
+    // becomes
+    func.func @step(...) {
+      %copy = memref.alloc() : memref<32x64xf32>
+      memref.copy %w, %copy : memref<32x64xf32> to memref<32x64xf32>
+      // ... writes %w_new, then reads %copy
+    }
+    ```
+  }];
+  let dependentDialects = ["mlir::memref::MemRefDialect"];
+}
+
+
 def FlattenEmptyMemRefArgs : Pass<"born-cpu-flatten-empty-memref-args", "mlir::ModuleOp"> {
   let summary = "Pass zero-size memrefs as rank-1 memref<0xT> across calls";
   let description = [{

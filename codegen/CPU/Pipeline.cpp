@@ -25,6 +25,9 @@ std::string cpuKernelsPipeline(RegisterBlock block) {
   // Gathers the vectorizer made from tensor.extract index a slice's
   // logical shape: on a strided view they must index memory
   // (born-cpu-rebase-strided-gathers, right after bufferization).
+  // An output tied to an input (born.tied_input) may share its buffer:
+  // born-cpu-guard-tied-inputs checks the order of reads and writes once
+  // every buffer is known, and copies the input where it must.
   // Weight packing changes the entry's param arguments: the CPU's own
   // layout, after the Vulkan path has taken its copy of the module.
   std::string width = std::to_string(block.vectorWidth);
@@ -41,6 +44,7 @@ std::string cpuKernelsPipeline(RegisterBlock block) {
          "func.func(born-cpu-rebase-strided-gathers), canonicalize, "
          "buffer-results-to-out-params{hoist-static-allocs "
          "modify-public-functions}, "
+         "func.func(born-cpu-guard-tied-inputs), "
          "buffer-deallocation-pipeline, "
          "born-cpu-outline-parallel-loops, scf-forall-to-for, "
          "func.func(born-cpu-split-strided-copies, "

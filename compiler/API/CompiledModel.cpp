@@ -123,7 +123,8 @@ CompiledModel::load(llvm::StringRef libraryPath, llvm::StringRef tempDir,
                          "' has a dtype the API does not support");
       out.push_back({infos[i].name, *dtype,
                      std::vector<int64_t>(infos[i].shape,
-                                          infos[i].shape + infos[i].rank)});
+                                          infos[i].shape + infos[i].rank),
+                     &out == &result.outputs_ ? infos[i].tied_input : -1});
     }
     return llvm::Error::success();
   };

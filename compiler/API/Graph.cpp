@@ -449,16 +449,40 @@ void Graph::output(const Tensor &value, llvm::StringRef name) {
   }
   std::string outputName =
       name.empty() ? "output_" + std::to_string(outputs_.size()) : name.str();
-  outputs_.emplace_back(value.value(), outputName);
+  outputs_.push_back({value.value(), outputName});
   syncSignature();
+}
+
+void Graph::output(const Tensor &value, llvm::StringRef name,
+                   const Tensor &input) {
+  auto arg = input.valid() ? dyn_cast<BlockArgument>(input.value()) : nullptr;
+  if (input.graph() != this || !arg ||
+      arg.getOwner()->getParentOp() != function_)
+    return recordError("output '" + name + "': " + input.str() +
+                       " is not an input of graph '" + name_ + "'");
+  if (value.valid() && value.value().getType() != arg.getType())
+    return recordError("output '" + name + "' is " + value.str() +
+                       " but input '" + inputNames_[arg.getArgNumber()] +
+                       "', whose buffer it may share, is " + input.str());
+  if (llvm::any_of(outputs_, [&](const Output &o) {
+        return o.tiedInput == arg.getArgNumber();
+      }))
+    return recordError("output '" + name + "': input '" +
+                       inputNames_[arg.getArgNumber()] +
+                       "' already has an output written into its buffer");
+  output(value, name);
+  if (!outputs_.empty() && outputs_.back().value == value.value()) {
+    outputs_.back().tiedInput = arg.getArgNumber();
+    syncSignature();
+  }
 }
 
 void Graph::syncSignature() {
   OpBuilder &b = builder(); // drops the old return op
   auto func = llvm::cast<func::FuncOp>(function_);
   SmallVector<Value> results;
-  for (auto &output : outputs_)
-    results.push_back(output.first);
+  for (const Output &output : outputs_)
+    results.push_back(output.value);
   func::ReturnOp::create(b, func.getLoc(), results);
   Block &body = func.getBody().front();
   func.setFunctionType(
@@ -477,8 +501,12 @@ void Graph::syncSignature() {
       attrs.append("born.grad", b.getUnitAttr());
     argAttrs.push_back(attrs.getDictionary(b.getContext()));
   }
-  for (auto &output : outputs_)
-    resultAttrs.push_back(named(output.second));
+  for (const Output &output : outputs_) {
+    NamedAttrList attrs = named(output.name).getValue();
+    if (output.tiedInput >= 0)
+      attrs.append(kTiedInputAttrName, b.getI64IntegerAttr(output.tiedInput));
+    resultAttrs.push_back(attrs.getDictionary(b.getContext()));
+  }
   func.setAllArgAttrs(argAttrs);
   func.setAllResultAttrs(resultAttrs);
 }

@@ -161,6 +161,8 @@ struct TensorInfo {
   std::string name;
   DType dtype;
   std::vector<int64_t> shape;
+  /// Outputs: the input whose buffer this output may share, -1 if none.
+  int tiedInput = -1;
   int64_t numElements() const;
   size_t numBytes() const { return numElements() * dtypeSize(dtype); }
 };
@@ -259,6 +261,11 @@ public:
 
   /// Appends a graph output; default name "output_<i>".
   void output(const Tensor &value, llvm::StringRef name = "");
+  /// Appends an output that may be written into the buffer of `input` (a
+  /// graph input of the same shape and dtype): callers may pass one buffer
+  /// for both, as a training step updates its params in place; the result
+  /// is the same either way (born.tied_input, docs/training.md).
+  void output(const Tensor &value, llvm::StringRef name, const Tensor &input);
 
   /// Asks for gradients (docs/autodiff.md): the compiled model also returns,
   /// after the outputs, the gradient of the first output (the loss, a float
@@ -336,7 +343,12 @@ private:
   mlir::Operation *function_ = nullptr;
   std::vector<std::string> inputNames_;
   llvm::SmallVector<unsigned> gradientInputs_; // argument numbers
-  std::vector<std::pair<mlir::Value, std::string>> outputs_;
+  struct Output {
+    mlir::Value value;
+    std::string name;
+    int64_t tiedInput = -1; // an input's argument number
+  };
+  std::vector<Output> outputs_;
   llvm::StringMap<mlir::Value> params_;
   std::vector<std::string> paramOrder_;
   Weights inlineWeights_;

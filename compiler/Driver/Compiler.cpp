@@ -299,6 +299,37 @@ LogicalResult Compiler::captureSignature(ModuleOp module) {
     if (failed(specOf(entry.getResultTypes()[i], entry.getLoc(), name, spec)))
       return failure();
     spec.isUnsigned = bool(entry.getResultAttr(i, "born.unsigned"));
+    if (Attribute attr = entry.getResultAttr(i, kTiedInputAttrName)) {
+      // The attribute names an entry argument; the signature counts inputs
+      // only (params are arguments too).
+      auto index = dyn_cast<IntegerAttr>(attr);
+      int64_t arg = index ? index.getInt() : -1;
+      if (arg < 0 || arg >= entry.getNumArguments() ||
+          entry.getArgAttr(arg, kParamAttrName))
+        return emitError(entry.getLoc())
+               << "entry point '" << entryName << "': output '" << name
+               << "' has " << kTiedInputAttrName << " = " << attr
+               << "; expected the index of one of its "
+               << modelSignature.inputs.size() << " inputs";
+      int64_t j = llvm::count_if(llvm::seq<int64_t>(0, arg), [&](int64_t a) {
+        return !entry.getArgAttr(a, kParamAttrName);
+      });
+      const TensorSpec &input = modelSignature.inputs[j];
+      if (input.elementType != spec.elementType || input.shape != spec.shape)
+        return emitError(entry.getLoc())
+               << "entry point '" << entryName << "': output '" << name
+               << "' (" << entry.getResultTypes()[i]
+               << ") is tied to input '" << input.name << "' ("
+               << entry.getArgument(arg).getType()
+               << "); a tied output has its input's type";
+      for (const TensorSpec &other : modelSignature.outputs)
+        if (other.tiedInput == j)
+          return emitError(entry.getLoc())
+                 << "entry point '" << entryName << "': outputs '"
+                 << other.name << "' and '" << name << "' are both tied to input '"
+                 << input.name << "'";
+      spec.tiedInput = static_cast<int32_t>(j);
+    }
     modelSignature.outputs.push_back(std::move(spec));
   }
   return success();
@@ -352,7 +383,7 @@ public:
     ptrTy = llvm::PointerType::getUnqual(ctx);
     i32 = llvm::Type::getInt32Ty(ctx);
     i64 = llvm::Type::getInt64Ty(ctx);
-    tensorInfoTy = llvm::StructType::create(ctx, {ptrTy, i32, i32, ptrTy},
+    tensorInfoTy = llvm::StructType::create(ctx, {ptrTy, i32, i32, ptrTy, i32},
                                             "born_tensor_info");
     modelTy = llvm::StructType::create(
         ctx,
@@ -390,7 +421,8 @@ public:
           {string(spec.name, kind + "_name" + llvm::Twine(i)),
            llvm::ConstantInt::get(i32, dtypeOf(spec.elementType,
                                                spec.isUnsigned)),
-           llvm::ConstantInt::get(i32, spec.shape.size()), shape}));
+           llvm::ConstantInt::get(i32, spec.shape.size()), shape,
+           llvm::ConstantInt::get(i32, spec.tiedInput)}));
     }
     return privateConstant(
         llvm::ConstantArray::get(llvm::ArrayType::get(tensorInfoTy, infos.size()),
@@ -780,7 +812,11 @@ std::string Compiler::cHeader() const {
       os << " * " << what << " " << i << " '" << spec.name << "': "
          << cTypeName(spec.elementType, spec.isUnsigned) << "[";
       llvm::interleave(spec.shape, os, "][");
-      os << "]\n";
+      os << "]";
+      if (spec.tiedInput >= 0)
+        os << ", may be written over input " << spec.tiedInput << " '"
+           << modelSignature.inputs[spec.tiedInput].name << "'";
+      os << "\n";
     }
   };
   describe("input", modelSignature.inputs);

@@ -37,6 +37,9 @@ struct TensorSpec {
   /// Integer elements the frontend declared unsigned (ONNX UINT*): the IR
   /// computes on signless integers, the runtime and C header see uint*_t.
   bool isUnsigned = false;
+  /// Outputs: the input (an index into the inputs) whose buffer the output
+  /// may be written into (born.tied_input); -1 if none.
+  int32_t tiedInput = -1;
 };
 
 /// What the entry point takes and returns. Inputs and outputs are captured

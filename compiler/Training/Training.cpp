@@ -247,8 +247,9 @@ writeSafeTensors(llvm::StringRef path, llvm::ArrayRef<NamedTensor> tensors,
 struct Trainer::Slot {
   std::string name;
   std::vector<int64_t> shape;
-  /// The step reads buffers[current_] and writes buffers[1 - current_].
-  std::vector<float> buffers[2];
+  /// The step reads this buffer and writes the updated values over it (the
+  /// updated tensor is an output tied to the input).
+  std::vector<float> values;
 };
 
 Trainer::Trainer() = default;
@@ -296,11 +297,11 @@ llvm::Expected<Trainer> Trainer::create(const ModelFn &model,
   std::vector<std::vector<Tensor>> newState;
   optimizer.update(paramTensors, grads, state, lr, step, newParams, newState);
   g.output(lossValue, "loss");
-  for (auto [p, t] : llvm::zip(params, newParams))
-    g.output(t, (kUpdatedPrefix + p.name).str());
-  for (auto [p, tensors] : llvm::zip(params, newState))
-    for (auto [s, t] : llvm::zip(stateNames, tensors))
-      g.output(t, (kUpdatedPrefix + p.name + "." + s).str());
+  for (auto [p, t, old] : llvm::zip(params, newParams, paramTensors))
+    g.output(t, (kUpdatedPrefix + p.name).str(), old);
+  for (auto [p, tensors, olds] : llvm::zip(params, newState, state))
+    for (auto [s, t, old] : llvm::zip(stateNames, tensors, olds))
+      g.output(t, (kUpdatedPrefix + p.name + "." + s).str(), old);
   if (!g.ok())
     return makeError("Trainer: building the training step: " + g.error());
   for (const TensorInfo &p : params)
@@ -337,8 +338,7 @@ llvm::Expected<Trainer> Trainer::create(const ModelFn &model,
     int64_t n = 1;
     for (int64_t d : slot.shape)
       n *= d;
-    slot.buffers[0].assign(n, 0.0f);
-    slot.buffers[1].assign(n, 0.0f);
+    slot.values.assign(n, 0.0f);
   }
   trainer.initParams(options.seed);
   return std::move(trainer);
@@ -347,7 +347,7 @@ llvm::Expected<Trainer> Trainer::create(const ModelFn &model,
 void Trainer::initParams(uint32_t seed) {
   std::mt19937 rng(seed);
   for (Slot &slot : slots_) {
-    std::vector<float> &values = slot.buffers[current_];
+    std::vector<float> &values = slot.values;
     bool isParam = llvm::any_of(
         params_, [&](const TensorInfo &p) { return p.name == slot.name; });
     if (!isParam || slot.shape.size() < 2) {
@@ -368,7 +368,7 @@ void Trainer::initParams(uint32_t seed) {
 llvm::ArrayRef<float> Trainer::values(llvm::StringRef name) const {
   for (const Slot &slot : slots_)
     if (slot.name == name)
-      return slot.buffers[current_];
+      return slot.values;
   return {};
 }
 
@@ -377,11 +377,11 @@ llvm::Error Trainer::setValues(llvm::StringRef name,
   for (Slot &slot : slots_) {
     if (slot.name != name)
       continue;
-    if (values.size() != slot.buffers[current_].size())
+    if (values.size() != slot.values.size())
       return makeError("setValues: '" + name + "' has " +
-                       llvm::Twine(slot.buffers[current_].size()) +
-                       " elements, got " + llvm::Twine(values.size()));
-    llvm::copy(values, slot.buffers[current_].begin());
+                       llvm::Twine(slot.values.size()) + " elements, got " +
+                       llvm::Twine(values.size()));
+    llvm::copy(values, slot.values.begin());
     return llvm::Error::success();
   }
   return makeError("setValues: no param or optimizer state named '" + name +
@@ -423,11 +423,10 @@ llvm::Error Trainer::step(InputBuffer input, InputBuffer target, double lr,
     if (slot == slots_.end())
       return makeError("Trainer: the training step has an unknown output '" +
                        info.name + "'");
-    outputs.emplace_back(slot->buffers[1 - current_]);
+    outputs.emplace_back(slot->values); // in place: tied to the input
   }
   if (llvm::Error err = train_->run(inputs, outputs))
     return err;
-  current_ = 1 - current_; // the updated buffers become the current ones
   ++steps_;
   if (loss)
     *loss = lossValue;
@@ -454,7 +453,7 @@ llvm::Error Trainer::saveCheckpoint(llvm::StringRef path) const {
   std::vector<NamedTensor> tensors;
   for (const Slot &slot : slots_)
     tensors.push_back(
-        {slot.name, DType::F32, slot.shape, slot.buffers[current_].data()});
+        {slot.name, DType::F32, slot.shape, slot.values.data()});
   tensors.push_back({"step", DType::I64, {}, &steps_});
   return writeSafeTensors(
       path, tensors,
@@ -498,7 +497,7 @@ llvm::Error Trainer::loadCheckpoint(llvm::StringRef path) {
     return makeError(path + ": expected an I64 scalar tensor 'step'");
   for (Slot &slot : slots_) {
     llvm::ArrayRef<uint8_t> bytes = set.tensors[slot.name].bytes;
-    std::memcpy(slot.buffers[current_].data(), bytes.data(), bytes.size());
+    std::memcpy(slot.values.data(), bytes.data(), bytes.size());
   }
   std::memcpy(&steps_, step->second.bytes.data(), sizeof(int64_t));
   return llvm::Error::success();

@@ -171,7 +171,6 @@ private:
   /// Params then states, each with its two buffers.
   std::vector<Slot> slots_;
   int64_t steps_ = 0;
-  int current_ = 0; // which of each slot's buffers holds the current values
 };
 
 /// Writes float and i64 tensors as a SafeTensors file (tensors in the given

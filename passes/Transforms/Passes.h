@@ -33,6 +33,12 @@ inline constexpr llvm::StringLiteral kExpandedShapeAttrName =
     "born.expanded_shape";
 inline constexpr llvm::StringLiteral kPermutationAttrName = "born.permutation";
 
+/// Entry-result attribute: the result may be written into the buffer of
+/// the entry argument it names (an index; an input, not a parameter), as a
+/// training step writes the updated weights over the weights. Code
+/// generation keeps the result correct whether or not the two share memory.
+inline constexpr llvm::StringLiteral kTiedInputAttrName = "born.tied_input";
+
 /// The blob key of a parameter: its name, plus its layout if any. Empty
 /// arrays mean no reshape / no permutation.
 inline std::string paramKey(llvm::StringRef name,

@@ -66,8 +66,27 @@ bool validateModel(const born_model *model, std::string *error) {
                     BORN_ABI_VERSION);
     return false;
   }
-  return validateTensorInfos("input", model->num_inputs, model->inputs, error) &&
-         validateTensorInfos("output", model->num_outputs, model->outputs, error);
+  if (!validateTensorInfos("input", model->num_inputs, model->inputs, error) ||
+      !validateTensorInfos("output", model->num_outputs, model->outputs, error))
+    return false;
+  for (int32_t o = 0; o < model->num_outputs; ++o) {
+    const born_tensor_info &out = model->outputs[o];
+    if (out.tied_input == -1)
+      continue;
+    if (out.tied_input < 0 || out.tied_input >= model->num_inputs) {
+      *error = format("model output %d is tied to input %d, but the model has %d inputs", o,
+                      out.tied_input, model->num_inputs);
+      return false;
+    }
+    const born_tensor_info &in = model->inputs[out.tied_input];
+    if (in.dtype != out.dtype ||
+        tensorBytes(in.dtype, in.shape, in.rank) != tensorBytes(out.dtype, out.shape, out.rank)) {
+      *error = format("model output %d is tied to input %d of another dtype or size", o,
+                      out.tied_input);
+      return false;
+    }
+  }
+  return true;
 }
 
 born_session *createSession(const born_model *model, const born_options *opts,
@@ -141,6 +160,30 @@ bool runSession(born_session *session, const void *const *inputs, void *const *o
   for (int32_t i = 0; i < model.num_outputs; ++i) {
     if (outputs[i] == nullptr) {
       *error = format("output %d ('%s') is NULL", i, model.outputs[i].name);
+      return false;
+    }
+  }
+  // The generated code reads an input while it writes outputs: an output
+  // may share memory only with the input it is tied to, and only as a whole.
+  for (int32_t o = 0; o < model.num_outputs; ++o) {
+    const born_tensor_info &out = model.outputs[o];
+    auto outBegin = static_cast<const char *>(outputs[o]);
+    size_t outBytes = tensorBytes(out.dtype, out.shape, out.rank);
+    for (int32_t i = 0; i < model.num_inputs; ++i) {
+      const born_tensor_info &in = model.inputs[i];
+      auto inBegin = static_cast<const char *>(inputs[i]);
+      size_t inBytes = tensorBytes(in.dtype, in.shape, in.rank);
+      bool overlap = outBytes > 0 && inBytes > 0 && outBegin < inBegin + inBytes &&
+                     inBegin < outBegin + outBytes;
+      if (!overlap || (out.tied_input == i && inBegin == outBegin))
+        continue;
+      *error = out.tied_input == i
+                   ? format("output %d ('%s') overlaps input %d ('%s') but does not start "
+                            "at it: a tied output shares its input's whole buffer or none",
+                            o, out.name, i, in.name)
+                   : format("output %d ('%s') overlaps input %d ('%s'); only an output tied "
+                            "to an input may share its buffer",
+                            o, out.name, i, in.name);
       return false;
     }
   }

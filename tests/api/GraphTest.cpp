@@ -257,6 +257,72 @@ TEST(GraphRun, MatmulBiasRelu) {
     }
 }
 
+// Outputs written over their inputs' buffers give the same values as
+// outputs of their own: an update fused with its gradient (in place), and a
+// transpose of an input that is read after its tied output is written (the
+// compiled code reads a copy).
+TEST(GraphRun, OutputsTiedToInputs) {
+  const int64_t R = 24, C = 40;
+  born::Graph g("tied");
+  born::Tensor w = g.input("w", {R, C}), v = g.input("v", {R, C}),
+               x = g.input("x", {R, C});
+  born::Tensor grad =
+      born::matmul(born::transpose(born::matmul(x, born::transpose(w))), x);
+  born::Tensor wNew = w - grad * 0.01;
+  g.output(wNew, "w_new", w);
+  g.output(v * 2.0, "v_new", v);
+  g.output(born::transpose(v), "v_t");
+  ASSERT_TRUE(g.ok()) << g.error();
+  llvm::Expected<born::CompiledModel> m = g.compile();
+  ASSERT_TRUE(static_cast<bool>(m)) << errorText(m.takeError());
+  EXPECT_EQ(m->outputs()[0].tiedInput, 0);
+  EXPECT_EQ(m->outputs()[1].tiedInput, 1);
+  EXPECT_EQ(m->outputs()[2].tiedInput, -1);
+
+  std::vector<float> ws = randomValues(R * C, 1), vs = randomValues(R * C, 2),
+                     xs = randomValues(R * C, 3);
+  std::vector<float> wNewOut(R * C), vNewOut(R * C), vT(R * C);
+  ASSERT_FALSE(m->run({ws, vs, xs}, {wNewOut, vNewOut, vT}));
+  // w - 0.01 * (x w^T)^T x, and the others, on the host.
+  for (int64_t i = 0; i < R; ++i)
+    for (int64_t j = 0; j < C; ++j) {
+      double grad = 0;
+      for (int64_t k = 0; k < R; ++k) {
+        double xw = 0; // (x w^T)[k, i]
+        for (int64_t c = 0; c < C; ++c)
+          xw += double(xs[k * C + c]) * ws[i * C + c];
+        grad += xw * xs[k * C + j];
+      }
+      EXPECT_NEAR(wNewOut[i * C + j], ws[i * C + j] - 0.01 * grad, 1e-4);
+      EXPECT_EQ(vNewOut[i * C + j], 2 * vs[i * C + j]);
+      EXPECT_EQ(vT[j * R + i], vs[i * C + j]);
+    }
+
+  std::vector<float> wInPlace = ws, vInPlace = vs, vT2(R * C);
+  ASSERT_FALSE(m->run({wInPlace, vInPlace, xs}, {wInPlace, vInPlace, vT2}));
+  EXPECT_EQ(wInPlace, wNewOut);
+  EXPECT_EQ(vInPlace, vNewOut);
+  EXPECT_EQ(vT2, vT);
+}
+
+TEST(GraphErrors, TiedOutputChecks) {
+  born::Graph g("tied");
+  born::Tensor a = g.input("a", {4}), b = g.input("b", {3});
+  g.output(a * 2.0, "twice", b);
+  EXPECT_THAT(g.error(), HasSubstr("output 'twice' is f32[4] but input 'b', "
+                                   "whose buffer it may share, is f32[3]"));
+  born::Graph h("tied");
+  born::Tensor c = h.input("c", {4});
+  h.output(c, "not_an_input", c * 2.0);
+  EXPECT_THAT(h.error(), HasSubstr("is not an input of graph 'tied'"));
+  born::Graph k("tied");
+  born::Tensor d = k.input("d", {4});
+  k.output(d * 2.0, "first", d);
+  k.output(d * 3.0, "second", d);
+  EXPECT_THAT(k.error(), HasSubstr("input 'd' already has an output written "
+                                   "into its buffer"));
+}
+
 TEST(GraphErrors, QuantizedMatmulChecks) {
   born::Graph g("bad");
   born::Tensor x = g.input("x", {2, 64});

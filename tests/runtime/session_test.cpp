@@ -129,6 +129,47 @@ TEST_F(SessionTest, ParallelForUsesTheSessionPool) {
   EXPECT_LE(threadsSeen.size(), 4u);
 }
 
+// `out` is tied to `a`: the same buffer for both gives the result in place.
+TEST_F(SessionTest, TiedOutputMayShareItsInputsBuffer) {
+  SessionPtr session = create(model_->model(), nullptr);
+  ASSERT_TRUE(session) << err_;
+  std::vector<float> a = born_test::ramp(60, 0.5f, -3.0f), b = born_test::ramp(60, -0.25f, 1.0f);
+  std::vector<float> expected = model_->expected(a, b);
+  const void *inputs[] = {a.data(), b.data()};
+  void *outputs[] = {a.data()};
+  ASSERT_EQ(born_session_run(session.get(), inputs, outputs, err_, sizeof err_), 0) << err_;
+  EXPECT_EQ(a, expected);
+}
+
+// Any other overlap between an output and an input is refused.
+TEST_F(SessionTest, OtherOverlapsAreRefused) {
+  SessionPtr session = create(model_->model(), nullptr);
+  ASSERT_TRUE(session) << err_;
+  std::vector<float> a(64), b(60);
+  const void *inputs[] = {a.data(), b.data()};
+  void *intoB[] = {b.data()};
+  EXPECT_NE(born_session_run(session.get(), inputs, intoB, err_, sizeof err_), 0);
+  EXPECT_THAT(err_, HasSubstr("output 0 ('out') overlaps input 1 ('b'); only an output tied"));
+  void *shifted[] = {a.data() + 4};
+  EXPECT_NE(born_session_run(session.get(), inputs, shifted, err_, sizeof err_), 0);
+  EXPECT_THAT(err_, HasSubstr("overlaps input 0 ('a') but does not start at it"));
+}
+
+TEST_F(SessionTest, BadTiedInputFails) {
+  born_model model = model_->model();
+  born_tensor_info outputs[1] = {model.outputs[0]};
+  outputs[0].tied_input = 2;
+  model.outputs = outputs;
+  EXPECT_FALSE(create(model, nullptr));
+  EXPECT_THAT(err_, HasSubstr("output 0 is tied to input 2, but the model has 2 inputs"));
+  int64_t shape[] = {3};
+  outputs[0].rank = 1;
+  outputs[0].shape = shape;
+  outputs[0].tied_input = 1;
+  EXPECT_FALSE(create(model, nullptr));
+  EXPECT_THAT(err_, HasSubstr("tied to input 1 of another dtype or size"));
+}
+
 TEST_F(SessionTest, VulkanRequestForCpuOnlyModelFails) {
   born_model model = model_->model();
   model.vk_program = nullptr;

@@ -78,9 +78,10 @@ private:
       std::memcpy(&weights_[kWeightsOffset + static_cast<uint64_t>(i) * 4], &w, 4);
     }
     int32_t rank = static_cast<int32_t>(shape_.size());
-    inputs_[0] = {"a", BORN_DTYPE_F32, rank, shape_.data()};
-    inputs_[1] = {"b", BORN_DTYPE_F32, rank, shape_.data()};
-    outputs_[0] = {"out", BORN_DTYPE_F32, rank, shape_.data()};
+    inputs_[0] = {"a", BORN_DTYPE_F32, rank, shape_.data(), -1};
+    inputs_[1] = {"b", BORN_DTYPE_F32, rank, shape_.data(), -1};
+    // Elementwise, so `out` may be written over `a`.
+    outputs_[0] = {"out", BORN_DTYPE_F32, rank, shape_.data(), /*tied_input=*/0};
 
     kernels_[0] = {born_test_add_spirv, born_test_add_spirv_words, "add", 3, {64, 1, 1}};
     kernels_[1] = {born_test_mul_spirv, born_test_mul_spirv_words, "mul", 3, {64, 1, 1}};

@@ -74,6 +74,19 @@ TEST(Vulkan, TwoDispatchProgramMatchesCpuManyWorkgroups) {
   compareWithCpu<100003>({100003}); // not a multiple of the workgroup size
 }
 
+// `out` is tied to `a`: inputs are copied to the device before any dispatch
+// and outputs back after the last, so one host buffer serves both.
+TEST(Vulkan, TiedOutputWrittenOverItsInput) {
+  std::unique_ptr<ScaledAddModel> model(ScaledAddModel::create<1000>({1000}));
+  CREATE_VULKAN_OR_SKIP(session, model->model());
+  std::vector<float> a = born_test::ramp(1000, 0.5f, -3.0f), b = born_test::ramp(1000, -0.25f, 1.0f);
+  std::vector<float> expected = model->expected(a, b);
+  const void *inputs[] = {a.data(), b.data()};
+  void *outputs[] = {a.data()};
+  ASSERT_EQ(born_session_run(session.get(), inputs, outputs, err, sizeof err), 0) << err;
+  EXPECT_EQ(a, expected);
+}
+
 TEST(Vulkan, DefaultDeviceIsVulkanForVulkanOnlyModel) {
   std::unique_ptr<ScaledAddModel> model(ScaledAddModel::create<60>({60}));
   born_model vulkanOnly = model->model();
