@@ -10,6 +10,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "llvm/ADT/StringExtras.h"
@@ -69,7 +70,7 @@ size_t dtypeSize(DType dtype) {
   return 0;
 }
 
-static DType dtypeOf(Type t) {
+DType dtypeOf(Type t) {
   if (t.isF16()) return DType::F16;
   if (t.isBF16()) return DType::BF16;
   if (t.isF64()) return DType::F64;
@@ -509,6 +510,57 @@ void Graph::syncSignature() {
   }
   func.setAllArgAttrs(argAttrs);
   func.setAllResultAttrs(resultAttrs);
+}
+
+std::vector<Tensor> Graph::call(func::FuncOp model,
+                                llvm::ArrayRef<Tensor> args) {
+  std::string name = "@" + model.getSymName().str();
+  auto fail = [&](const llvm::Twine &message) {
+    recordError("call " + name + ": " + message);
+    return std::vector<Tensor>(model.getNumResults(), Tensor(this, Value()));
+  };
+  if (model->getContext() != context_.get())
+    return fail("the function belongs to another MLIRContext than the graph");
+  if (model.isExternal() || !model.getBody().hasOneBlock())
+    return fail("expected a function with a body of one block");
+  if (args.size() != model.getNumArguments())
+    return fail("the function takes " + llvm::Twine(model.getNumArguments()) +
+                " arguments, got " + llvm::Twine(args.size()));
+  IRMapping map;
+  for (auto [i, arg, t] : llvm::enumerate(model.getArguments(), args)) {
+    if (!t.valid() || t.graph() != this)
+      return fail("argument " + llvm::Twine(i) +
+                  " is not a valid tensor of this graph");
+    if (!isa<RankedTensorType>(arg.getType()))
+      return fail("argument " + llvm::Twine(i) + " is not a ranked tensor");
+    if (t.value().getType() != arg.getType())
+      return fail("argument " + llvm::Twine(i) + " is " +
+                  typeString(arg.getType()) + ", got " + t.str());
+    map.map(arg, t.value());
+  }
+  Block &body = model.getBody().front();
+  for (Operation &op : body.without_terminator()) {
+    auto p = dyn_cast<ParamOp>(op);
+    if (!p) {
+      // builder() each time: declaring a param as an input rebuilds the
+      // return op, which the next op must come before.
+      builder().clone(op, map);
+      continue;
+    }
+    if (p.getPermutationAttr())
+      return fail("param '" + p.getName() + "' has a permutation; expected "
+                  "the params as stored");
+    auto type = llvm::cast<RankedTensorType>(p.getType());
+    Tensor t = param(p.getName(), type.getShape(),
+                     dtypeOf(type.getElementType()));
+    if (!t.valid())
+      return fail("param '" + p.getName() + "': " + error_);
+    map.map(p.getResult(), t.value());
+  }
+  std::vector<Tensor> results;
+  for (Value v : body.getTerminator()->getOperands())
+    results.push_back(wrap(map.lookupOrDefault(v)));
+  return results;
 }
 
 void Graph::requestGradients(llvm::ArrayRef<Tensor> inputs) {

@@ -47,6 +47,9 @@
 namespace mlir {
 class OpBuilder;
 class Operation;
+namespace func {
+class FuncOp;
+} // namespace func
 } // namespace mlir
 
 namespace born {
@@ -58,6 +61,9 @@ enum class DType { F32, F16, BF16, F64, I64, I32, I16, I8, Bool };
 
 /// "f32", "i64", ...
 llvm::StringRef dtypeName(DType dtype);
+/// The DType of an MLIR element type (f32 for any float type it does not
+/// name).
+DType dtypeOf(mlir::Type elementType);
 /// Bytes per element (Bool takes one byte).
 size_t dtypeSize(DType dtype);
 
@@ -272,6 +278,13 @@ public:
   /// tensor of one element) with respect to each of `inputs` (float graph
   /// inputs), in input order, named "grad_<input name>".
   void requestGradients(llvm::ArrayRef<Tensor> inputs);
+
+  /// Builds the body of `model` (a function of born ops in this graph's
+  /// context(), e.g. parsed from a .mlir file) on `args`, one per argument,
+  /// and returns its results. Its `born.param` ops become this graph's
+  /// params, so that with setParamsAsInputs they are inputs.
+  std::vector<Tensor> call(mlir::func::FuncOp model,
+                           llvm::ArrayRef<Tensor> args);
 
   /// Builds the gradients of `loss` (a float tensor of one element) with
   /// respect to each of `wrt` right now, as tensors of this graph, so that

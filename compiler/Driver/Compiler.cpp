@@ -141,6 +141,7 @@ LogicalResult Compiler::runPhase(ModuleOp module, Phase phase) {
         func.removeArgAttr(i, kExpandedShapeAttrName);
         func.removeArgAttr(i, kPermutationAttrName);
         func.removeArgAttr(i, "born.name");
+        func.removeArgAttr(i, kTiedInputAttrName);
       }
     });
     return success();

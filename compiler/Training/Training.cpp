@@ -4,6 +4,8 @@
 
 #include "compiler/Weights/Weights.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/JSON.h"
@@ -259,22 +261,19 @@ Trainer::~Trainer() = default;
 
 static constexpr llvm::StringLiteral kUpdatedPrefix = "updated.";
 
-llvm::Expected<Trainer> Trainer::create(const ModelFn &model,
-                                        const LossFn &loss,
-                                        const Optimizer &optimizer,
-                                        const Options &options) {
+llvm::Expected<std::vector<TensorInfo>>
+buildTrainingStep(Graph &g, const ModelFn &model, const LossFn &loss,
+                  const Optimizer &optimizer,
+                  const Trainer::Options &options) {
   if (options.inputShape.empty())
-    return makeError("Trainer: Options::inputShape is empty (it is the "
+    return makeError("training step: the input shape is empty (it is the "
                      "shape of one batch of model inputs)");
   std::vector<int64_t> targetShape = options.targetShape;
   if (targetShape.empty())
     targetShape = {options.inputShape[0]};
-
-  // The training step: inputs, params, target, lr, step, optimizer state ->
-  // loss, updated params, updated state.
-  Graph g(options.name);
   g.setParamsAsInputs(true);
-  Tensor input = g.input("input", options.inputShape, options.inputDType);
+  Tensor input =
+      g.input(options.inputName, options.inputShape, options.inputDType);
   Tensor output = model(g, input);
   Tensor target = g.input("target", targetShape, options.targetDType);
   Tensor lossValue = loss(output, target);
@@ -282,7 +281,11 @@ llvm::Expected<Trainer> Trainer::create(const ModelFn &model,
   Tensor step = g.input("step", {});
   std::vector<TensorInfo> params = g.params();
   if (g.ok() && params.empty())
-    return makeError("Trainer: the model declares no params (g.param)");
+    return makeError("training step: the model declares no params");
+  for (const TensorInfo &p : params)
+    if (p.dtype != DType::F32)
+      return makeError("training step: param '" + p.name + "' is " +
+                       dtypeName(p.dtype) + "; only f32 params are trained");
   std::vector<Tensor> paramTensors;
   std::vector<std::vector<Tensor>> state;
   std::vector<std::string> stateNames = optimizer.stateNames();
@@ -303,15 +306,83 @@ llvm::Expected<Trainer> Trainer::create(const ModelFn &model,
     for (auto [s, t, old] : llvm::zip(stateNames, tensors, olds))
       g.output(t, (kUpdatedPrefix + p.name + "." + s).str(), old);
   if (!g.ok())
-    return makeError("Trainer: building the training step: " + g.error());
-  for (const TensorInfo &p : params)
-    if (p.dtype != DType::F32)
-      return makeError("Trainer: param '" + p.name + "' is " +
-                       dtypeName(p.dtype) + "; only f32 params are trained");
+    return makeError("building the training step: " + g.error());
+  return params;
+}
+
+LossFn lossNamed(llvm::StringRef name) {
+  if (name == "cross-entropy")
+    return cross_entropy;
+  if (name == "nll")
+    return nll_loss;
+  if (name == "mse")
+    return mse_loss;
+  return nullptr;
+}
+
+llvm::Expected<std::vector<TensorInfo>>
+buildTrainingStep(Graph &g, mlir::func::FuncOp model, llvm::StringRef loss,
+                  const Optimizer &optimizer) {
+  std::string where = "training step of @" + model.getSymName().str();
+  LossFn lossFn = lossNamed(loss);
+  if (!lossFn)
+    return makeError(where + ": unknown loss '" + loss +
+                     "' (expected cross-entropy, nll or mse)");
+  if (model.getNumArguments() != 1 || model.getNumResults() != 1)
+    return makeError(where + ": the model takes " +
+                     llvm::Twine(model.getNumArguments()) + " inputs and returns " +
+                     llvm::Twine(model.getNumResults()) +
+                     " results; expected one batch in and one result out "
+                     "(what the loss reads)");
+  auto inputType =
+      llvm::dyn_cast<mlir::RankedTensorType>(model.getArgument(0).getType());
+  auto outputType =
+      llvm::dyn_cast<mlir::RankedTensorType>(model.getResultTypes()[0]);
+  if (!inputType || !inputType.hasStaticShape() || inputType.getRank() == 0 ||
+      !outputType || !outputType.hasStaticShape())
+    return makeError(where + ": the input and the result must be statically "
+                     "shaped tensors, the input batched (rank >= 1)");
+  Trainer::Options options;
+  if (auto name = model.getArgAttrOfType<mlir::StringAttr>(0, "born.name"))
+    options.inputName = name.str();
+  options.inputShape.assign(inputType.getShape().begin(),
+                            inputType.getShape().end());
+  options.inputDType = dtypeOf(inputType.getElementType());
+  if (loss == "mse") {
+    options.targetShape.assign(outputType.getShape().begin(),
+                               outputType.getShape().end());
+    options.targetDType = dtypeOf(outputType.getElementType());
+  } else if (outputType.getRank() != 2) {
+    return makeError(where + ": loss " + loss + " reads logits [N, C]; the "
+                     "model returns " + llvm::Twine(outputType.getRank()) +
+                     "-d values");
+  } else {
+    options.targetShape = {outputType.getDimSize(0)};
+  }
+  auto call = [&](Graph &graph, const Tensor &input) {
+    std::vector<Tensor> results = graph.call(model, {input});
+    return results.empty() ? Tensor() : results[0];
+  };
+  return buildTrainingStep(g, call, lossFn, optimizer, options);
+}
+
+llvm::Expected<Trainer> Trainer::create(const ModelFn &model,
+                                        const LossFn &loss,
+                                        const Optimizer &optimizer,
+                                        const Options &options) {
+  // The training step: inputs, params, target, lr, step, optimizer state ->
+  // loss, updated params, updated state.
+  Graph g(options.name);
+  llvm::Expected<std::vector<TensorInfo>> params =
+      buildTrainingStep(g, model, loss, optimizer, options);
+  if (!params)
+    return makeError("Trainer: " + llvm::toString(params.takeError()));
+  std::vector<std::string> stateNames = optimizer.stateNames();
 
   Trainer trainer;
   trainer.optimizer_ = optimizer;
-  trainer.params_ = params;
+  trainer.params_ = *params;
+  trainer.inputName_ = options.inputName;
   llvm::Expected<CompiledModel> train = g.compile(Weights(), options.build);
   if (!train)
     return train.takeError();
@@ -323,13 +394,14 @@ llvm::Expected<Trainer> Trainer::create(const ModelFn &model,
   std::vector<int64_t> evalShape = options.inputShape;
   if (options.evalBatch > 0)
     evalShape[0] = options.evalBatch;
-  e.output(model(e, e.input("input", evalShape, options.inputDType)), "output");
+  e.output(model(e, e.input(options.inputName, evalShape, options.inputDType)),
+           "output");
   llvm::Expected<CompiledModel> eval = e.compile(Weights(), options.build);
   if (!eval)
     return eval.takeError();
   trainer.eval_ = std::make_unique<CompiledModel>(std::move(*eval));
 
-  for (const TensorInfo &p : params) {
+  for (const TensorInfo &p : *params) {
     trainer.slots_.push_back({p.name, p.shape, {}});
     for (const std::string &s : stateNames)
       trainer.slots_.push_back({p.name + "." + s, p.shape, {}});
@@ -395,7 +467,7 @@ llvm::Error Trainer::step(InputBuffer input, InputBuffer target, double lr,
   float lossValue = 0;
   std::vector<InputBuffer> inputs;
   for (const TensorInfo &info : train_->inputs()) {
-    if (info.name == "input")
+    if (info.name == inputName_)
       inputs.push_back(input);
     else if (info.name == "target")
       inputs.push_back(target);
@@ -436,7 +508,7 @@ llvm::Error Trainer::step(InputBuffer input, InputBuffer target, double lr,
 llvm::Error Trainer::evaluate(InputBuffer input, OutputBuffer output) {
   std::vector<InputBuffer> inputs;
   for (const TensorInfo &info : eval_->inputs()) {
-    if (info.name == "input") {
+    if (info.name == inputName_) {
       inputs.push_back(input);
       continue;
     }

@@ -104,14 +104,15 @@ using LossFn =
 /// A compiled training step and the host state around it: the params, the
 /// optimizer state and the step count.
 ///
-/// Buffers: the step reads params and state from one set of buffers and
-/// writes the updated ones into a second set; the two swap after each step
-/// (double buffering), so nothing is copied between steps.
+/// Buffers: one per param and state tensor. The step's updated params and
+/// state are outputs tied to their inputs, and the step writes them over
+/// the old values in the same buffers (docs/training.md, "Buffers").
 class Trainer {
 public:
   struct Options {
     std::string name = "train";
     /// One batch: the model's input and the loss's target.
+    std::string inputName = "input";
     std::vector<int64_t> inputShape;
     DType inputDType = DType::F32;
     std::vector<int64_t> targetShape; // default: {inputShape[0]}
@@ -168,10 +169,34 @@ private:
   std::unique_ptr<CompiledModel> train_, eval_;
   Optimizer optimizer_;
   std::vector<TensorInfo> params_;
-  /// Params then states, each with its two buffers.
+  /// Params then states, one buffer each.
   std::vector<Slot> slots_;
+  std::string inputName_;
   int64_t steps_ = 0;
 };
+
+/// Builds a training step into `g` (an empty graph): inputs
+/// `options.inputName`, the params (in the order the model declares them),
+/// `target`, `lr`, `step` (f32 scalars) and the optimizer state
+/// `PARAM.STATE`; outputs `loss`, then `updated.PARAM` and
+/// `updated.PARAM.STATE`, each tied to its input (updated in place).
+/// Returns the params. The Trainer compiles the same graph in process;
+/// `bornc --train` compiles it from a model in born IR.
+llvm::Expected<std::vector<TensorInfo>>
+buildTrainingStep(Graph &g, const ModelFn &model, const LossFn &loss,
+                  const Optimizer &optimizer, const Trainer::Options &options);
+
+/// The loss functions by name: "cross-entropy", "nll", "mse"; null for
+/// another name.
+LossFn lossNamed(llvm::StringRef name);
+
+/// buildTrainingStep for a model written in born IR: `model` (in
+/// g.context()) takes one batch and returns what the loss reads. The
+/// classification losses take integer labels [N] for an output [N, C]; mse
+/// a target of the output's shape and dtype.
+llvm::Expected<std::vector<TensorInfo>>
+buildTrainingStep(Graph &g, mlir::func::FuncOp model, llvm::StringRef loss,
+                  const Optimizer &optimizer);
 
 /// Writes float and i64 tensors as a SafeTensors file (tensors in the given
 /// order; `metadata` goes to "__metadata__").

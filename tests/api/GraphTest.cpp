@@ -2,6 +2,8 @@
 // models compiled in process against values computed here.
 #include "compiler/API/Graph.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Parser/Parser.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
@@ -321,6 +323,52 @@ TEST(GraphErrors, TiedOutputChecks) {
   k.output(d * 3.0, "second", d);
   EXPECT_THAT(k.error(), HasSubstr("input 'd' already has an output written "
                                    "into its buffer"));
+}
+
+// A function in born IR built into a graph: its params become the graph's.
+TEST(GraphRun, CallBuildsAFunctionsBody) {
+  born::Graph g("caller");
+  mlir::OwningOpRef<mlir::ModuleOp> source = mlir::parseSourceString<mlir::ModuleOp>(R"(
+    func.func @scale(%x: tensor<4xf32>) -> tensor<4xf32> {
+      %s = born.param "s" : tensor<4xf32>
+      %y = born.mul %x, %s : tensor<4xf32>, tensor<4xf32>
+      return %y : tensor<4xf32>
+    })", &g.context());
+  ASSERT_TRUE(source);
+  auto scale = *source->getOps<mlir::func::FuncOp>().begin();
+  born::Tensor x = g.input("x", {4});
+  std::vector<born::Tensor> y = g.call(scale, {x});
+  ASSERT_EQ(y.size(), 1u);
+  g.output(y[0] + 1.0, "y");
+  ASSERT_TRUE(g.ok()) << g.error();
+  ASSERT_EQ(g.params().size(), 1u);
+  EXPECT_EQ(g.params()[0].name, "s");
+  born::Weights weights;
+  std::vector<float> s = {1, 2, 3, 4};
+  weights.set("s", s);
+  llvm::Expected<born::CompiledModel> m = g.compile(weights);
+  ASSERT_TRUE(static_cast<bool>(m)) << errorText(m.takeError());
+  std::vector<float> in = {1, 1, 2, 2}, out(4);
+  ASSERT_FALSE(m->run({in}, {out}));
+  EXPECT_EQ(out, (std::vector<float>{2, 3, 7, 9}));
+
+  born::Graph h("caller");
+  born::Tensor z = h.input("z", {3});
+  h.call(scale, {z});
+  EXPECT_THAT(h.error(), HasSubstr("call @scale: the function belongs to "
+                                   "another MLIRContext"));
+  for (int args : {2, 1}) {
+    born::Graph k("caller");
+    mlir::OwningOpRef<mlir::ModuleOp> id = mlir::parseSourceString<mlir::ModuleOp>(
+        "func.func @id(%a: tensor<4xf32>) -> tensor<4xf32> { return %a : tensor<4xf32> }",
+        &k.context());
+    ASSERT_TRUE(id);
+    born::Tensor v = k.input("v", {3});
+    k.call(*id->getOps<mlir::func::FuncOp>().begin(),
+           std::vector<born::Tensor>(args, v));
+    EXPECT_THAT(k.error(), HasSubstr(args == 2 ? "the function takes 1 arguments, got 2"
+                                               : "argument 0 is f32[4], got f32[3]"));
+  }
 }
 
 TEST(GraphErrors, QuantizedMatmulChecks) {

@@ -3,6 +3,9 @@
 #include "compiler/Driver/Compiler.h"
 #include "compiler/LLM/LlamaModel.h"
 #include "compiler/ONNX/Importer.h"
+#include "compiler/Training/Training.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
@@ -90,6 +93,29 @@ cl::opt<bool> embedWeights(
     cl::cat(category));
 cl::opt<bool> quiet("q", cl::desc("No progress on stderr"), cl::cat(category));
 
+cl::OptionCategory trainCategory("training steps (.mlir models)");
+cl::opt<std::string> train(
+    "train",
+    cl::desc("Compile a training step of the model instead of the model: "
+             "sgd, adam or adamw (docs/training.md)"),
+    cl::value_desc("optimizer"), cl::cat(trainCategory));
+cl::opt<std::string> loss("loss",
+                          cl::desc("Training: cross-entropy (default), nll "
+                                   "or mse"),
+                          cl::init("cross-entropy"), cl::cat(trainCategory));
+cl::opt<double> momentum("momentum", cl::desc("Training, sgd: momentum"),
+                         cl::init(0), cl::cat(trainCategory));
+cl::opt<double> weightDecay(
+    "weight-decay",
+    cl::desc("Training: L2 (sgd, adam) or decoupled (adamw) weight decay"),
+    cl::cat(trainCategory));
+cl::opt<double> beta1("beta1", cl::desc("Training, adam(w): beta1"),
+                      cl::init(0.9), cl::cat(trainCategory));
+cl::opt<double> beta2("beta2", cl::desc("Training, adam(w): beta2"),
+                      cl::init(0.999), cl::cat(trainCategory));
+cl::opt<double> epsilon("epsilon", cl::desc("Training, adam(w): epsilon"),
+                        cl::init(1e-8), cl::cat(trainCategory));
+
 int fail(const Twine &msg) {
   errs() << "bornc: error: " << msg << "\n";
   return 1;
@@ -138,7 +164,7 @@ bool samePath(StringRef a, StringRef b) {
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
-  cl::HideUnrelatedOptions(category);
+  cl::HideUnrelatedOptions({&category, &trainCategory});
   cl::SetVersionPrinter([](raw_ostream &os) {
     os << "bornc " BORN_VERSION " (LLVM/MLIR " LLVM_VERSION_STRING ")\n";
   });
@@ -232,6 +258,15 @@ int main(int argc, char **argv) {
       return fail(std::move(err));
     return 0;
   }
+  if (!train.empty() && (isONNX || !weightsPath.empty() || externalWeights))
+    return fail("--train compiles a training step from a born-dialect .mlir "
+                "model; the step takes its params as inputs, so --weights and "
+                "--external-weights do not apply");
+  if (train.empty())
+    for (cl::Option *o : std::initializer_list<cl::Option *>{
+             &loss, &momentum, &weightDecay, &beta1, &beta2, &epsilon})
+      if (o->getNumOccurrences())
+        return fail("--" + o->ArgStr + " applies to training steps (--train)");
   if (embedWeights)
     return fail("--embed-weights applies to GGUF models only (other models "
                 "embed their weights unless --external-weights)");
@@ -256,6 +291,10 @@ int main(int argc, char **argv) {
   SourceMgr sourceMgr;
   mlir::SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
   std::string error;
+  // A training step is built in a graph of its own; declared before the
+  // module, which then lives in the graph's context.
+  std::unique_ptr<born::Graph> stepGraph;
+  std::optional<mlir::SourceMgrDiagnosticHandler> stepDiagnostics;
   mlir::OwningOpRef<mlir::ModuleOp> module;
   // Weights: the ONNX model's initializers, or a SafeTensors file.
   born::WeightSet weightSet;
@@ -275,6 +314,51 @@ int main(int argc, char **argv) {
     if (!imported)
       return fail(imported.takeError());
     module = std::move(*imported);
+  } else if (!train.empty()) {
+    // The step is built with the graph API, in the graph's context: the
+    // model is parsed there and its body built into the step.
+    stepGraph = std::make_unique<born::Graph>(prefix.empty() ? "train"
+                                                             : prefix.getValue());
+    stepDiagnostics.emplace(sourceMgr, &stepGraph->context());
+    auto file = mlir::openInputFile(inputPath, &error);
+    if (!file)
+      return fail(error);
+    sourceMgr.AddNewSourceBuffer(std::move(file), SMLoc());
+    mlir::OwningOpRef<mlir::ModuleOp> source =
+        mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &stepGraph->context());
+    if (!source)
+      return 1;
+    mlir::func::FuncOp model;
+    for (auto func : source->getOps<mlir::func::FuncOp>())
+      if (entry.empty() ? !func.isPrivate() : func.getSymName() == entry) {
+        if (model)
+          return fail(inputPath + ": more than one public function; name the "
+                      "model with --entry");
+        model = func;
+      }
+    if (!model)
+      return fail(inputPath + ": " +
+                  (entry.empty() ? std::string("no public function")
+                                 : "no function named '" + entry + "'"));
+    born::Optimizer optimizer;
+    double decay = weightDecay.getNumOccurrences() ? weightDecay.getValue()
+                   : train == "adamw"             ? 1e-2
+                                                  : 0.0;
+    if (train == "sgd")
+      optimizer = born::Optimizer::sgd(momentum, decay);
+    else if (train == "adam")
+      optimizer = born::Optimizer::adam(beta1, beta2, epsilon, decay);
+    else if (train == "adamw")
+      optimizer = born::Optimizer::adamw(beta1, beta2, epsilon, decay);
+    else
+      return fail("--train: unknown optimizer '" + train +
+                  "' (expected sgd, adam or adamw)");
+    Expected<std::vector<born::TensorInfo>> params =
+        born::buildTrainingStep(*stepGraph, model, loss, optimizer);
+    if (!params)
+      return fail(params.takeError());
+    module = stepGraph->module().clone();
+    options.entry = "";
   } else {
     auto file = mlir::openInputFile(inputPath, &error);
     if (!file)
