@@ -13,25 +13,34 @@ namespace born {
 using namespace mlir;
 
 namespace {
-/// `root` and every view of it (subviews, reshapes, casts), nested ones too.
-llvm::SmallPtrSet<Value, 16> viewsOf(Value root, func::FuncOp func) {
-  llvm::SmallPtrSet<Value, 16> views = {root};
-  func.walk([&](ViewLikeOpInterface view) {
-    if (views.contains(view.getViewSource()))
-      views.insert(view->getResult(0));
-  });
-  return views;
-}
-
 bool usesAny(Operation *op, const llvm::SmallPtrSet<Value, 16> &values) {
   return llvm::any_of(op->getOperands(),
                       [&](Value v) { return values.contains(v); });
 }
 
+/// An op that only makes memrefs from memrefs (a subview, reshape, cast or
+/// transpose): it touches no memory, but its results alias its operands.
+bool isView(Operation *op) {
+  return isa<ViewLikeOpInterface>(op) ||
+         (op->getNumResults() > 0 &&
+          llvm::all_of(op->getResultTypes(), llvm::IsaPred<MemRefType>) &&
+          isMemoryEffectFree(op));
+}
+
+/// `root` and every view of it, nested ones too.
+llvm::SmallPtrSet<Value, 16> viewsOf(Value root, func::FuncOp func) {
+  llvm::SmallPtrSet<Value, 16> views = {root};
+  func.walk([&](Operation *op) {
+    if (isView(op) && usesAny(op, views))
+      views.insert(op->result_begin(), op->result_end());
+  });
+  return views;
+}
+
 /// Whether `op` may write one of `buffers`. Ops without declared effects
 /// count as writers of every buffer they take.
 bool writes(Operation *op, const llvm::SmallPtrSet<Value, 16> &buffers) {
-  if (isa<ViewLikeOpInterface>(op) || !usesAny(op, buffers))
+  if (isView(op) || !usesAny(op, buffers))
     return false;
   auto iface = dyn_cast<MemoryEffectOpInterface>(op);
   if (!iface)
@@ -50,7 +59,7 @@ bool writes(Operation *op, const llvm::SmallPtrSet<Value, 16> &buffers) {
 }
 
 bool reads(Operation *op, const llvm::SmallPtrSet<Value, 16> &buffers) {
-  return !isa<ViewLikeOpInterface>(op) && usesAny(op, buffers);
+  return !isView(op) && usesAny(op, buffers);
 }
 
 /// The position a transfer touches, as one sum of terms per dim of the

@@ -57,6 +57,21 @@ func.func @output_as_temporary(%w: memref<16xf32>, %x: memref<4x4xf32>,
 
 // -----
 
+// A view made before the write (memref.transpose: not a ViewLikeOpInterface)
+// is read after it: the read goes through the view, to the copy.
+// CHECK-LABEL: func @read_through_transpose_view
+// CHECK:         memref.copy %arg0, %[[COPY:.+]] :
+// CHECK:         memref.transpose %[[COPY]]
+func.func @read_through_transpose_view(%w: memref<4x4xf32>, %other: memref<4x4xf32>,
+                                       %out: memref<4x4xf32> {born.tied_input = 0 : i64}) {
+  %t = memref.transpose %w (i, j) -> (j, i) : memref<4x4xf32> to memref<4x4xf32, strided<[1, 4]>>
+  linalg.copy ins(%other : memref<4x4xf32>) outs(%out : memref<4x4xf32>)
+  linalg.copy ins(%t : memref<4x4xf32, strided<[1, 4]>>) outs(%other : memref<4x4xf32>)
+  return
+}
+
+// -----
+
 // Each tile reads the transposed box of the one it writes: another tile
 // may have overwritten it.
 // CHECK-LABEL: func @transposed_read
