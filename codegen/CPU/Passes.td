@@ -217,6 +217,36 @@ def SplitStridedCopies : Pass<"born-cpu-split-strided-copies", "mlir::func::Func
 }
 
 
+def IsolateTiedResults : Pass<"born-cpu-isolate-tied-results", "mlir::func::FuncOp"> {
+  let summary = "Give each tied result a destination of its own before bufferization";
+  let description = [{
+    A result tied to an input (`born.tied_input`) becomes an output buffer
+    that may be the input's: it must not double as an earlier kernel's
+    temporary, or the input is overwritten before its last reads and
+    `born-cpu-guard-tied-inputs` has to copy it. CSE merges equal
+    `tensor.empty` ops, and one-shot bufferization gives one empty tensor
+    one buffer, reused by every kernel that writes into it once the
+    previous value is dead (a gradient, then the update written over the
+    same buffer). This pass follows the destination chain of each tied
+    result (destination-passing ops, `scf.forall` shared outputs, loop
+    iteration arguments) back to its `tensor.empty` and, when that empty
+    tensor has other uses, gives the chain a fresh one.
+
+    ```mlir
+    %e = tensor.empty() : tensor<10x32xf32>
+    %grad = scf.forall ... shared_outs(%o = %e) ...
+    %new = scf.forall ... shared_outs(%o = %e) ...   // returned, tied
+    // becomes
+    %e = tensor.empty() : tensor<10x32xf32>
+    %grad = scf.forall ... shared_outs(%o = %e) ...
+    %e_0 = tensor.empty() : tensor<10x32xf32>
+    %new = scf.forall ... shared_outs(%o = %e_0) ...
+    ```
+  }];
+  let dependentDialects = ["mlir::tensor::TensorDialect"];
+}
+
+
 def GuardTiedInputs : Pass<"born-cpu-guard-tied-inputs", "mlir::func::FuncOp"> {
   let summary = "Keep a tied output correct when it shares its input's buffer";
   let description = [{

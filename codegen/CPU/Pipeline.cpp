@@ -26,8 +26,9 @@ std::string cpuKernelsPipeline(RegisterBlock block) {
   // logical shape: on a strided view they must index memory
   // (born-cpu-rebase-strided-gathers, right after bufferization).
   // An output tied to an input (born.tied_input) may share its buffer:
-  // born-cpu-guard-tied-inputs checks the order of reads and writes once
-  // every buffer is known, and copies the input where it must.
+  // born-cpu-isolate-tied-results keeps bufferization from using it for
+  // temporaries, and born-cpu-guard-tied-inputs checks the order of reads
+  // and writes once every buffer is known, copying the input where it must.
   // Weight packing changes the entry's param arguments: the CPU's own
   // layout, after the Vulkan path has taken its copy of the module.
   std::string width = std::to_string(block.vectorWidth);
@@ -38,7 +39,7 @@ std::string cpuKernelsPipeline(RegisterBlock block) {
          " tile-cols=" + cols +
          " vector-width=" + width +
          "}), born-approximate-math{all}, "
-         "canonicalize, cse, "
+         "canonicalize, cse, func.func(born-cpu-isolate-tied-results), "
          "one-shot-bufferize{bufferize-function-boundaries "
          "function-boundary-type-conversion=identity-layout-map}, "
          "func.func(born-cpu-rebase-strided-gathers), canonicalize, "

@@ -4,6 +4,9 @@
 // RUN: bornc -q %s --train=adam --compile-to=graph | FileCheck %s --check-prefix=STEP
 // RUN: bornc -q %s --train=sgd --compile-to=graph | FileCheck %s --check-prefix=SGD
 // RUN: bornc -q %s --train=adam --emit=obj -o %t.o && FileCheck %s --check-prefix=HEADER < %t.h
+// Every tied output is written in place: no input is copied at entry
+// (born-cpu-isolate-tied-results keeps the gradients out of their buffers).
+// RUN: bornc -q %S/../../tests/e2e/train_mlp.mlir --train=adam --compile-to=kernels | FileCheck %s --check-prefix=INPLACE
 // RUN: not bornc -q %s --train=lbfgs -o %t 2>&1 | FileCheck %s --check-prefix=OPTIMIZER
 // RUN: not bornc -q %s --train=adam --loss=hinge -o %t 2>&1 | FileCheck %s --check-prefix=LOSS
 // RUN: not bornc -q %s --loss=mse -o %t 2>&1 | FileCheck %s --check-prefix=NOTRAIN
@@ -17,6 +20,9 @@
 // STEP: born.sqrt
 
 // SGD: -> (tensor<f32> {born.name = "loss"}, tensor<4x6xf32> {born.name = "updated.fc.weight", born.tied_input = 1 : i64}, tensor<4xf32> {born.name = "updated.fc.bias", born.tied_input = 2 : i64})
+
+// INPLACE: func.func @model
+// INPLACE-NOT: memref.copy %arg
 
 // HEADER: output 1 'updated.fc.weight': float[4][6], may be written over input 1 'fc.weight'
 
