@@ -12,6 +12,7 @@
 // RUN: not bornc -q %s --loss=mse -o %t 2>&1 | FileCheck %s --check-prefix=NOTRAIN
 // RUN: not bornc -q %s --train=adam --weights %t.w -o %t 2>&1 | FileCheck %s --check-prefix=WEIGHTS
 // RUN: not bornc -q %s --train=adam --entry=two_inputs -o %t 2>&1 | FileCheck %s --check-prefix=INPUTS
+// RUN: not bornc -q %t.missing.gguf --train=adam -o %t 2>&1 | FileCheck %s --check-prefix=GGUF
 
 // STEP: func.func @model(%{{.*}}: tensor<8x6xf32> {born.name = "x"}, %{{.*}}: tensor<4x6xf32> {born.name = "fc.weight"}, %{{.*}}: tensor<4xf32> {born.name = "fc.bias"}, %{{.*}}: tensor<8xi64> {born.name = "target"}, %{{.*}}: tensor<f32> {born.name = "lr"}, %{{.*}}: tensor<f32> {born.name = "step"}, %{{.*}}: tensor<4x6xf32> {born.name = "fc.weight.exp_avg"}, %{{.*}}: tensor<4x6xf32> {born.name = "fc.weight.exp_avg_sq"}, %{{.*}}: tensor<4xf32> {born.name = "fc.bias.exp_avg"}, %{{.*}}: tensor<4xf32> {born.name = "fc.bias.exp_avg_sq"})
 // STEP-SAME: -> (tensor<f32> {born.name = "loss"}, tensor<4x6xf32> {born.name = "updated.fc.weight", born.tied_input = 1 : i64}, tensor<4xf32> {born.name = "updated.fc.bias", born.tied_input = 2 : i64}, tensor<4x6xf32> {born.name = "updated.fc.weight.exp_avg", born.tied_input = 6 : i64}, tensor<4x6xf32> {born.name = "updated.fc.weight.exp_avg_sq", born.tied_input = 7 : i64}, tensor<4xf32> {born.name = "updated.fc.bias.exp_avg", born.tied_input = 8 : i64}, tensor<4xf32> {born.name = "updated.fc.bias.exp_avg_sq", born.tied_input = 9 : i64})
@@ -30,6 +31,7 @@
 // LOSS: unknown loss 'hinge' (expected cross-entropy, nll or mse)
 // NOTRAIN: bornc: error: --loss applies to training steps (--train)
 // WEIGHTS: --weights and --external-weights do not apply
+// GGUF: bornc: error: --train applies to born-dialect .mlir models, not GGUF language models
 // INPUTS: training step of @two_inputs: the model takes 2 inputs and returns 1 results; expected one batch in and one result out
 
 func.func @model(%x: tensor<8x6xf32> {born.name = "x"}) -> tensor<8x4xf32> {

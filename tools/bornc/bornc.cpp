@@ -230,6 +230,9 @@ int main(int argc, char **argv) {
   if (ext == ".gguf") {
     // A language model: prefill + decode + the generation loop, CPU only.
     bool printIR = !compileTo.empty();
+    if (!train.empty())
+      return fail("--train applies to born-dialect .mlir models, not GGUF "
+                  "language models");
     if ((emit != Emit::Exe && !printIR) || !options.targetCPU ||
         !weightsPath.empty() || externalWeights)
       return fail("GGUF models compile to executables for the CPU (or "
