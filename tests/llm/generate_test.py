@@ -26,8 +26,8 @@ Cases:
   - quantized weights read in place: the model with Q8_0 and Q4_0 matrices
     (those whose rows are whole blocks: all but ffn_down, K = 172), and
     synthetic models of its tokenizer with random Q4_K and Q6_K weights
-    (K-quant rows take 256 values, stories260K's are 64 wide), on the CPU,
-    and Q8_0 on Vulkan. Each is compared twice: with llama.cpp running the
+    (K-quant rows take 256 values, stories260K's are 64 wide), on the CPU
+    and on Vulkan (Q8_0, Q4_0, Q4_K, Q6_K). Each is compared twice: with llama.cpp running the
     F32 weights the blocks decode to (gguf_variant --dequantize), at 1e-3
     like float models, which shows Born's decoding exact; and with llama.cpp
     running the quantized file itself.
@@ -456,17 +456,26 @@ def main():
     failures += check_float_in_place(bornc, model, work)
     failures += check_weights_source(
         bornc, os.path.join(work, "stories-q8_0.gguf"), work)
-    _, f = quantized_case("q8_0-vulkan", bornc, reference, lib_dir, variant,
-                          os.path.join(work, "stories-q8_0.gguf"), work, 32,
-                          None, ["--ctx-size", "256", "--target=cpu,vulkan"],
-                          run_flags=["--device", "vulkan"])
-    failures += f
+    for qtype in ("q8_0", "q4_0"):
+        _, f = quantized_case(qtype + "-vulkan", bornc, reference, lib_dir,
+                              variant,
+                              os.path.join(work, "stories-%s.gguf" % qtype),
+                              work, 32, None,
+                              ["--ctx-size", "256", "--target=cpu,vulkan"],
+                              run_flags=["--device", "vulkan"])
+        failures += f
     for qtype in ("q4_K", "q6_K"):
         qmodel = os.path.join(work, "synthetic-%s.gguf" % qtype)
         run([variant, model, qmodel, "--synthetic", SYNTHETIC, "--type", qtype])
         _, f = quantized_case("synthetic-" + qtype, bornc, reference, lib_dir,
                               variant, qmodel, work, 32, "Once upon a time",
                               ["--ctx-size", "128"])
+        failures += f
+        _, f = quantized_case("synthetic-%s-vulkan" % qtype, bornc, reference,
+                              lib_dir, variant, qmodel, work, 16,
+                              "Once upon a time",
+                              ["--ctx-size", "128", "--target=cpu,vulkan"],
+                              run_flags=["--device", "vulkan"])
         failures += f
     for name, shape in ARCH_CASES:
         arch_model = os.path.join(work, "synthetic-%s.gguf" % name)
