@@ -122,7 +122,7 @@ bool updatesInPlace(scf::ForallOp loop, Value input, Value output,
   SmallVector<Footprint> readFootprints;
   Operation *lastRead = nullptr;
   bool ok = true;
-  loop.getBody()->walk([&](Operation *op) {
+  body->walk([&](Operation *op) {
     if (!reads(op, inputViews))
       return WalkResult::advance();
     auto read = dyn_cast<vector::TransferReadOp>(op);

@@ -448,9 +448,14 @@ void Graph::output(const Tensor &value, llvm::StringRef name) {
     recordError("output '" + name + "': the tensor belongs to another graph");
     return;
   }
+  appendOutput(value.value(), name, /*tiedInput=*/-1);
+}
+
+void Graph::appendOutput(Value value, llvm::StringRef name,
+                         int64_t tiedInput) {
   std::string outputName =
       name.empty() ? "output_" + std::to_string(outputs_.size()) : name.str();
-  outputs_.push_back({value.value(), outputName});
+  outputs_.push_back({value, outputName, tiedInput});
   syncSignature();
 }
 
@@ -471,11 +476,9 @@ void Graph::output(const Tensor &value, llvm::StringRef name,
     return recordError("output '" + name + "': input '" +
                        inputNames_[arg.getArgNumber()] +
                        "' already has an output written into its buffer");
-  output(value, name);
-  if (!outputs_.empty() && outputs_.back().value == value.value()) {
-    outputs_.back().tiedInput = arg.getArgNumber();
-    syncSignature();
-  }
+  if (!value.valid() || value.graph() != this)
+    return output(value, name); // records why
+  appendOutput(value.value(), name, arg.getArgNumber());
 }
 
 void Graph::syncSignature() {

@@ -356,6 +356,8 @@ private:
   mlir::Operation *function_ = nullptr;
   std::vector<std::string> inputNames_;
   llvm::SmallVector<unsigned> gradientInputs_; // argument numbers
+  void appendOutput(mlir::Value value, llvm::StringRef name,
+                    int64_t tiedInput);
   struct Output {
     mlir::Value value;
     std::string name;

@@ -17,6 +17,7 @@ struct born_session {
   born::ModelWeights weights;
   std::unique_ptr<born::ThreadPool> pool;          // CPU sessions
   std::unique_ptr<born::VulkanExecutor> vulkan;    // Vulkan sessions
+  std::vector<size_t> inputBytes, outputBytes;     // per tensor, for overlap checks
 };
 
 namespace born {
@@ -125,6 +126,12 @@ born_session *createSession(const born_model *model, const born_options *opts,
   std::unique_ptr<born_session> session(new born_session);
   session->model = model;
   session->device = device;
+  for (int32_t i = 0; i < model->num_inputs; ++i)
+    session->inputBytes.push_back(
+        tensorBytes(model->inputs[i].dtype, model->inputs[i].shape, model->inputs[i].rank));
+  for (int32_t i = 0; i < model->num_outputs; ++i)
+    session->outputBytes.push_back(
+        tensorBytes(model->outputs[i].dtype, model->outputs[i].shape, model->outputs[i].rank));
   if (!session->weights.load(*model, opts->weights_path, error))
     return nullptr;
   if (device == BORN_DEVICE_CPU) {
@@ -168,11 +175,11 @@ bool runSession(born_session *session, const void *const *inputs, void *const *o
   for (int32_t o = 0; o < model.num_outputs; ++o) {
     const born_tensor_info &out = model.outputs[o];
     auto outBegin = static_cast<const char *>(outputs[o]);
-    size_t outBytes = tensorBytes(out.dtype, out.shape, out.rank);
+    size_t outBytes = session->outputBytes[size_t(o)];
     for (int32_t i = 0; i < model.num_inputs; ++i) {
       const born_tensor_info &in = model.inputs[i];
       auto inBegin = static_cast<const char *>(inputs[i]);
-      size_t inBytes = tensorBytes(in.dtype, in.shape, in.rank);
+      size_t inBytes = session->inputBytes[size_t(i)];
       bool overlap = outBytes > 0 && inBytes > 0 && outBegin < inBegin + inBytes &&
                      inBegin < outBegin + outBytes;
       if (!overlap || (out.tied_input == i && inBegin == outBegin))
